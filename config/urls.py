@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from erp.core.api import api
+
+urlpatterns = [
+    path("", include("erp.core.urls")),
+    path("iam/", include("erp.iam.urls")),
+    path("masterdata/", include("erp.masterdata.urls")),
+    path("api/v1/", api.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

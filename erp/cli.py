@@ -1,0 +1,23 @@
+"""The `erp` console script: every manage.py command, plus the ERP's own.
+
+`erp check` runs the ERP's integrity checks (each module registers its own) after Django's
+system checks; `erp check --deploy` is Django's deployment check.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    if len(argv) > 1 and argv[1] == "check" and "--deploy" not in argv:
+        argv[1] = "erp_check"
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The REST API root: /api/v1/. Each app adds its router in `erp/<app>/api.py` and registers
+it here. Errors use {"code", "message", "details"} with 400/401/403/404/409."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import SessionAuth
+
+from erp.core.errors import DomainError
+
+api = NinjaAPI(
+    title="ERP API",
+    version="1",
+    urls_namespace="api",
+    auth=[SessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    from erp.core.errors import NotFound
+
+    return api.create_response(request, NotFound().as_dict(), status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    from django.utils.translation import gettext as _
+
+    body = {
+        "code": "unauthenticated",
+        "message": _("Log in or send a valid API token (Authorization: Bearer ...)."),
+        "details": {},
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    from django.utils.translation import gettext as _
+
+    body = {
+        "code": "validation_failed",
+        "message": _("The request body or parameters are not valid. See details."),
+        "details": {"errors": exc.errors},
+    }
+    return api.create_response(request, body, status=400)

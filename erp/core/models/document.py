@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Document(TimeStamped):
+    """Header of a business document with a declared state machine (see erp.core.states).
+
+    `number` stays empty on drafts and is assigned by erp.core.services.numbering inside the
+    transaction that confirms or posts the document. `version` increments on every edit so
+    approvals and optimistic checks can bind to one version.
+    """
+
+    number = models.CharField(_("number"), max_length=40, blank=True, db_index=True)
+    state = models.CharField(_("state"), max_length=20, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DocumentLine(models.Model):
+    line_no = models.PositiveIntegerField(_("line"))
+
+    class Meta:
+        abstract = True
+        ordering = ["line_no"]

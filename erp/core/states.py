@@ -1,0 +1,77 @@
+"""Declared state machines for documents.
+
+Each document type declares its states and a transition table; services call
+`machine.transition_for(state, name)` which refuses an illegal transition with an error naming
+the current state, and `permission` names the one permission the transition needs.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.errors import InvalidTransition
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    label: str
+    style: str = "primary"  # Bootstrap button colour
+    confirm: str = ""  # question shown before the action, if any
+
+
+class StateMachine:
+    def __init__(self, states: type[models.TextChoices], transitions: list[Transition]):
+        self.states = states
+        self.transitions = {t.name: t for t in transitions}
+        valid = set(states.values)
+        for t in transitions:
+            bad = [s for s in (*t.sources, t.target) if s not in valid]
+            if bad:
+                raise ValueError(f"transition {t.name} uses unknown states {bad}")
+
+    def transition_for(self, state: str, name: str) -> Transition:
+        t = self.transitions.get(name)
+        if t is None or state not in t.sources:
+            raise InvalidTransition(
+                _("This action is not possible while the document is %(state)s.")
+                % {"state": self.label(state)},
+                code="invalid_transition",
+                state=state,
+                action=name,
+            )
+        return t
+
+    def available(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions.values() if state in t.sources]
+
+    def allowed_for(self, user, state: str) -> list[Transition]:
+        return [t for t in self.available(state) if user.has_perm(t.permission)]
+
+    def label(self, state: str) -> str:
+        try:
+            return str(self.states(state).label)
+        except ValueError:
+            return state
+
+
+# Colour of each well-known state, the same everywhere (docs/ui.md): draft grey, pending
+# orange, approved/confirmed blue, done green, cancelled/closed dark.
+STATE_COLOURS = {
+    "draft": "secondary",
+    "submitted": "warning",
+    "pending": "warning",
+    "approved": "primary",
+    "confirmed": "primary",
+    "reviewed": "primary",
+    "posted": "success",
+    "done": "success",
+    "active": "success",
+    "inactive": "dark",
+    "cancelled": "danger",
+    "closed": "dark",
+}

@@ -1,0 +1,5 @@
+from .role import Role
+from .token import ApiToken
+from .user import User
+
+__all__ = ["ApiToken", "Role", "User"]

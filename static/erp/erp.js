@@ -1,0 +1,1 @@
+// Project-wide behaviour; keep small.
