@@ -17,7 +17,8 @@ if SECRET_KEY in _WEAK_KEYS or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dj
     )
 if os.environ.get("ERP_DEBUG", "0") not in ("", "0"):
     raise ImproperlyConfigured(
-        "DEBUG must be off in production: unset ERP_DEBUG. 生产环境不能开启 DEBUG，请取消 ERP_DEBUG。"
+        "DEBUG must be off in production: unset ERP_DEBUG. "
+        "生产环境不能开启 DEBUG，请取消 ERP_DEBUG。"
     )
 DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ERP_ALLOWED_HOSTS", "").split(",") if h.strip()]

@@ -17,3 +17,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key", "endpoint"], name="uniq_idempotency")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

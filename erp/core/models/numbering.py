@@ -48,3 +48,6 @@ class NumberingCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rule", "period_key"], name="uniq_counter_period")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}/{self.period_key or '-'}: {self.last_value}"
