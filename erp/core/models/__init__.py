@@ -2,6 +2,7 @@ from .audit import AuditEvent
 from .company import Company
 from .document import Document, DocumentLine, TimeStamped
 from .idempotency import IdempotencyRecord
+from .jobs import JobRun
 from .numbering import NumberingCounter, NumberingRule
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Document",
     "DocumentLine",
     "IdempotencyRecord",
+    "JobRun",
     "NumberingCounter",
     "NumberingRule",
     "TimeStamped",
