@@ -2,7 +2,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
-from erp.core.api import api
+from erp.core.api import api, api_register_app_routers
+
+api_register_app_routers()
 
 urlpatterns = [
     path("", include("erp.core.urls")),

@@ -52,3 +52,23 @@ def _invalid(request, exc: ValidationError):
         "details": {"errors": exc.errors},
     }
     return api.create_response(request, body, status=400)
+
+
+def api_register_app_routers() -> None:
+    """Mount `router` from each ERP app's api.py (erp/<app>/api.py) under /api/v1/.
+
+    Routers declare full resource paths (`/materials/`, `/materials/{id}`)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("erp.") or config.name == "erp.core":
+            continue
+        module_name = f"{config.name}.api"
+        if find_spec(module_name) is None:
+            continue
+        router = getattr(import_module(module_name), "router", None)
+        if router is not None:
+            api.add_router("/", router)
