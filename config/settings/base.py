@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "erp.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from erp.core.list_views import ListPage
+from erp.masterdata import lists
 
 app_name = "masterdata"
-urlpatterns: list = []
+urlpatterns = [
+    path("materials/", ListPage.as_view(config=lists.MATERIALS), name="material_list"),
+]

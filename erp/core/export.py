@@ -1,0 +1,73 @@
+"""Spreadsheet export that cannot run code in the reader's Excel.
+
+Text cells that start with = + - @ tab or CR would be read as formulas (CSV/XLSX injection);
+they get a leading apostrophe. Real numbers stay numeric cells. Imports strip that one
+apostrophe again, so an export re-imports unchanged.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
+
+
+def unneutralise(value: str) -> str:
+    """Undo `neutralise` for imports of our own exports."""
+    if value.startswith("'") and value[1:].startswith(DANGEROUS_PREFIXES):
+        return value[1:]
+    return value
+
+
+def cell_value(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | int):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    return neutralise(str(value))
+
+
+def xlsx_bytes(*, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title[:31] or "Sheet1")
+    bold = Font(bold=True)
+    header_cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=neutralise(str(text)))
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([_cell(ws, v) for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(ws, value):
+    converted = cell_value(value)
+    cell = WriteOnlyCell(ws, value=converted)
+    if isinstance(converted, str):
+        # Force a text cell so nothing is ever stored as a formula.
+        cell.data_type = "s"
+    elif isinstance(converted, dt.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(converted, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
