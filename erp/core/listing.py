@@ -1,4 +1,4 @@
-"""Generic list pages: keyword search, filters, allowlisted sorting, pagination, totals, xlsx export.
+"""Generic list pages: keyword search, filters, allowlisted sort, pagination, totals, export.
 
 An app declares a `ListConfig` per list and mounts `ListPage.as_view(config=...)`. Sorting and
 filtering accept only what the config declares: anything else is refused with a 400 and a
@@ -68,7 +68,7 @@ class ListConfig:
     import_url_name: str | None = None
     template_url_name: str | None = None
     export_name: str = "export"
-    search_placeholder: Any = _("Code or name")
+    search_placeholder: Any = _("Code or name")  # noqa: RUF009 (lazy, evaluated per request)
     queryset_hook: Callable[[Any, models.QuerySet], models.QuerySet] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
