@@ -21,6 +21,33 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+def _sqlite_recursive_triggers(on: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA recursive_triggers = {'ON' if on else 'OFF'}")
+
+
+@pytest.fixture(autouse=True)
+def _audit_append_only_guard(request):
+    """core_auditevent is append-only (triggers in erp/core/migrations/0003). On SQLite the
+    trigger steps aside only where `PRAGMA recursive_triggers` is on: keep it off while a test
+    runs, and turn it on just for the flush that empties every table after a transactional
+    test (PostgreSQL's flush uses TRUNCATE, which row triggers do not see)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if connection.vendor != "sqlite" or not (
+        transactional or marker is not None or "db" in request.fixturenames
+    ):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    _sqlite_recursive_triggers(False)
+    yield
+    if transactional:
+        _sqlite_recursive_triggers(True)
+
+
 @pytest.fixture
 def roles(db):
     from erp.iam.services.roles import roles_sync

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "erp.core",
     "erp.iam",
     "erp.masterdata",
+    "erp.golive",
+    "erp.inventory",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,9 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "iam/locked_out.html"
+# Records the refused attempt as an audit event, then renders the template above.
+AXES_LOCKOUT_CALLABLE = "erp.iam.views.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,16 +3,17 @@ it here. Errors use {"code", "message", "details"} with 400/401/403/404/409."""
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from erp.core.errors import DomainError
+from erp.iam.api_auth import ApiTokenAuth
 
 api = NinjaAPI(
     title="ERP API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth()],
+    auth=[ApiTokenAuth(), SessionAuth()],  # token first: see erp/iam/api_auth.py
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -21,6 +22,24 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    from django.utils.translation import gettext as _
+
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        body = {
+            "code": "csrf_failed",
+            "message": _(
+                "The security token (CSRF) is missing or wrong. Reload the page and try again, "
+                "or call the API with a Bearer token."
+            ),
+            "details": {},
+        }
+    else:
+        body = {"code": f"http_{exc.status_code}", "message": str(exc), "details": {}}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

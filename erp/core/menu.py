@@ -7,12 +7,24 @@ An app lists its entries in `erp/<app>/menu.py`:
     FIGURES = [HomeFigure(section="warehouse", label=_("Active materials"),
                           permission="masterdata.view_material", count=selectors.material_count)]
 
-The shell shows only entries whose permission the user holds (deny by default).
+    SEARCH = [SearchEntry(label=_("Materials"), queryset=selectors.material_search_scope,
+                          fields=("code", "name", "spec"), permission="masterdata.view_material",
+                          url=lambda m: reverse("masterdata:material_detail", args=[m.pk]))]
+
+The shell shows only entries whose permission the user holds (deny by default). Core's own
+entries live in erp/core/menu_core.py (this module holds the declarations and the collector).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
+from typing import Any
 
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Order and names of the sidebar sections (docs/ui.md).
@@ -45,3 +57,106 @@ class HomeFigure:
     permission: str
     count: Callable[[], int]
     url_name: str = ""
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One kind of record the global search box looks in.
+
+    `queryset` returns the records the search may see (scoped like the app's own lists),
+    `fields` are the text fields matched with icontains, `url` builds a record's link and
+    `describe` (optional) its one-line text in the results.
+    """
+
+    label: str
+    queryset: Callable[[], QuerySet]
+    fields: tuple[str, ...]
+    url: Callable[[Any], str]
+    permission: str
+    describe: Callable[[Any], str] = str
+
+
+@dataclass
+class MenuSection:
+    code: str
+    label: str
+    icon: str
+    items: list[MenuItem] = field(default_factory=list)
+
+
+@dataclass
+class FigureValue:
+    figure: HomeFigure
+    value: int
+    url: str
+
+
+@dataclass
+class SearchHits:
+    entry: SearchEntry
+    rows: list[tuple[str, str]]  # (text, url)
+    more: bool
+
+
+SEARCH_LIMIT = 20
+SEARCH_MIN_LENGTH = 1
+SEARCH_MAX_LENGTH = 100
+
+
+def menu_modules() -> list[ModuleType]:
+    """The menu module of every installed ERP app: `erp/<app>/menu.py` (core: menu_core.py)."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("erp."):
+            continue
+        name = "erp.core.menu_core" if config.name == "erp.core" else f"{config.name}.menu"
+        if find_spec(name) is not None:
+            modules.append(import_module(name))
+    return modules
+
+
+def _declared(attribute: str) -> list:
+    return [entry for module in menu_modules() for entry in getattr(module, attribute, [])]
+
+
+def menu_for(user) -> list[MenuSection]:
+    """Sidebar sections in SECTIONS order, holding only items the user may open; empty
+    sections are left out."""
+    sections = {code: MenuSection(code, label, icon) for code, label, icon in SECTIONS}
+    for item in _declared("MENU"):
+        if item.section in sections and user.has_perm(item.permission):
+            sections[item.section].items.append(item)
+    for section in sections.values():
+        section.items.sort(key=lambda i: (i.order, str(i.label)))
+    return [s for s in sections.values() if s.items]
+
+
+def figures_for(user) -> list[tuple[MenuSection, list[FigureValue]]]:
+    """Home-page figures the user may see, grouped by section in SECTIONS order."""
+    grouped = {code: (MenuSection(code, label, icon), []) for code, label, icon in SECTIONS}
+    for figure in _declared("FIGURES"):
+        if figure.section in grouped and user.has_perm(figure.permission):
+            url = reverse(figure.url_name) if figure.url_name else ""
+            grouped[figure.section][1].append(FigureValue(figure, figure.count(), url))
+    return [(section, values) for section, values in grouped.values() if values]
+
+
+def search_entries_for(user) -> list[SearchEntry]:
+    return [e for e in _declared("SEARCH") if user.has_perm(e.permission)]
+
+
+def search_run(user, text: str) -> list[SearchHits]:
+    """Match `text` against every searchable the user may see; at most SEARCH_LIMIT rows each."""
+    text = text.strip()[:SEARCH_MAX_LENGTH]
+    if len(text) < SEARCH_MIN_LENGTH:
+        return []
+    results = []
+    for entry in search_entries_for(user):
+        condition = Q()
+        for name in entry.fields:
+            condition |= Q(**{f"{name}__icontains": text})
+        found = list(entry.queryset().filter(condition)[: SEARCH_LIMIT + 1])
+        if found:
+            rows = [(entry.describe(obj), entry.url(obj)) for obj in found[:SEARCH_LIMIT]]
+            results.append(SearchHits(entry, rows, more=len(found) > SEARCH_LIMIT))
+    return results

@@ -11,11 +11,14 @@ from django.db import models
 from erp.core.models import AuditEvent
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _escape(text: str) -> str:
-    # Control characters in logged text could forge log lines or confuse terminals.
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _escape(text: str, *, single_line: bool = False) -> str:
+    # Control characters in logged text could forge log lines or confuse terminals; notes and
+    # field values may keep tabs and line breaks, one-line fields (the object's name) may not.
+    pattern = _CONTROL_OR_NEWLINE if single_line else _CONTROL
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _plain(value: Any) -> Any:
@@ -66,7 +69,7 @@ def audit_record(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_repr=_escape(object_repr)[:200],
+        object_repr=_escape(object_repr, single_line=True)[:200],
         changes=_plain(changes or {}),
         note=_escape(note),
     )

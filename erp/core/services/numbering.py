@@ -1,4 +1,4 @@
-"""Assign legal document numbers (编码规则).
+"""Assign legal document numbers (编码规则) and maintain the rules.
 
 `number_next` must run inside the transaction that confirms or posts the document: the rule
 row is locked first (fixed lock order: period → sequence → balances), so numbers are unique,
@@ -6,12 +6,54 @@ and a rolled-back transaction gives its number back, so they are gap-free.
 """
 
 import datetime as dt
+import re
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.errors import BusinessRuleError
+from erp.core.access import require_perm
+from erp.core.errors import BusinessRuleError, NotFound, ValidationFailed
 from erp.core.models import NumberingCounter, NumberingRule
+from erp.core.services.audit import audit_record, diff, snapshot
+
+EDITABLE_FIELDS = ("name", "prefix", "date_part", "counter_width", "reset")
+_PREFIX = re.compile(r"^[A-Za-z0-9_-]*$")
+_DOC_TYPE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+# How fine the date part must be for each reset period: without the month in the number,
+# a monthly reset would hand out SO0001 again every month.
+_DATE_PART_NEEDED = {
+    NumberingRule.Reset.MONTHLY: {NumberingRule.DatePart.MONTH, NumberingRule.DatePart.DAY},
+    NumberingRule.Reset.YEARLY: {
+        NumberingRule.DatePart.YEAR,
+        NumberingRule.DatePart.MONTH,
+        NumberingRule.DatePart.DAY,
+    },
+}
+
+# Document types the ERP knows, with their default prefix and Chinese name (docs/glossary.md).
+DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
+    ("sales.salesorder", "SO", "销售订单"),
+    ("sales.deliverynote", "DN", "送货单"),
+    ("sales.salesinvoice", "SI", "销售发票"),
+    ("sales.customerreceipt", "CR", "收款单"),
+    ("purchasing.purchaserequisition", "PR", "请购单"),
+    ("purchasing.purchaseorder", "PO", "采购订单"),
+    ("purchasing.goodsreceipt", "GR", "入库单"),
+    ("purchasing.supplierinvoice", "PI", "采购发票"),
+    ("purchasing.supplierpayment", "PM", "付款单"),
+    ("inventory.otherreceipt", "IR", "其他入库单"),
+    ("inventory.otherissue", "OI", "其他出库单"),
+    ("inventory.transfer", "TR", "调拨单"),
+    ("inventory.scrap", "SC", "报废单"),
+    ("inventory.stockcount", "ST", "盘点单"),
+    ("inventory.lot", "LOT", "批次"),
+    ("production.productionorder", "MO", "生产订单"),
+    ("quality.inspection", "QC", "检验单"),
+    ("quality.nonconformance", "NC", "不合格品报告"),
+    ("accounting.expenseclaim", "EX", "费用报销单"),
+)
 
 
 def period_key(rule: NumberingRule, on_date: dt.date) -> str:
@@ -47,9 +89,163 @@ def number_next(*, doc_type: str, on_date: dt.date) -> str:
             doc_type=doc_type,
         ) from None
     key = period_key(rule, on_date)
+    # The rule row is locked, so only one transaction at a time can create the counter row of a
+    # new period: get_or_create cannot race here.
     counter, _created = NumberingCounter.objects.select_for_update().get_or_create(
         rule=rule, period_key=key
     )
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
     return format_number(rule, on_date, counter.last_value)
+
+
+def _field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    if not str(values.get("name") or "").strip():
+        add("name", _("Enter a name, for example 销售订单."))
+    if not _PREFIX.match(str(values.get("prefix") or "")) or len(values.get("prefix") or "") > 20:
+        add(
+            "prefix",
+            _("Use at most 20 letters, digits, hyphens (-) or underscores (_) in the prefix."),
+        )
+    width = values.get("counter_width")
+    if not isinstance(width, int) or isinstance(width, bool) or not 1 <= width <= 12:
+        add("counter_width", _("Enter a counter width between 1 and 12 digits."))
+    if values.get("date_part") not in NumberingRule.DatePart.values:
+        add("date_part", _("Choose a date part from the list."))
+    reset = values.get("reset")
+    if reset not in NumberingRule.Reset.values:
+        add("reset", _("Choose a reset period from the list."))
+    elif values.get("date_part") not in _DATE_PART_NEEDED.get(reset, NumberingRule.DatePart.values):
+        add(
+            "date_part",
+            _(
+                "A counter that restarts every month or year needs the month or year in the "
+                "number, or numbers would repeat. Choose a date part that includes it."
+            ),
+        )
+    return errors
+
+
+def _validate(values: dict[str, Any]) -> None:
+    errors = _field_errors(values)
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def _rule_get_locked(rule_id: int) -> NumberingRule:
+    try:
+        return NumberingRule.objects.select_for_update().get(pk=rule_id)
+    except (NumberingRule.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def numbering_rule_create(
+    *,
+    actor,
+    doc_type: str,
+    name: str,
+    prefix: str = "",
+    date_part: str = NumberingRule.DatePart.MONTH,
+    counter_width: int = 4,
+    reset: str = NumberingRule.Reset.MONTHLY,
+) -> NumberingRule:
+    require_perm(actor, "core.add_numberingrule")
+    values = {
+        "name": name.strip(),
+        "prefix": prefix.strip(),
+        "date_part": date_part,
+        "counter_width": counter_width,
+        "reset": reset,
+    }
+    errors = _field_errors(values)
+    if not _DOC_TYPE.match(doc_type or ""):
+        errors.setdefault("doc_type", []).append(
+            str(_("Enter the document type as app.model in lower case, e.g. sales.salesorder."))
+        )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    try:
+        with transaction.atomic():
+            rule = NumberingRule.objects.create(doc_type=doc_type, **values)
+            audit_record(actor=actor, action="create", obj=rule, changes=diff({}, snapshot(rule)))
+    except IntegrityError:
+        raise ValidationFailed(
+            fields={
+                "doc_type": [
+                    str(
+                        _(
+                            "A numbering rule for %(doc_type)s already exists. Edit that rule "
+                            "instead."
+                        )
+                        % {"doc_type": doc_type}
+                    )
+                ]
+            }
+        ) from None
+    return rule
+
+
+@transaction.atomic
+def numbering_rule_update(*, actor, rule_id: int, **fields: Any) -> NumberingRule:
+    """Change how a rule's numbers look. Counters are kept, so a rule that already issued
+    numbers continues from its last value; its reset period cannot change, because counters of
+    a different period would hand out numbers that were already issued."""
+    require_perm(actor, "core.change_numberingrule")
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)},
+            fields={f: [str(_("This field cannot be changed."))] for f in unknown},
+        )
+    rule = _rule_get_locked(rule_id)
+    before = snapshot(rule)
+    for name, value in fields.items():
+        setattr(rule, name, value.strip() if isinstance(value, str) else value)
+    _validate({f: getattr(rule, f) for f in EDITABLE_FIELDS})
+    if rule.reset != before["reset"] and rule.counters.filter(last_value__gt=0).exists():
+        raise ValidationFailed(
+            fields={
+                "reset": [
+                    str(
+                        _(
+                            "This rule has already issued numbers, so its reset period cannot "
+                            "change. Keep the reset period; prefix, date part and width may "
+                            "change."
+                        )
+                    )
+                ]
+            }
+        )
+    rule.save()
+    changes = diff(before, snapshot(rule))
+    if changes:
+        audit_record(actor=actor, action="update", obj=rule, changes=changes)
+    return rule
+
+
+@transaction.atomic
+def numbering_rules_ensure_defaults() -> list[NumberingRule]:
+    """Create the rule of every known document type that has none; existing rules (possibly
+    edited by the customer) are left alone. Run by setup and demo commands; returns the rules
+    it created."""
+    existing = set(NumberingRule.objects.values_list("doc_type", flat=True))
+    created = []
+    for doc_type, prefix, name in DEFAULT_RULES:
+        if doc_type in existing:
+            continue
+        rule = NumberingRule.objects.create(
+            doc_type=doc_type,
+            name=name,
+            prefix=prefix,
+            date_part=NumberingRule.DatePart.MONTH,
+            counter_width=4,
+            reset=NumberingRule.Reset.MONTHLY,
+        )
+        audit_record(actor=None, action="create", obj=rule, note="default numbering rule")
+        created.append(rule)
+    return created

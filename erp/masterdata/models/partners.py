@@ -54,6 +54,8 @@ class Customer(BusinessPartner):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [models.Index(fields=["name"])]
+        # Credit limits are a finance control: salespeople may edit customers but not this.
+        permissions = [("set_credit_limit_customer", _("Can set a customer's credit limit"))]
 
 
 class Supplier(BusinessPartner):

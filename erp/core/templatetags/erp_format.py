@@ -1,0 +1,54 @@
+"""Number filters for screens and print templates: {% load erp_format %}.
+
+    {{ amount|cny }}           ¥12,345.60  (-¥5.00 for negatives)
+    {{ quantity|qty }}         12.5, 1,200  (no trailing zeros; {{ q|qty:2 }} for 2 places)
+    {{ amount|amount_words }}  壹万贰仟叁佰肆拾伍元陆角整
+
+Values must be Decimal, int or numeric strings: a float raises TypeError (never near money).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+from erp.core.amount_words import amount_in_words
+from erp.core.money import QUANTITY_PLACES, round_amount
+
+register = template.Library()
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        raise TypeError("floats are not accepted for money or quantities; pass Decimal or str")
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+@register.filter
+def cny(value) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    amount = round_amount(amount)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.filter
+def qty(value, places=None) -> str:
+    quantity = _decimal(value)
+    if quantity is None:
+        return ""
+    step = Decimal(1).scaleb(-int(places)) if places not in (None, "") else QUANTITY_PLACES
+    quantity = quantity.quantize(step, rounding=ROUND_HALF_UP)
+    text = f"{quantity:,.{max(-step.as_tuple().exponent, 0)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@register.filter(name="amount_words")
+def amount_words(value) -> str:
+    amount = _decimal(value)
+    return "" if amount is None else amount_in_words(amount)

@@ -1,0 +1,162 @@
+"""The `erp` commands: demo, setup, and run-all serving for real."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import types
+import urllib.request
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from erp.core.demo import DEMO_PASSWORD
+from erp.core.models import AuditEvent, Company
+from erp.iam.models import Role, User
+from erp.iam.services.roles import load_role_specs
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(autouse=True)
+def static_root(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+
+
+def test_demo_loads_a_company_and_one_user_per_role(db):
+    out = StringIO()
+    call_command("demo", stdout=out)
+    company = Company.objects.get()
+    assert company.is_demo and company.name == "华东新材料科技有限公司"
+    assert len(company.uscc) == 18
+    codes = [spec.code for spec in load_role_specs()]
+    for code in codes:
+        user = User.objects.get(username=code)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.full_name
+        assert user.groups.filter(role__code=code).exists()
+        assert f"  {code} " in out.getvalue()
+    assert User.objects.count() == len(codes)
+    assert User.objects.get(username="warehouse").has_perm("iam.view_user") is False
+    assert AuditEvent.objects.filter(object_type="iam.user").count() == len(codes)
+
+
+def test_demo_twice_changes_nothing(db):
+    call_command("demo", stdout=StringIO())
+    counts = (User.objects.count(), Company.objects.count(), AuditEvent.objects.count())
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (User.objects.count(), Company.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_demo_refuses_a_real_company(db):
+    Company.objects.create(pk=1, name="真实公司", is_demo=False)
+    with pytest.raises(CommandError) as excinfo:
+        call_command("demo", stdout=StringIO())
+    message = str(excinfo.value)
+    assert "holds a real company" in message
+    assert "真实" not in message or "演示" in message
+    assert User.objects.count() == 0
+
+
+def test_demo_refuses_real_users(db):
+    User.objects.create_user(username="zhangwei", password="x-Secret-123")
+    with pytest.raises(CommandError, match="zhangwei"):
+        call_command("demo", stdout=StringIO())
+    assert not Company.objects.exists()
+
+
+def test_demo_refusal_exits_non_zero_with_bilingual_message(db):
+    Company.objects.create(pk=1, name="真实公司")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("demo", stdout=StringIO())
+    lines = str(excinfo.value).splitlines()
+    assert any("ERP_DATA_DIR" in line and "演示" in line for line in lines), lines
+    assert any("The demo is only loaded" in line for line in lines), lines
+
+
+def test_demo_calls_each_apps_load_demo_with_the_demo_admin(db, monkeypatch):
+    calls = []
+    module = types.ModuleType("erp.masterdata.demo")
+    module.load_demo = lambda *, actor: calls.append(actor.username)
+    monkeypatch.setitem(sys.modules, "erp.masterdata.demo", module)
+    call_command("demo", stdout=StringIO())
+    assert calls == ["admin"]
+
+
+def test_setup_loads_the_demo_only_into_an_empty_database(db):
+    call_command("setup", stdout=StringIO())
+    assert Company.objects.filter(is_demo=True).exists()
+    assert Role.objects.count() == len(load_role_specs())
+    users = User.objects.count()
+    out = StringIO()
+    call_command("setup", stdout=out)
+    assert User.objects.count() == users
+    assert "Demo company loaded" not in out.getvalue()
+
+
+def test_setup_leaves_a_real_database_alone(db):
+    User.objects.create_user(username="zhangwei", password="x-Secret-123")
+    call_command("setup", stdout=StringIO())
+    assert not Company.objects.exists()
+    assert Role.objects.count() == len(load_role_specs())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_run_all_serves_the_chinese_login_page_and_stops_on_sigterm(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", ERP_DATA_DIR=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+    )
+    subprocess.run(
+        [sys.executable, "-m", "erp.cli", "demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "erp.cli", "run-all", f"--port={port}", "--no-collectstatic"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        page = _get(f"http://127.0.0.1:{port}/iam/login/", deadline=time.monotonic() + 40)
+        assert "登录" in page
+        proc.send_signal(signal.SIGTERM)
+        output = proc.communicate(timeout=30)[0]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "warehouse" in output and DEMO_PASSWORD in output
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+def _get(url: str, deadline: float) -> str:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

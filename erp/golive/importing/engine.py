@@ -1,0 +1,427 @@
+"""Parse a workbook against a spec, then run its groups through the spec's service.
+
+`parse` is pure reading (no database). `execute` resolves references and calls the service
+group by group, each inside a savepoint, collecting every error instead of stopping at the
+first; the caller decides whether the surrounding transaction commits (apply) or is rolled
+back (dry run)."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.errors import DomainError
+from erp.golive.errors import ImportFileRejected
+
+from .cells import CellInvalid, cell_convert, is_blank
+from .reading import SheetCell, merged_ranges, open_workbook, sheet_rows
+from .spec import REFERENCE, TEXT, Column, Group, ImportSpec
+
+OMIT = object()
+REPORT_ROW_LIMIT = 2000
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class RowResult:
+    row: int
+    key: str
+    action: str  # created | updated | unchanged | error
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    rows_total: int
+    groups: list[Group]
+    errors: list[RowError]
+
+
+@dataclass
+class Outcome:
+    results: list[RowResult]
+    errors: list[RowError]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.results if r.action == action)
+
+    def report(self) -> dict[str, Any]:
+        shown = [r for r in self.results if r.action != "unchanged"][:REPORT_ROW_LIMIT]
+        return {
+            "rows": [asdict(r) for r in shown],
+            "errors": [asdict(e) for e in self.errors[:REPORT_ROW_LIMIT]],
+        }
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def parse(spec: ImportSpec, content: bytes) -> Parsed:
+    workbook, archive = open_workbook(content)
+    try:
+        if spec.sheet not in workbook.sheetnames:
+            raise ImportFileRejected(
+                _(
+                    "The workbook has no sheet named “%(sheet)s” (it has: %(found)s). Use the "
+                    "import template and keep its sheet names."
+                )
+                % {"sheet": spec.sheet, "found": "、".join(workbook.sheetnames)[:200]}
+            )
+        merged = merged_ranges(archive, spec.sheet)
+        if merged:
+            raise ImportFileRejected(
+                _("Merged cells are not allowed (%(ranges)s). Unmerge them and fill every cell.")
+                % {"ranges": ", ".join(merged[:5])}
+            )
+        rows = sheet_rows(workbook[spec.sheet])
+        header = next(rows, [])
+        columns = _header_map(spec, header)
+        return _parse_rows(spec, columns, rows)
+    finally:
+        workbook.close()
+
+
+def _clean_header(value: Any) -> str:
+    return str(value or "").strip().lstrip("*＊").strip()
+
+
+def _header_map(spec: ImportSpec, header: list[SheetCell]) -> dict[int, Column]:
+    names = {}
+    for column in spec.columns:
+        names[column.header_zh()] = column
+        names[column.header_en()] = column
+    found: dict[int, Column] = {}
+    for cell in header:
+        column = names.get(_clean_header(cell.value))
+        if column is None:
+            continue  # extra columns (notes) are ignored
+        if column in found.values():
+            raise ImportFileRejected(
+                _("The column “%(header)s” appears twice. Keep only one.")
+                % {"header": column.header_zh()}
+            )
+        found[cell.column] = column
+    missing = [c.header_zh() for c in spec.columns if c.required and c not in found.values()]
+    if missing:
+        raise ImportFileRejected(
+            _(
+                "Required columns are missing: %(columns)s. The first row must hold the "
+                "template's column headers."
+            )
+            % {"columns": "、".join(missing)}
+        )
+    return found
+
+
+def _parse_rows(spec: ImportSpec, columns: dict[int, Column], rows) -> Parsed:
+    groups: list[Group] = []
+    errors: list[RowError] = []
+    seen: dict[tuple, int] = {}
+    total = 0
+    for cells in rows:
+        by_column = {c.column: c for c in cells}
+        if all(is_blank(c.value) for c in cells if c.column in columns):
+            continue
+        total += 1
+        row_number = cells[0].row
+        values, row_errors = _row_values(columns, by_column, row_number)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        _group_row(spec, groups, seen, errors, values, row_number)
+    return Parsed(rows_total=total, groups=groups, errors=errors)
+
+
+def _row_values(columns, by_column, row_number) -> tuple[dict[Column, Any], list[RowError]]:
+    values: dict[Column, Any] = {}
+    errors = []
+    for index, column in columns.items():
+        cell = by_column.get(index)
+        raw = cell.value if cell else None
+        if cell is not None and cell.formula:
+            errors.append(
+                RowError(
+                    row_number,
+                    column.header_zh(),
+                    str(raw)[:60],
+                    gettext("Cell %(cell)s holds a formula. Enter the value itself, not a formula.")
+                    % {"cell": cell.coordinate},
+                )
+            )
+            continue
+        if is_blank(raw):
+            values[column] = None
+            continue
+        try:
+            values[column] = cell_convert(column, raw)
+        except CellInvalid as exc:
+            errors.append(RowError(row_number, column.header_zh(), str(raw)[:60], str(exc)))
+    return values, errors
+
+
+def _group_row(spec, groups, seen, errors, values, row_number) -> None:
+    header = {c: v for c, v in values.items() if not c.line}
+    lines = {c: v for c, v in values.items() if c.line}
+    key = tuple(_value_of(header, f) for f in spec.key_fields)
+    key_text = " / ".join(str(k) for k in key if k is not None)
+    current = groups[-1] if groups else None
+    continuing = spec.grouped and current is not None and current.key == key
+    if not continuing:
+        missing = [c.header_zh() for c, v in header.items() if c.required and v is None]
+        missing += [c.header_zh() for c in spec.header_columns() if c.required and c not in header]
+        if missing:
+            errors.append(_required_error(row_number, missing))
+            return
+        if key in seen:
+            errors.append(
+                RowError(
+                    row_number,
+                    spec.columns[0].header_zh(),
+                    key_text,
+                    gettext("“%(key)s” already appears in row %(row)s. Each record may appear once.")
+                    % {"key": key_text, "row": seen[key]},
+                )
+            )
+            return
+        seen[key] = row_number
+        groups.append(Group(key=key, first_row=row_number, data=_data(header)))
+    else:
+        conflict = _continuation_conflict(current, header)
+        if conflict:
+            errors.append(
+                RowError(
+                    row_number,
+                    conflict,
+                    "",
+                    gettext(
+                        "This value differs from the first row of the same record. Leave it "
+                        "blank or repeat the first row's value."
+                    ),
+                )
+            )
+            return
+    if spec.grouped and any(v is not None for v in lines.values()):
+        _add_line(spec, groups[-1], errors, lines, row_number)
+
+
+def _add_line(spec, group, errors, lines, row_number) -> None:
+    missing = [c.header_zh() for c in spec.line_columns() if c.required and lines.get(c) is None]
+    if missing:
+        errors.append(_required_error(row_number, missing))
+        return
+    line = _data(lines)
+    key = tuple(line.get(f) for f in spec.line_key_fields)
+    if spec.line_key_fields and any(key == tuple(o.get(f) for f in spec.line_key_fields)
+                                    for o in group.lines):
+        errors.append(
+            RowError(
+                row_number,
+                spec.line_columns()[0].header_zh(),
+                " / ".join(str(k) for k in key),
+                gettext("This line appears twice in the same record. Keep it once."),
+            )
+        )
+        return
+    group.lines.append(line)
+    group.line_rows.append(row_number)
+
+
+def _required_error(row_number, missing) -> RowError:
+    return RowError(
+        row_number,
+        "、".join(missing),
+        "",
+        gettext("Required value missing. Fill in: %(columns)s.") % {"columns": "、".join(missing)},
+    )
+
+
+def _value_of(header: dict[Column, Any], field_name: str) -> Any:
+    for column, value in header.items():
+        if column.field == field_name:
+            return value
+    return None
+
+
+def _continuation_conflict(group: Group, header: dict[Column, Any]) -> str:
+    for column, value in header.items():
+        if value is None or column.field in ("code",):
+            continue
+        if _blank_value(column) is not OMIT and value == _blank_value(column):
+            continue
+        if group.data.get(column.field, OMIT) != value:
+            return column.header_zh()
+    return ""
+
+
+def _blank_value(column: Column) -> Any:
+    if column.kind == TEXT and not column.nullable:
+        return ""
+    if column.kind == REFERENCE or column.nullable:
+        return None
+    return OMIT
+
+
+def _data(values: dict[Column, Any]) -> dict[str, Any]:
+    """Field → value; a blank cell keeps the current value or default where the field cannot
+    be empty, clears it where it can."""
+    data = {}
+    for column, value in values.items():
+        value = value if value is not None else _blank_value(column)
+        if value is not OMIT:
+            data[column.field] = value
+    return data
+
+
+# --- execution -------------------------------------------------------------------------------
+
+
+class _References:
+    """Codes → records, looked up when a row is applied; only hits are cached, so a record
+    created by an earlier row of the same file is found."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple, Any] = {}
+
+    def resolve(self, column: Column, code: str) -> Any:
+        key = (column.model, column.lookup, code)
+        if key not in self.cache:
+            found = column.model._default_manager.filter(**{column.lookup: code}).first()
+            if found is None:
+                return None
+            self.cache[key] = found
+        return self.cache[key]
+
+
+def execute(spec: ImportSpec, actor, parsed: Parsed) -> Outcome:
+    outcome = Outcome(results=[], errors=list(parsed.errors))
+    references = _References()
+    for group in parsed.groups:
+        _execute_group(spec, actor, group, references, outcome)
+    return outcome
+
+
+def _execute_group(spec, actor, group, references, outcome) -> None:
+    key_text = " / ".join(str(k) for k in group.key if k is not None)
+    errors = _resolve(spec, group, references)
+    if errors:
+        outcome.errors.extend(errors)
+        outcome.results.append(RowResult(group.first_row, key_text, "error"))
+        return
+    existing = spec.existing(group.data)
+    changes = _changes(spec, existing, group) if existing is not None else []
+    try:
+        with transaction.atomic():
+            _obj, status = spec.upsert(actor=actor, data=group.data, lines=group.lines)
+    except DomainError as exc:
+        outcome.errors.extend(_service_errors(spec, group, exc))
+        outcome.results.append(RowResult(group.first_row, key_text, "error"))
+        return
+    except IntegrityError:
+        outcome.errors.append(
+            RowError(
+                group.first_row,
+                "",
+                key_text,
+                gettext("This row conflicts with existing data (a duplicate code?). Correct it."),
+            )
+        )
+        outcome.results.append(RowResult(group.first_row, key_text, "error"))
+        return
+    outcome.results.append(
+        RowResult(group.first_row, key_text, status, changes if status == "updated" else [])
+    )
+
+
+def _resolve(spec: ImportSpec, group: Group, references: _References) -> list[RowError]:
+    errors = []
+    targets = [(group.data, group.first_row, spec.header_columns())]
+    targets += [(line, row, spec.line_columns()) for line, row in zip(group.lines, group.line_rows)]
+    for data, row, columns in targets:
+        for column in columns:
+            code = data.get(column.field)
+            if column.kind != REFERENCE or code is None:
+                continue
+            found = references.resolve(column, code)
+            if found is None:
+                errors.append(
+                    RowError(
+                        row,
+                        column.header_zh(),
+                        code,
+                        gettext("“%(code)s” does not exist. Create it first or correct the code.")
+                        % {"code": code},
+                    )
+                )
+            data[column.field] = found
+    return errors
+
+
+def _changes(spec: ImportSpec, existing: Any, group: Group) -> list[str]:
+    changed = []
+    for column in spec.header_columns():
+        if column.field not in group.data:
+            continue
+        if _current(existing, column) != _comparable(group.data[column.field]):
+            changed.append(column.header_zh())
+    if spec.line_objects is not None and _lines_differ(spec, existing, group.lines):
+        changed.append(gettext("lines"))
+    return changed
+
+
+def _lines_differ(spec: ImportSpec, existing: Any, lines: list[dict]) -> bool:
+    current = list(spec.line_objects(existing))
+    if len(current) != len(lines):
+        return True
+    for obj, line in zip(current, lines):
+        for column in spec.line_columns():
+            if column.field in line and _current(obj, column) != _comparable(line[column.field]):
+                return True
+    return False
+
+
+def export_rows(spec: ImportSpec):
+    """The records in template layout: one row per record, or per line (header repeated)."""
+    for obj in spec.queryset().iterator(chunk_size=2000):
+        header = [getattr(obj, c.field) for c in spec.header_columns()]
+        lines = list(spec.line_objects(obj)) if spec.line_objects is not None else []
+        for line in lines or [None]:
+            values = dict(zip(spec.header_columns(), header))
+            for column in spec.line_columns():
+                values[column] = getattr(line, column.field) if line is not None else None
+            yield [values[c] for c in spec.columns]
+
+
+def _current(obj: Any, column: Column) -> Any:
+    field = obj._meta.get_field(column.field)
+    return getattr(obj, field.attname)
+
+
+def _comparable(value: Any) -> Any:
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def _service_errors(spec: ImportSpec, group: Group, exc: DomainError) -> list[RowError]:
+    """One error per field the service names (mapped to its column header), else one."""
+    headers = {c.field: c.header_zh() for c in spec.columns}
+    fields = exc.details.get("fields") if isinstance(exc.details, dict) else None
+    key_text = " / ".join(str(k) for k in group.key if k is not None)
+    if isinstance(fields, dict) and fields:
+        return [
+            RowError(
+                group.first_row,
+                headers.get(name, name),
+                str(group.data.get(name, ""))[:60] if name in group.data else key_text,
+                "；".join(str(m) for m in messages) if isinstance(messages, list) else str(messages),
+            )
+            for name, messages in fields.items()
+        ]
+    return [RowError(group.first_row, "", key_text, str(exc.message))]

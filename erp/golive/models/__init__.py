@@ -1,0 +1,3 @@
+from .imports import ImportLock, ImportLog
+
+__all__ = ["ImportLock", "ImportLog"]

@@ -1,0 +1,109 @@
+"""Reads for the IAM pages and API."""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.errors import NotFound
+from erp.iam.models import ApiToken, Role, User
+
+_ACTIONS = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
+
+
+def user_list(*, search: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    qs = User.objects.prefetch_related("groups__role").order_by("username")
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    if role:
+        qs = qs.filter(groups__role__code=role)
+    if active in ("1", "0"):
+        qs = qs.filter(is_active=active == "1")
+    return qs.distinct()
+
+
+def user_get(user_id: int) -> User:
+    user = User.objects.prefetch_related("groups__role").filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def user_roles(user: User) -> list[Role]:
+    return list(Role.objects.filter(group__user=user))
+
+
+def user_role_codes(user: User) -> list[str]:
+    return [r.code for r in user_roles(user)]
+
+
+def user_permission_names(user: User) -> list[str]:
+    return sorted(user.get_all_permissions()) if user.is_active else []
+
+
+def role_list() -> QuerySet[Role]:
+    return Role.objects.annotate(
+        member_count=Count("group__user", filter=Q(group__user__is_active=True))
+    )
+
+
+def api_tokens_for(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+@dataclass
+class MatrixRow:
+    name: str
+    codename: str
+    cells: list[bool]
+
+
+@dataclass
+class MatrixGroup:
+    app_label: str
+    app_name: str
+    rows: list[MatrixRow] = field(default_factory=list)
+
+
+def permission_label(perm: Permission) -> str:
+    """A translated name: default permissions are built from the model's verbose name; custom
+    ones (one per transition) use the name declared in Meta.permissions as msgid."""
+    action, _sep, _rest = perm.codename.partition("_")
+    model = perm.content_type.model_class()
+    if (
+        action in _ACTIONS
+        and model is not None
+        and perm.codename == f"{action}_{model._meta.model_name}"
+    ):
+        return str(_("%(action)s %(model)s")) % {
+            "action": _ACTIONS[action],
+            "model": model._meta.verbose_name,
+        }
+    return gettext(perm.name)
+
+
+def permission_matrix() -> tuple[list[Role], list[MatrixGroup]]:
+    """Rows = permissions of the ERP apps grouped by app; columns = roles."""
+    roles = list(Role.objects.all())
+    erp_labels = {c.label: c for c in apps.get_app_configs() if c.name.startswith("erp.")}
+    perms = (
+        Permission.objects.filter(content_type__app_label__in=erp_labels)
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
+    granted = set(
+        Group.permissions.through.objects.filter(
+            group_id__in=[r.group_id for r in roles]
+        ).values_list("group_id", "permission_id")
+    )
+    groups: dict[str, MatrixGroup] = {}
+    for perm in perms:
+        label = perm.content_type.app_label
+        group = groups.setdefault(label, MatrixGroup(label, str(erp_labels[label].verbose_name)))
+        cells = [(r.group_id, perm.pk) in granted for r in roles]
+        group.rows.append(MatrixRow(permission_label(perm), f"{label}.{perm.codename}", cells))
+    return roles, list(groups.values())

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from erp.inventory.states import LotStatus
+
+
+class Lot(models.Model):
+    """批次: one batch of one material, with its dates and quality status."""
+
+    material = models.ForeignKey(
+        "masterdata.Material",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="lots",
+    )
+    number = models.CharField(_("lot number"), max_length=60)
+    supplier_lot = models.CharField(_("supplier lot"), max_length=60, blank=True)
+    production_date = models.DateField(_("production date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.QUARANTINE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["material_id", "number"]
+        permissions = [("change_lot_status", _("Can change lot status"))]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "number"], name="uniq_lot_number"),
+        ]
+        indexes = [
+            # FEFO picking and the expiring-lots list.
+            models.Index(fields=["material", "expiry_date"], name="lot_material_expiry"),
+            models.Index(fields=["status", "expiry_date"], name="lot_status_expiry"),
+            models.Index(fields=["number"], name="lot_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LotStatusChange(models.Model):
+    """History of a lot's status: who changed it, when and why (first row: creation)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(
+        _("from status"), max_length=12, choices=LotStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=12, choices=LotStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lot status change")
+        verbose_name_plural = _("lot status changes")
+        ordering = ["lot_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class LotAttribute(models.Model):
+    """A measured property of a lot (assay %, moisture %, viscosity): a number with a unit, or
+    text. Later issues use the numbers for potency-adjusted formulas and certificates."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="attributes")
+    name = models.CharField(_("attribute"), max_length=60)
+    value_decimal = models.DecimalField(
+        _("value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    value_text = models.CharField(_("text value"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("lot attribute")
+        verbose_name_plural = _("lot attributes")
+        ordering = ["lot_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "name"], name="uniq_lot_attribute"),
+            models.CheckConstraint(
+                condition=Q(value_decimal__isnull=False) | ~Q(value_text=""),
+                name="lot_attribute_has_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        value = self.value_text if self.value_decimal is None else self.value_decimal
+        return f"{self.name}={value}{self.unit}"

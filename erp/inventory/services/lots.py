@@ -1,0 +1,186 @@
+"""Lots (批次): creation on receipt, status changes with history, typed attributes."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.access import require_perm
+from erp.core.errors import InvalidTransition, NotFound, ValidationFailed
+from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.numbering import number_next
+from erp.inventory.models import Lot, LotAttribute, LotStatusChange
+from erp.inventory.states import LOT_STATUS_TRANSITIONS, LotStatus
+
+LOT_NUMBER_RULE = "inventory.lot"
+
+
+@dataclass(frozen=True)
+class LotRequest:
+    """What a receipt line says about its lot: an existing lot id, or a number (new or
+    existing), or nothing (a number is taken from the numbering rule)."""
+
+    material: object
+    lot_id: int | None = None
+    number: str = ""
+    supplier_lot: str = ""
+    production_date: date | None = None
+    expiry_date: date | None = None
+
+
+def initial_status(material) -> str:
+    return LotStatus.QUARANTINE if material.qc_required else LotStatus.RELEASED
+
+
+def default_expiry(material, production_date: date | None, posting_date: date) -> date | None:
+    if not material.shelf_life_days:
+        return None
+    return (production_date or posting_date) + timedelta(days=material.shelf_life_days)
+
+
+def lots_for_receipt(*, actor, requests: list[LotRequest], posting_date: date) -> list[Lot | None]:
+    """Resolve or create the lot of each receipt line (None for materials without batches).
+    New lots are created in bulk; call inside the posting transaction (numbers are taken there,
+    so a failed posting gives them back)."""
+    by_id = Lot.objects.in_bulk([r.lot_id for r in requests if r.lot_id])
+    wanted = {(r.material.pk, r.number) for r in requests if r.number and not r.lot_id}
+    by_number = (
+        {
+            (lot.material_id, lot.number): lot
+            for lot in Lot.objects.filter(
+                material_id__in={m for m, _n in wanted}, number__in={n for _m, n in wanted}
+            )
+        }
+        if wanted
+        else {}
+    )
+    new: dict[tuple[int, str], Lot] = {}
+    result: list[Lot | None] = []
+    for req in requests:
+        result.append(_resolve(req, by_id, by_number, new, posting_date))
+    if new:
+        Lot.objects.bulk_create(list(new.values()))
+        LotStatusChange.objects.bulk_create(
+            [
+                LotStatusChange(
+                    lot=lot,
+                    from_status="",
+                    to_status=lot.status,
+                    reason="receipt",
+                    actor=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+                for lot in new.values()
+            ]
+        )
+    return result
+
+
+def _resolve(req: LotRequest, by_id, by_number, new, posting_date) -> Lot | None:
+    material = req.material
+    if not material.batch_managed:
+        if req.lot_id or req.number:
+            raise ValidationFailed(
+                _("%(material)s is not batch managed: leave the lot empty.")
+                % {"material": material.code},
+                code="invalid_stock_line",
+            )
+        return None
+    if req.lot_id:
+        lot = by_id.get(req.lot_id)
+        if lot is None or lot.material_id != material.pk:
+            raise NotFound()
+        return lot
+    number = req.number or number_next(doc_type=LOT_NUMBER_RULE, on_date=posting_date)
+    key = (material.pk, number)
+    if key in by_number:
+        return by_number[key]
+    if key not in new:
+        new[key] = Lot(
+            material=material,
+            number=number,
+            supplier_lot=req.supplier_lot,
+            production_date=req.production_date,
+            expiry_date=req.expiry_date
+            or default_expiry(material, req.production_date, posting_date),
+            status=initial_status(material),
+        )
+    return new[key]
+
+
+def lot_status_change(*, actor, lot_id: int, status: str, reason: str) -> Lot:
+    """Change a lot's quality status (待检/合格/不合格/冻结), with a reason, in the history."""
+    require_perm(actor, "inventory.change_lot_status")
+    if status not in LotStatus.values:
+        raise ValidationFailed(_("Choose a lot status from the list."), code="invalid_lot_status")
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            _("Enter the reason for the status change, for example the inspection number."),
+            code="reason_required",
+        )
+    with transaction.atomic():
+        lot = _lot_locked(lot_id)
+        if status not in LOT_STATUS_TRANSITIONS[lot.status]:
+            raise InvalidTransition(
+                _("Lot %(lot)s is already %(status)s.")
+                % {"lot": lot.number, "status": LotStatus(lot.status).label},
+                code="lot_status_unchanged",
+            )
+        before = snapshot(lot, ["status"])
+        LotStatusChange.objects.create(
+            lot=lot,
+            from_status=lot.status,
+            to_status=status,
+            reason=reason.strip()[:300],
+            actor=actor,
+        )
+        lot.status = status
+        lot.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="inventory.lot_status_change",
+            obj=lot,
+            changes=diff(before, snapshot(lot, ["status"])),
+            note=reason.strip(),
+        )
+    return lot
+
+
+def lot_attribute_set(
+    *, actor, lot_id: int, name: str, value: Decimal | str, unit: str = ""
+) -> LotAttribute:
+    """Record a measured property of a lot (assay %, moisture %, viscosity...)."""
+    require_perm(actor, "inventory.change_lot")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(
+            _("Enter the attribute name, for example 含量."), code="name_required"
+        )
+    if isinstance(value, float):
+        raise TypeError("pass Decimal or str, never float")
+    numeric = value if isinstance(value, Decimal) else None
+    text = "" if numeric is not None else str(value).strip()
+    if numeric is None and not text:
+        raise ValidationFailed(_("Enter a value for the attribute."), code="value_required")
+    with transaction.atomic():
+        lot = _lot_locked(lot_id)
+        attr, _created = LotAttribute.objects.update_or_create(
+            lot=lot,
+            name=name,
+            defaults={"value_decimal": numeric, "value_text": text, "unit": unit.strip()},
+        )
+        audit_record(
+            actor=actor,
+            action="inventory.lot_attribute_set",
+            obj=lot,
+            changes={name: [None, str(value)], "unit": unit},
+        )
+    return attr
+
+
+def _lot_locked(lot_id: int) -> Lot:
+    try:
+        return Lot.objects.select_for_update().get(pk=lot_id)
+    except (Lot.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

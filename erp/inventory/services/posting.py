@@ -1,0 +1,421 @@
+"""The posting gate: the ONLY code that writes StockMove, and it updates StockBalance and
+MaterialValuation in the same transaction.
+
+Lock order (fixed, so two postings never wait on each other in a cycle): numbering rule (by the
+caller, for lot numbers) → lots used by outflows (by id) → material valuations (by material id)
+→ balances (by material id, location id, lot id).
+
+Valuation is the moving weighted average per material (移动加权平均) in posting order: an inflow
+from outside adds its value and recomputes the average; an outflow takes the average, except
+that an outflow emptying a balance takes the balance's whole remaining value, so rounding is
+carried and Σ balance values = valuation value exactly. Transfers move value between balances.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.money import round_amount, round_unit_price
+from erp.core.services.audit import audit_record
+from erp.inventory import errors
+from erp.inventory.models import Lot, MaterialValuation, Reservation, StockBalance, StockMove
+from erp.inventory.states import EXPIRY_BLOCKS, OUTFLOW_ALLOWED_STATUSES, MoveType
+
+ZERO = Decimal(0)
+Key = tuple[int, int, int | None]  # material id, location id, lot id
+
+
+@dataclass(frozen=True)
+class StockSource:
+    """The document a posting comes from (any app): e.g. StockSource("sales.deliverynote", 42)."""
+
+    type: str
+    id: str | int
+
+
+@dataclass(frozen=True)
+class MoveSpec:
+    material: object  # masterdata.Material
+    quantity: Decimal
+    move_type: str
+    from_location: object | None = None  # masterdata.Location; None = outside
+    to_location: object | None = None
+    lot: Lot | None = None
+    unit_cost: Decimal | None = None  # inflow from outside; None = current average
+    value: Decimal | None = None  # fixed value (reversals)
+    source_line_id: str = ""
+    reverses_id: int | None = None
+
+    def key_from(self) -> Key | None:
+        if self.from_location is None:
+            return None
+        return (self.material.pk, self.from_location.pk, self.lot.pk if self.lot else None)
+
+    def key_to(self) -> Key | None:
+        if self.to_location is None:
+            return None
+        return (self.material.pk, self.to_location.pk, self.lot.pk if self.lot else None)
+
+
+def _sort_key(key: Key) -> tuple[int, int, int]:
+    return (key[0], key[1], key[2] or 0)
+
+
+def moves_post(
+    *, actor, specs: list[MoveSpec], posting_date: date, source: StockSource, reason: str = ""
+) -> list[StockMove]:
+    """Post moves as one unit; call inside the service's transaction.atomic()."""
+    if not specs:
+        raise errors.invalid_line(_("Add at least one line with a quantity before posting."))
+    if posting_date > timezone.localdate():
+        raise errors.future_posting_date(posting_date)
+    lots = _lots_locked(specs)
+    specs = [_with_lot(s, lots) for s in specs]
+    for spec in specs:
+        _check_spec(spec, posting_date)
+    valuations = _valuations_locked({s.material.pk for s in specs})
+    balances = _balances_locked(specs)
+    _backdating_guard(specs, posting_date, valuations, balances)
+    own = _own_reservations(specs, balances, source)
+    now = timezone.now()
+    moves = [
+        _apply(
+            s, valuations[s.material.pk], balances, own, posting_date, source, reason, actor, now
+        )
+        for s in specs
+    ]
+    StockMove.objects.bulk_create(moves)
+    StockBalance.objects.bulk_update(list(balances.values()), ["on_hand", "reserved", "value"])
+    MaterialValuation.objects.bulk_update(
+        list(valuations.values()),
+        ["quantity", "value", "unit_cost", "last_sequence", "last_posting_date"],
+    )
+    _save_reservations(own)
+    _audit(actor, moves, source, reason)
+    return moves
+
+
+def stock_lock(*, keys: list[Key]) -> dict[Key, StockBalance]:
+    """Take the gate's locks (lots → valuations → balances) for these keys before reading
+    balances to decide quantities (stock counts); moves_post then finds them already held."""
+    specs = [_KeySpec(k) for k in keys]
+    _lots_locked(specs)
+    _valuations_locked({k[0] for k in keys})
+    return _balances_locked(specs)
+
+
+@dataclass(frozen=True)
+class _KeySpec:
+    key: Key
+
+    @property
+    def lot(self):
+        return _Pk(self.key[2]) if self.key[2] else None
+
+    @property
+    def from_location(self):
+        return self.key[1]
+
+    def key_from(self) -> Key:
+        return self.key
+
+    def key_to(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class _Pk:
+    pk: int
+
+
+def _lots_locked(specs: list[MoveSpec]) -> dict[int, Lot]:
+    # Outflows read the lot's status: lock those lots so a status change cannot slip between
+    # the check and the commit. Inflow-only lots are read without a lock.
+    ids = sorted({s.lot.pk for s in specs if s.lot and s.from_location is not None})
+    if not ids:
+        return {}
+    return {
+        lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+
+
+def _with_lot(spec: MoveSpec, lots: dict[int, Lot]) -> MoveSpec:
+    if spec.lot is None or spec.lot.pk not in lots:
+        return spec
+    fresh = lots[spec.lot.pk]
+    return MoveSpec(**{**spec.__dict__, "lot": fresh})
+
+
+def _check_spec(spec: MoveSpec, posting_date: date) -> None:
+    material = spec.material
+    if spec.quantity <= 0:
+        raise errors.invalid_line(
+            _("Enter a quantity greater than zero for %(material)s.") % {"material": material.code}
+        )
+    if material.batch_managed and spec.lot is None:
+        raise errors.invalid_line(
+            _("%(material)s is batch managed: choose or enter a lot.") % {"material": material.code}
+        )
+    if not material.batch_managed and spec.lot is not None:
+        raise errors.invalid_line(
+            _("%(material)s is not batch managed: leave the lot empty.")
+            % {"material": material.code}
+        )
+    if spec.lot is not None and spec.lot.material_id != material.pk:
+        raise errors.invalid_line(
+            _("Lot %(lot)s belongs to another material than %(material)s.")
+            % {"lot": spec.lot.number, "material": material.code}
+        )
+    for location in (spec.from_location, spec.to_location):
+        if location is not None and not location.active:
+            raise errors.invalid_line(
+                _("Location %(location)s is inactive: choose an active location.")
+                % {"location": location.code}
+            )
+    if spec.from_location is not None and spec.lot is not None:
+        _check_lot_outflow(spec, posting_date)
+
+
+def _check_lot_outflow(spec: MoveSpec, posting_date: date) -> None:
+    lot = spec.lot
+    if lot.status not in OUTFLOW_ALLOWED_STATUSES[spec.move_type]:
+        raise errors.lot_status_refused(lot, spec.move_type)
+    expired = lot.expiry_date is not None and lot.expiry_date < posting_date
+    if expired and spec.move_type in EXPIRY_BLOCKS:
+        raise errors.lot_expired(lot, posting_date)
+
+
+def _valuations_locked(material_ids: set[int]) -> dict[int, MaterialValuation]:
+    ids = sorted(material_ids)
+    MaterialValuation.objects.bulk_create(
+        [MaterialValuation(material_id=m) for m in ids], ignore_conflicts=True
+    )
+    rows = MaterialValuation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {v.pk: v for v in rows}
+
+
+def _balances_locked(specs: list[MoveSpec]) -> dict[Key, StockBalance]:
+    keys = sorted({k for s in specs for k in (s.key_from(), s.key_to()) if k}, key=_sort_key)
+    # Insert-or-ignore makes every row exist, so the locking SELECT below sees them all; a row
+    # another transaction is inserting makes this one wait on the unique index, not fail.
+    StockBalance.objects.bulk_create(
+        [StockBalance(material_id=m, location_id=loc, lot_id=lot) for m, loc, lot in keys],
+        ignore_conflicts=True,
+    )
+    with_lot = [k for k in keys if k[2] is not None]
+    without = [k for k in keys if k[2] is None]
+    cond = Q(pk__in=[])
+    if with_lot:
+        cond |= Q(lot_id__in={k[2] for k in with_lot}, location_id__in={k[1] for k in with_lot})
+    if without:
+        cond |= Q(
+            lot__isnull=True,
+            material_id__in={k[0] for k in without},
+            location_id__in={k[1] for k in without},
+        )
+    wanted = set(keys)
+    rows = (
+        StockBalance.objects.select_for_update()
+        .filter(cond)
+        .order_by("material_id", "location_id", "lot_id")
+    )
+    found = {(b.material_id, b.location_id, b.lot_id): b for b in rows}
+    return {k: b for k, b in found.items() if k in wanted}
+
+
+def _signed(move: StockMove, key: Key) -> Decimal:
+    return move.quantity if move.to_location_id == key[1] else -move.quantity
+
+
+def _backdating_guard(specs, posting_date, valuations, balances) -> None:
+    """Backdated postings (before the material's latest posting date) must not change the past
+    silently: refused after a later stock count on the same balance, and refused when an
+    outflow would make any later point of the running balance negative."""
+    backdated = {
+        m
+        for m, v in valuations.items()
+        if v.last_posting_date is not None and posting_date < v.last_posting_date
+    }
+    if not backdated:
+        return
+    net: dict[Key, Decimal] = defaultdict(Decimal)
+    for spec in specs:
+        if spec.material.pk not in backdated:
+            continue
+        if k := spec.key_from():
+            net[k] -= spec.quantity
+        if k := spec.key_to():
+            net[k] += spec.quantity
+    by_key = {s.key_from(): s for s in specs} | {s.key_to(): s for s in specs}
+    for key, change in sorted(net.items(), key=lambda kv: _sort_key(kv[0])):
+        _running_check(key, change, posting_date, balances[key], by_key[key])
+
+
+def _running_check(key: Key, change: Decimal, posting_date: date, balance, spec) -> None:
+    later = list(
+        StockMove.objects.filter(material_id=key[0], lot_id=key[2], posting_date__gt=posting_date)
+        .filter(Q(from_location_id=key[1]) | Q(to_location_id=key[1]))
+        .order_by("posting_date", "sequence")
+    )
+    location = spec.from_location if spec.key_from() == key else spec.to_location
+    count = next((m for m in later if m.move_type == MoveType.COUNT_ADJUST), None)
+    if count is not None:
+        raise errors.backdated_before_count(
+            material=spec.material, location=location, count_move=count
+        )
+    if change >= 0:
+        return
+    running = balance.on_hand - sum((_signed(m, key) for m in later), ZERO)
+    if running + change < 0:
+        raise errors.insufficient_stock(
+            material=spec.material,
+            location=location,
+            lot=spec.lot,
+            available=running,
+            requested=-change,
+        )
+    running += change
+    for move in later:
+        running += _signed(move, key)
+        if running < 0:
+            raise errors.backdated_goes_negative(
+                material=spec.material,
+                location=location,
+                lot=spec.lot,
+                move=move,
+                running=running,
+            )
+
+
+def _own_reservations(specs, balances, source: StockSource) -> dict[Key, list[Reservation]]:
+    """Reservations this same document holds on the balances it takes from: its outflow may use
+    them (and consumes them)."""
+    keys = {s.key_from() for s in specs if s.key_from() and balances[s.key_from()].reserved > 0}
+    if not keys:
+        return {}
+    rows = Reservation.objects.filter(
+        source_type=source.type,
+        source_id=str(source.id),
+        material_id__in={k[0] for k in keys},
+        location_id__in={k[1] for k in keys},
+    ).order_by("id")
+    own: dict[Key, list[Reservation]] = defaultdict(list)
+    for r in rows:
+        key = (r.material_id, r.location_id, r.lot_id)
+        if key in keys:
+            own[key].append(r)
+    return own
+
+
+def _consume_own(reservations: list[Reservation], quantity: Decimal) -> Decimal:
+    taken = ZERO
+    for r in reservations:
+        take = min(r.quantity, quantity - taken)
+        r.quantity -= take
+        taken += take
+        if taken == quantity:
+            break
+    return taken
+
+
+def _save_reservations(own: dict[Key, list[Reservation]]) -> None:
+    rows = [r for rs in own.values() for r in rs]
+    Reservation.objects.filter(pk__in=[r.pk for r in rows if r.quantity == 0]).delete()
+    Reservation.objects.bulk_update([r for r in rows if r.quantity > 0], ["quantity"])
+
+
+def _apply(spec, val, balances, own, posting_date, source, reason, actor, now) -> StockMove:
+    qty = spec.quantity
+    src = balances.get(spec.key_from()) if spec.from_location else None
+    dst = balances.get(spec.key_to()) if spec.to_location else None
+    if src is not None:
+        mine = own.get(spec.key_from(), [])
+        own_qty = sum((r.quantity for r in mine), ZERO)
+        available = src.on_hand - src.reserved + own_qty
+        if qty > available:
+            raise errors.insufficient_stock(
+                material=spec.material,
+                location=spec.from_location,
+                lot=spec.lot,
+                available=available,
+                requested=qty,
+            )
+        src.reserved -= _consume_own(mine, qty)
+        unit_cost = spec.unit_cost if spec.unit_cost is not None else val.unit_cost
+        if qty == src.on_hand:
+            value = src.value  # carries every rounding cent of this balance
+        elif spec.value is not None:
+            value = spec.value
+        else:
+            value = round_amount(qty * val.unit_cost)
+        src.on_hand -= qty
+        src.value -= value
+    else:
+        unit_cost = spec.unit_cost if spec.unit_cost is not None else val.unit_cost
+        value = spec.value if spec.value is not None else round_amount(qty * unit_cost)
+    if dst is not None:
+        dst.on_hand += qty
+        dst.value += value
+    _revalue(val, src, dst, qty, value, recompute=spec.value is not None or src is None)
+    val.last_sequence += 1
+    if val.last_posting_date is None or posting_date > val.last_posting_date:
+        val.last_posting_date = posting_date
+    return StockMove(
+        material=spec.material,
+        lot=spec.lot,
+        from_location=spec.from_location,
+        to_location=spec.to_location,
+        quantity=qty,
+        unit_cost=round_unit_price(unit_cost),
+        value=value,
+        move_type=spec.move_type,
+        reason=reason[:300],
+        posting_date=posting_date,
+        sequence=val.last_sequence,
+        source_type=source.type,
+        source_id=str(source.id),
+        source_line_id=str(spec.source_line_id),
+        reverses_id=spec.reverses_id,
+        actor=actor,
+        posted_at=now,
+    )
+
+
+def _revalue(val, src, dst, qty, value, *, recompute: bool) -> None:
+    if (src is None) == (dst is None):
+        return  # a transfer inside the company changes no valuation
+    sign = 1 if dst is not None else -1
+    val.quantity += sign * qty
+    val.value += sign * value
+    if recompute and val.quantity > 0:
+        val.unit_cost = round_unit_price(val.value / val.quantity)
+
+
+def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> None:
+    audit_record(
+        actor=actor,
+        action=f"inventory.post_{moves[0].move_type}",
+        object_type="inventory.stockmove",
+        object_id=f"{source.type}:{source.id}",
+        object_repr=f"{source.type} {source.id}",
+        changes={
+            "moves": [
+                [
+                    m.pk,
+                    m.material_id,
+                    m.lot_id,
+                    m.from_location_id,
+                    m.to_location_id,
+                    m.quantity,
+                    m.value,
+                ]
+                for m in moves
+            ]
+        },
+        note=reason,
+    )

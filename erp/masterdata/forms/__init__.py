@@ -1,0 +1,1 @@
+"""Forms of master data pages: they parse and check input; services save."""

@@ -1,0 +1,295 @@
+"""Record page configurations (erp.core.record_views) of customers, suppliers, payment terms,
+warehouses, locations, work centres and production lines."""
+
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.record_views import Field, LinesConfig, RecordConfig, Section
+from erp.masterdata import selectors_partners as sel
+from erp.masterdata.forms import facilities as ff
+from erp.masterdata.forms import partners as pf
+from erp.masterdata.models import (
+    Customer,
+    Location,
+    PaymentTerm,
+    ProductionLine,
+    Supplier,
+    Warehouse,
+    WorkCenter,
+)
+from erp.masterdata.services import facilities as fs
+from erp.masterdata.services import partners as ps
+
+SALES, PURCHASING, WAREHOUSE = _("Sales"), _("Purchasing"), _("Warehouse")
+PRODUCTION, SETTINGS = _("Production"), _("Settings")
+INVOICE = Section(
+    _("VAT invoice data"),
+    ("invoice_title", "invoice_address", "invoice_phone", "bank_name", "bank_account"),
+)
+
+
+def _urls(name: str) -> dict:
+    return {
+        "list_url_name": f"masterdata:{name}_list",
+        "detail_url_name": f"masterdata:{name}_detail",
+        "create_url_name": f"masterdata:{name}_create",
+        "edit_url_name": f"masterdata:{name}_edit",
+        "active_url_name": f"masterdata:{name}_active",
+    }
+
+
+def _perms(model: str) -> dict:
+    return {
+        "view_permission": f"masterdata.view_{model}",
+        "add_permission": f"masterdata.add_{model}",
+        "change_permission": f"masterdata.change_{model}",
+    }
+
+
+def _rows(objs, fields: tuple[str, ...]) -> list[dict]:
+    return [{"id": o.pk, **{f: getattr(o, f) for f in fields}} for o in objs]
+
+
+def _addresses_text(customer) -> str:
+    rows = []
+    for a in customer.addresses.all():
+        mark = "★ " if a.is_default else ""
+        who = " ".join(x for x in (a.contact_name, a.phone) if x)
+        rows.append(f"{mark}{a.label} {a.address} {who}".strip())
+    return "；".join(rows)
+
+
+def _materials_text(supplier) -> str:
+    return "；".join(
+        f"{'★ ' if m.is_preferred else ''}{m.material.code} {m.material.name}"
+        for m in supplier.materials.all()
+    )
+
+
+CONTACT_COLUMNS = (
+    Field("name"),
+    Field("position"),
+    Field("phone"),
+    Field("email"),
+    Field("is_primary", kind="bool"),
+)
+
+CUSTOMER = RecordConfig(
+    model=Customer,
+    title=_("Customers"),
+    section=SALES,
+    **_perms("customer"),
+    form_class=pf.CustomerForm,
+    get_object=sel.customer_detail,
+    create=lambda actor, data, lines: ps.customer_create(actor=actor, data=data, contacts=lines),
+    update=lambda actor, obj, data, lines: ps.customer_update(
+        actor=actor, customer_id=obj.pk, data=data, contacts=lines
+    ),
+    set_active=lambda actor, obj, active: ps.customer_update(
+        actor=actor, customer_id=obj.pk, data={"active": active}
+    ),
+    sections=[
+        Section(
+            _("Customer"),
+            (
+                "code",
+                "name",
+                "uscc",
+                "payment_term",
+                Field("credit_limit", kind="amount"),
+                "salesperson",
+                "active",
+                Field("addresses", _("Delivery addresses"), value=_addresses_text, wide=True),
+            ),
+        ),
+        INVOICE,
+    ],
+    **_urls("customer"),
+    lines=LinesConfig(
+        title=_("Contacts"),
+        formset_class=pf.ContactFormSet,
+        initial=lambda c: _rows(c.contacts.all(), ps.CONTACT_FIELDS),
+        row_url_name="masterdata:customer_contact_row",
+        columns=CONTACT_COLUMNS,
+        prefix="contacts",
+        empty_text=_("No contacts yet."),
+    ),
+)
+
+SUPPLIER = RecordConfig(
+    model=Supplier,
+    title=_("Suppliers"),
+    section=PURCHASING,
+    **_perms("supplier"),
+    form_class=pf.SupplierForm,
+    get_object=sel.supplier_detail,
+    create=lambda actor, data, lines: ps.supplier_create(actor=actor, data=data, contacts=lines),
+    update=lambda actor, obj, data, lines: ps.supplier_update(
+        actor=actor, supplier_id=obj.pk, data=data, contacts=lines
+    ),
+    set_active=lambda actor, obj, active: ps.supplier_update(
+        actor=actor, supplier_id=obj.pk, data={"active": active}
+    ),
+    sections=[
+        Section(
+            _("Supplier"),
+            (
+                "code",
+                "name",
+                "uscc",
+                "payment_term",
+                "approval_status",
+                "active",
+                Field("materials", _("Supplied materials"), value=_materials_text, wide=True),
+            ),
+        ),
+        INVOICE,
+    ],
+    **_urls("supplier"),
+    lines=LinesConfig(
+        title=_("Contacts"),
+        formset_class=pf.ContactFormSet,
+        initial=lambda s: _rows(s.contacts.all(), ps.CONTACT_FIELDS),
+        row_url_name="masterdata:supplier_contact_row",
+        columns=CONTACT_COLUMNS,
+        prefix="contacts",
+        empty_text=_("No contacts yet."),
+    ),
+)
+
+PAYMENT_TERM = RecordConfig(
+    model=PaymentTerm,
+    title=_("Payment terms"),
+    section=SETTINGS,
+    **_perms("paymentterm"),
+    form_class=pf.PaymentTermForm,
+    get_object=sel.payment_term_detail,
+    create=lambda actor, data, lines: ps.payment_term_create(actor=actor, data=data),
+    update=lambda actor, obj, data, lines: ps.payment_term_update(
+        actor=actor, payment_term_id=obj.pk, data=data
+    ),
+    set_active=lambda actor, obj, active: ps.payment_term_update(
+        actor=actor, payment_term_id=obj.pk, data={"active": active}
+    ),
+    sections=[Section(_("Payment term"), ("code", "name", "days", "active"))],
+    **_urls("payment_term"),
+)
+
+WAREHOUSE_RECORD = RecordConfig(
+    model=Warehouse,
+    title=_("Warehouses"),
+    section=WAREHOUSE,
+    **_perms("warehouse"),
+    form_class=ff.WarehouseForm,
+    get_object=sel.warehouse_detail,
+    create=lambda actor, data, lines: fs.warehouse_create(actor=actor, data=data, locations=lines),
+    update=lambda actor, obj, data, lines: fs.warehouse_update(
+        actor=actor, warehouse_id=obj.pk, data=data, locations=lines
+    ),
+    set_active=lambda actor, obj, active: fs.warehouse_update(
+        actor=actor, warehouse_id=obj.pk, data={"active": active}
+    ),
+    sections=[Section(_("Warehouse"), ("code", "name", "address", "manager", "active"))],
+    **_urls("warehouse"),
+    lines=LinesConfig(
+        title=_("Locations"),
+        formset_class=ff.LocationFormSet,
+        initial=lambda w: _rows(w.locations.all(), fs.LOCATION_FIELDS),
+        row_url_name="masterdata:warehouse_location_row",
+        columns=(
+            Field("code"),
+            Field("name"),
+            Field("type", value=lambda r: Location.Type(r.type).label),
+            Field("capacity", kind="qty"),
+            Field("active", kind="bool"),
+        ),
+        prefix="locations",
+        empty_text=_("No locations yet: add at least one storage location."),
+    ),
+)
+
+LOCATION = RecordConfig(
+    model=Location,
+    title=_("Locations"),
+    section=WAREHOUSE,
+    **_perms("location"),
+    form_class=ff.LocationForm,
+    get_object=sel.location_detail,
+    create=lambda actor, data, lines: fs.location_create(actor=actor, data=data),
+    update=lambda actor, obj, data, lines: fs.location_update(
+        actor=actor, location_id=obj.pk, data=data
+    ),
+    set_active=lambda actor, obj, active: fs.location_update(
+        actor=actor, location_id=obj.pk, data={"active": active}
+    ),
+    sections=[
+        Section(
+            _("Location"),
+            ("warehouse", "code", "name", "type", Field("capacity", kind="qty"), "active"),
+        )
+    ],
+    **_urls("location"),
+)
+
+WORK_CENTER = RecordConfig(
+    model=WorkCenter,
+    title=_("Work centres"),
+    section=PRODUCTION,
+    **_perms("workcenter"),
+    form_class=ff.WorkCenterForm,
+    get_object=sel.work_center_detail,
+    create=lambda actor, data, lines: fs.work_center_create(actor=actor, data=data),
+    update=lambda actor, obj, data, lines: fs.work_center_update(
+        actor=actor, work_center_id=obj.pk, data=data
+    ),
+    set_active=lambda actor, obj, active: fs.work_center_update(
+        actor=actor, work_center_id=obj.pk, data={"active": active}
+    ),
+    sections=[
+        Section(
+            _("Work centre"),
+            (
+                "code",
+                "name",
+                Field("capacity_hours_per_day", kind="qty"),
+                Field("labour_rate", kind="amount"),
+                Field("overhead_rate", kind="amount"),
+                "active",
+            ),
+        )
+    ],
+    **_urls("work_center"),
+)
+
+PRODUCTION_LINE = RecordConfig(
+    model=ProductionLine,
+    title=_("Production lines"),
+    section=PRODUCTION,
+    **_perms("productionline"),
+    form_class=ff.ProductionLineForm,
+    get_object=sel.production_line_detail,
+    create=lambda actor, data, lines: fs.production_line_create(
+        actor=actor, data=data, steps=lines
+    ),
+    update=lambda actor, obj, data, lines: fs.production_line_update(
+        actor=actor, production_line_id=obj.pk, data=data, steps=lines
+    ),
+    set_active=lambda actor, obj, active: fs.production_line_update(
+        actor=actor, production_line_id=obj.pk, data={"active": active}
+    ),
+    sections=[Section(_("Production line"), ("code", "name", "active"))],
+    **_urls("production_line"),
+    lines=LinesConfig(
+        title=_("Steps"),
+        formset_class=ff.StepFormSet,
+        initial=lambda line: [
+            {"sequence": s.sequence, "work_center": s.work_center} for s in line.steps.all()
+        ],
+        row_url_name="masterdata:production_line_step_row",
+        columns=(
+            Field("sequence", kind="num"),
+            Field("work_center", value=lambda r: str(r.work_center)),
+        ),
+        prefix="steps",
+        empty_text=_("No steps yet."),
+    ),
+)

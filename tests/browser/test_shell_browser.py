@@ -1,0 +1,82 @@
+"""A real browser walks through the shell: log in, Chinese home, switch to English in the user
+menu, open a list. Drives Debian's /usr/bin/chromium through Playwright (never
+`playwright install`)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told it is safe (the test's own setup queries).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+# The list page the walk ends on; switch to "masterdata:material_list" once it exists.
+LIST_URL_NAME = "iam:user_list"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium package"),
+]
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_log_in_switch_language_and_open_a_list(live_server, browser_page, make_user):
+    from playwright.sync_api import expect
+
+    make_user("admin", "admin", password="pw-Browser-2026", full_name="系统管理员")
+    for name in ("wang.fang", "li.qiang", "zhao.min"):
+        make_user(name, "warehouse")
+    page = browser_page
+
+    page.goto(live_server.url + reverse("core:home"))
+    expect(page).to_have_url(live_server.url + reverse("iam:login") + "?next=/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "pw-Browser-2026")
+    page.locator("form button").filter(has_text="登录").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator(".erp-nav")).to_contain_text("首页")
+    expect(page.locator(".erp-nav")).to_contain_text("设置")
+    expect(page.locator("h1")).to_contain_text("您好，系统管理员")
+
+    page.click("#erp-user-menu")
+    page.locator(".erp-language-form button[value=en]").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".erp-nav")).to_contain_text("Settings")
+    expect(page.locator("h1")).to_contain_text("Hello, 系统管理员")
+    page.click("#erp-user-menu")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    page.goto(live_server.url + reverse(LIST_URL_NAME))
+    rows = page.locator("table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 4
+    expect(page.locator("table tbody")).to_contain_text("wang.fang")
