@@ -18,9 +18,7 @@ urlpatterns = [
 for _spec in all_specs():
     _kwargs = {"spec_key": _spec.key}
     urlpatterns += [
-        path(
-            f"import/{_spec.key}/", views.import_upload, _kwargs, name=f"import_{_spec.slug}"
-        ),
+        path(f"import/{_spec.key}/", views.import_upload, _kwargs, name=f"import_{_spec.slug}"),
         path(
             f"import/{_spec.key}/template/",
             views.template_download,

@@ -121,10 +121,14 @@ class PartnerOut(Schema):
 
     @staticmethod
     def resolve_payment_term_code(obj) -> str | None:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["payment_term_code"]
         return obj.payment_term.code if obj.payment_term_id else None
 
     @staticmethod
     def resolve_contacts(obj) -> list[dict]:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["contacts"]
         return [{f: getattr(c, f) for f in ps.CONTACT_FIELDS} for c in obj.contacts.all()]
 
 
@@ -135,10 +139,14 @@ class CustomerOut(PartnerOut):
 
     @staticmethod
     def resolve_salesperson(obj) -> str | None:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["salesperson"]
         return obj.salesperson.username if obj.salesperson_id else None
 
     @staticmethod
     def resolve_addresses(obj) -> list[dict]:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["addresses"]
         return [{f: getattr(a, f) for f in ps.ADDRESS_FIELDS} for a in obj.addresses.all()]
 
 
@@ -148,6 +156,8 @@ class SupplierOut(PartnerOut):
 
     @staticmethod
     def resolve_materials(obj) -> list[dict]:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["materials"]
         return [
             {
                 "material_code": m.material.code,
@@ -212,10 +222,14 @@ class WarehouseOut(Schema):
 
     @staticmethod
     def resolve_manager(obj) -> str | None:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["manager"]
         return obj.manager.username if obj.manager_id else None
 
     @staticmethod
     def resolve_locations(obj) -> list[dict]:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["locations"]
         return [{f: getattr(x, f) for f in fs.LOCATION_FIELDS} for x in obj.locations.all()]
 
 
@@ -242,6 +256,8 @@ class LocationOut(Schema):
 
     @staticmethod
     def resolve_warehouse_code(obj) -> str:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["warehouse_code"]
         return obj.warehouse.code
 
 
@@ -295,6 +311,8 @@ class ProductionLineOut(Schema):
 
     @staticmethod
     def resolve_steps(obj) -> list[dict]:
+        if isinstance(obj, dict):  # a stored idempotent answer, already resolved
+            return obj["steps"]
         return [
             {"sequence": s.sequence, "work_center_code": s.work_center.code}
             for s in obj.steps.all()

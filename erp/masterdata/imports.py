@@ -42,6 +42,40 @@ from erp.masterdata.services import (
 
 ZERO = Decimal(0)
 
+# Dropdown labels, spelled out here (same msgids as the models' choices) so this module's
+# catalogue always has their Chinese: templates must offer Chinese values whatever else changes.
+UNIT_KINDS = (
+    ("mass", _("Mass")),
+    ("volume", _("Volume")),
+    ("count", _("Count")),
+    ("length", _("Length")),
+    ("area", _("Area")),
+    ("time", _("Time")),
+    ("other", _("Other")),
+)
+INVENTORY_TYPES = (
+    ("raw", _("Raw material")),
+    ("semi", _("Semi-finished")),
+    ("finished", _("Finished product")),
+    ("packaging", _("Packaging")),
+    ("consumable", _("Low-value consumable")),
+)
+PROCUREMENTS = (("make", _("Make")), ("buy", _("Buy")), ("outsource", _("Outsource")))
+APPROVALS = (
+    ("pending", _("Under evaluation")),
+    ("approved", _("Approved")),
+    ("suspended", _("Suspended")),
+    ("disqualified", _("Disqualified")),
+)
+LOCATION_TYPES = (
+    ("storage", _("Storage")),
+    ("receiving", _("Receiving")),
+    ("quarantine", _("Quarantine")),
+    ("shipping", _("Shipping")),
+    ("production", _("Production")),
+    ("scrap", _("Scrap")),
+)
+
 
 def _by_code(model):
     return lambda data: model._default_manager.filter(code=data.get("code")).first()
@@ -81,7 +115,7 @@ UNITS = ImportSpec(
     columns=[
         _code(_("Unit code")),
         Column(_("Unit name"), "name", required=True),
-        Column(_("Unit kind"), "kind", CHOICE, choices=tuple(Unit.Kind.choices)),
+        Column(_("Unit kind"), "kind", CHOICE, choices=UNIT_KINDS),
         Column(_("Decimal places"), "decimal_places", INT, minimum=0, width=10),
         _active(),
     ],
@@ -131,14 +165,14 @@ MATERIALS = ImportSpec(
             "inventory_type",
             CHOICE,
             required=True,
-            choices=tuple(Material.InventoryType.choices),
+            choices=INVENTORY_TYPES,
         ),
         Column(
             _("Procurement"),
             "procurement",
             CHOICE,
             required=True,
-            choices=tuple(Material.Procurement.choices),
+            choices=PROCUREMENTS,
         ),
         Column(_("Base unit"), "base_unit", REFERENCE, required=True, model=Unit),
         Column(_("Purchase unit"), "purchase_unit", REFERENCE, model=Unit),
@@ -165,8 +199,29 @@ MATERIALS = ImportSpec(
         "category", "base_unit", "purchase_unit", "sales_unit", "default_warehouse"
     ).order_by("code"),
     example=(
-        "RM-0001", "环氧树脂 E-51", "25kg/桶", "RM-RES", "raw", "buy", "kg", "桶", "", "是",
-        365, "是", 100, 50, 200, 25, 7, "WH01", 23.5, 1.17, "", "阴凉干燥", "是",
+        "RM-0001",
+        "环氧树脂 E-51",
+        "25kg/桶",
+        "RM-RES",
+        "raw",
+        "buy",
+        "kg",
+        "桶",
+        "",
+        "是",
+        365,
+        "是",
+        100,
+        50,
+        200,
+        25,
+        7,
+        "WH01",
+        23.5,
+        1.17,
+        "",
+        "阴凉干燥",
+        "是",
     ),  # fmt: skip
 )
 
@@ -264,13 +319,28 @@ CUSTOMERS = ImportSpec(
     upsert=_with_lines(partners.customer_upsert, "contacts"),
     existing=_by_code(Customer),
     line_objects=lambda customer: customer.contacts.order_by("-is_primary", "id"),
-    queryset=lambda: Customer.objects.select_related("payment_term")
-    .prefetch_related("contacts")
-    .order_by("code"),
+    queryset=lambda: (
+        Customer.objects.select_related("payment_term")
+        .prefetch_related("contacts")
+        .order_by("code")
+    ),
     example=(
-        "C0001", "华东涂料有限公司", "91310000MA1FL0XX0X", "华东涂料有限公司", "上海市浦东新区…",
-        "021-5555 0000", "工商银行上海分行", "1001 0000 0000 0000", "N30", 500000, "是",
-        "王经理", "采购经理", "138 0000 0000", "wang@example.com", "是",
+        "C0001",
+        "华东涂料有限公司",
+        "91310000MA1FL0XX0X",
+        "华东涂料有限公司",
+        "上海市浦东新区…",
+        "021-5555 0000",
+        "工商银行上海分行",
+        "1001 0000 0000 0000",
+        "N30",
+        500000,
+        "是",
+        "王经理",
+        "采购经理",
+        "138 0000 0000",
+        "wang@example.com",
+        "是",
     ),  # fmt: skip
 )
 
@@ -285,7 +355,7 @@ SUPPLIERS = ImportSpec(
             _("Approved-supplier status"),
             "approval_status",
             CHOICE,
-            choices=tuple(Supplier.Approval.choices),
+            choices=APPROVALS,
         ),
         _active(),
         *_contact_columns(),
@@ -294,12 +364,28 @@ SUPPLIERS = ImportSpec(
     upsert=_with_lines(partners.supplier_upsert, "contacts"),
     existing=_by_code(Supplier),
     line_objects=lambda supplier: supplier.contacts.order_by("-is_primary", "id"),
-    queryset=lambda: Supplier.objects.select_related("payment_term")
-    .prefetch_related("contacts")
-    .order_by("code"),
+    queryset=lambda: (
+        Supplier.objects.select_related("payment_term")
+        .prefetch_related("contacts")
+        .order_by("code")
+    ),
     example=(
-        "S0001", "江苏化工原料有限公司", "", "江苏化工原料有限公司", "", "", "", "", "N30",
-        "approved", "是", "李经理", "销售", "139 0000 0000", "", "是",
+        "S0001",
+        "江苏化工原料有限公司",
+        "",
+        "江苏化工原料有限公司",
+        "",
+        "",
+        "",
+        "",
+        "N30",
+        "approved",
+        "是",
+        "李经理",
+        "销售",
+        "139 0000 0000",
+        "",
+        "是",
     ),  # fmt: skip
 )
 
@@ -315,7 +401,7 @@ WAREHOUSES = ImportSpec(
         _active(),
         Column(_("Location code"), "code", line=True, required=True),
         Column(_("Location name"), "name", line=True, required=True),
-        Column(_("Location type"), "type", CHOICE, line=True, choices=tuple(Location.Type.choices)),
+        Column(_("Location type"), "type", CHOICE, line=True, choices=LOCATION_TYPES),
         Column(_("Capacity"), "capacity", DECIMAL, line=True, places=4, nullable=True),
         Column(_("Location active"), "active", BOOL, line=True),
     ],
@@ -366,3 +452,15 @@ SPECS = [
     WAREHOUSES,
     WORK_CENTERS,
 ]
+
+
+def _check_choices() -> None:
+    """The labels above must list exactly the models' choices (a test calls this)."""
+    for declared, enum in (
+        (UNIT_KINDS, Unit.Kind),
+        (INVENTORY_TYPES, Material.InventoryType),
+        (PROCUREMENTS, Material.Procurement),
+        (APPROVALS, Supplier.Approval),
+        (LOCATION_TYPES, Location.Type),
+    ):
+        assert [v for v, _label in declared] == list(enum.values), enum

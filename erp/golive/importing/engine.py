@@ -187,7 +187,9 @@ def _group_row(spec, groups, seen, errors, values, row_number) -> None:
                     row_number,
                     spec.columns[0].header_zh(),
                     key_text,
-                    gettext("“%(key)s” already appears in row %(row)s. Each record may appear once.")
+                    gettext(
+                        "“%(key)s” already appears in row %(row)s. Each record may appear once."
+                    )
                     % {"key": key_text, "row": seen[key]},
                 )
             )
@@ -220,8 +222,9 @@ def _add_line(spec, group, errors, lines, row_number) -> None:
         return
     line = _data(lines)
     key = tuple(line.get(f) for f in spec.line_key_fields)
-    if spec.line_key_fields and any(key == tuple(o.get(f) for f in spec.line_key_fields)
-                                    for o in group.lines):
+    if spec.line_key_fields and any(
+        key == tuple(o.get(f) for f in spec.line_key_fields) for o in group.lines
+    ):
         errors.append(
             RowError(
                 row_number,
@@ -420,7 +423,9 @@ def _service_errors(spec: ImportSpec, group: Group, exc: DomainError) -> list[Ro
                 group.first_row,
                 headers.get(name, name),
                 str(group.data.get(name, ""))[:60] if name in group.data else key_text,
-                "；".join(str(m) for m in messages) if isinstance(messages, list) else str(messages),
+                "；".join(str(m) for m in messages)
+                if isinstance(messages, list)
+                else str(messages),
             )
             for name, messages in fields.items()
         ]

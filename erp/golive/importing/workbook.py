@@ -124,7 +124,15 @@ def _instructions(sheet, spec: ImportSpec) -> None:
     for note in _general_notes(spec):
         sheet.append([note])
     sheet.append([])
-    sheet.append([gettext("Column"), gettext("Required"), gettext("Type"), gettext("Description"), gettext("Example")])
+    sheet.append(
+        [
+            gettext("Column"),
+            gettext("Required"),
+            gettext("Type"),
+            gettext("Description"),
+            gettext("Example"),
+        ]
+    )
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for index, column in enumerate(spec.columns):
@@ -177,7 +185,9 @@ def _general_notes(spec: ImportSpec) -> list[str]:
 def _describe(column: Column) -> str:
     text = str(column.help or "")
     if column.kind == CHOICE:
-        text += " " + gettext("Allowed: %(values)s.") % {"values": "、".join(column.choice_labels())}
+        text += " " + gettext("Allowed: %(values)s.") % {
+            "values": "、".join(column.choice_labels())
+        }
     elif column.kind == BOOL:
         text += " " + gettext("是 (yes) or 否 (no).")
     elif column.kind == REFERENCE:

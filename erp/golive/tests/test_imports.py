@@ -47,7 +47,9 @@ def test_template_has_chinese_headers_dropdowns_and_instructions(client, importe
     assert "规格型号" in header or "规格" in "".join(header)
     assert sheet["A1"].fill.fgColor.rgb.endswith("C00000")
     assert sheet.freeze_panes == "A2"
-    formulas = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    formulas = {
+        str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation
+    }
     assert formulas["J2"] == '"是,否"'
     assert "原材料" in formulas["E2"]
     notes = [r[0] for r in workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if r[0]]
@@ -83,7 +85,8 @@ def test_dry_run_writes_nothing_then_apply_then_rerun_unchanged(importer, basics
 
 def test_update_lists_changed_fields(importer, basics):
     import_apply(
-        actor=importer, log_id=run(importer, MATERIALS, filled(MATERIALS, [material_row("RM-1")])).pk
+        actor=importer,
+        log_id=run(importer, MATERIALS, filled(MATERIALS, [material_row("RM-1")])).pk,
     )
     changed = filled(MATERIALS, [material_row("RM-1", name="改名树脂", standard_cost=30)])
     log = run(importer, MATERIALS, changed)
@@ -139,7 +142,7 @@ def test_upload_page_refuses_user_without_permission(client, make_user):
 def test_customers_with_contacts_and_round_trip(client, importer, basics):
     def row(code, name, contact, primary, **header):
         values = {"code": code, "name": name, "credit_limit": 1000, **header}
-        line = {"name": contact, "phone": "138", "is_primary": primary}
+        line = {"name": contact, "phone": "138", "is_primary": primary} if contact else {}
         return [line.get(c.field) if c.line else values.get(c.field) for c in CUSTOMERS.columns]
 
     first = row("C1", "华东涂料", "王经理", "是")
@@ -179,6 +182,12 @@ def test_continuation_row_must_not_contradict_first(importer, basics):
     log = run(importer, CUSTOMERS, filled(CUSTOMERS, [first, second]))
     assert log.result == ImportLog.Result.DRY_RUN_FAILED
     assert log.report["errors"][0]["column"] == "客户名称"
+
+
+def test_choice_labels_match_models():
+    from erp.masterdata.imports import _check_choices
+
+    _check_choices()
 
 
 def test_warehouse_with_locations(importer, basics):

@@ -40,7 +40,7 @@ def record_save(
 
     Returns False and writes nothing when an existing record and its lines would not change."""
     creating = obj.pk is None
-    before = {} if creating else snapshot(obj)
+    before = {} if creating else _snapshot(obj)
     changed = apply_changes(obj, data, allowed)
     lines_changed = lines is not None and lines.changed(obj)
     if not creating and not changed and not lines_changed:
@@ -49,7 +49,7 @@ def record_save(
     if check is not None:
         check(obj)
     obj.save()
-    changes = diff(before, snapshot(obj))
+    changes = diff(before, _snapshot(obj))
     if lines is not None and lines_changed:
         changes[lines.name] = lines.save(obj)
     audit_record(actor=actor, action="create" if creating else "update", obj=obj, changes=changes)
@@ -80,6 +80,14 @@ def apply_changes(obj: models.Model, data: dict, allowed: set[str]) -> list[str]
             setattr(obj, name, value)
             changed.append(name)
     return changed
+
+
+def _snapshot(obj: models.Model) -> dict:
+    # Timestamps change on every save and are kept by the audit event itself.
+    names = [
+        f.attname for f in obj._meta.concrete_fields if f.name not in {"created_at", "updated_at"}
+    ]
+    return snapshot(obj, names)
 
 
 def upsert_outcome(created: bool, wrote: bool) -> str:

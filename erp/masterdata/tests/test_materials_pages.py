@@ -139,7 +139,6 @@ def test_list_query_count_is_constant_for_20_and_100_rows(
     assert response.content.decode().count('class="form-check-input erp-row-check"') == 100
 
 
-
 def test_salesperson_sees_the_list_but_no_new_button(client, md, make_user):
     client.force_login(make_user("seller", "sales"))
     response = client.get(LIST)
