@@ -27,7 +27,7 @@ from django.views import View
 
 from erp.core.access import has_perm, require_perm
 from erp.core.errors import DomainError, NotFound
-from erp.core.selectors import audit_events_for
+from erp.core.selectors import audit_events_for, audit_rows
 from erp.core.templatetags.erp_list import cell
 
 MAX_LINES = 500
@@ -244,7 +244,7 @@ class DetailPage(View):
             "lines": lines,
             "line_columns": [field_label_line(lines, c) for c in lines.columns] if lines else [],
             "line_rows": _line_rows(lines, obj) if lines else [],
-            "audit_events": audit_events_for(obj),
+            "audit_rows": audit_rows(audit_events_for(obj)),
             "can_add": has_perm(request.user, config.add_permission),
             "can_change": has_perm(request.user, config.change_permission),
         }

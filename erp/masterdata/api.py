@@ -276,7 +276,7 @@ def materials_list(
     )
 
 
-@router.post("/materials/", response={200: MaterialDetailOut, 201: MaterialDetailOut})
+@router.post("/materials/", response={201: MaterialDetailOut})
 def materials_create(request: HttpRequest, payload: MaterialIn):
     """Honours the Idempotency-Key header: a retry returns the first answer, one record."""
     actor = _actor(request)
@@ -286,15 +286,16 @@ def materials_create(request: HttpRequest, payload: MaterialIn):
         material = materials.material_create(
             actor=actor, data=material_data(payload), conversions=conversion_rows(payload)
         )
-        detail = selectors.material_detail(material.pk)
-        return 201, MaterialDetailOut.from_orm(detail).model_dump(mode="json")
+        return 201, {"id": material.pk, "code": material.code}
 
-    return idempotent(
+    status, body = idempotent(
         user=actor,
         key=request.headers.get("Idempotency-Key", ""),
         endpoint="materials.create",
         create=create,
     )
+    # The stored answer names the record; answer with its current state (same id on retry).
+    return status, selectors.material_detail(body["id"])
 
 
 @router.get("/materials/{material_id}", response=MaterialDetailOut)

@@ -222,7 +222,7 @@ MATERIALS = ImportSpec(
         "",
         "阴凉干燥",
         "是",
-    ),  # fmt: skip
+    ),
 )
 
 CONVERSIONS = ImportSpec(
@@ -341,7 +341,7 @@ CUSTOMERS = ImportSpec(
         "138 0000 0000",
         "wang@example.com",
         "是",
-    ),  # fmt: skip
+    ),
 )
 
 SUPPLIERS = ImportSpec(
@@ -386,7 +386,7 @@ SUPPLIERS = ImportSpec(
         "139 0000 0000",
         "",
         "是",
-    ),  # fmt: skip
+    ),
 )
 
 WAREHOUSES = ImportSpec(

@@ -347,7 +347,10 @@ def _execute_group(spec, actor, group, references, outcome) -> None:
 def _resolve(spec: ImportSpec, group: Group, references: _References) -> list[RowError]:
     errors = []
     targets = [(group.data, group.first_row, spec.header_columns())]
-    targets += [(line, row, spec.line_columns()) for line, row in zip(group.lines, group.line_rows)]
+    targets += [
+        (line, row, spec.line_columns())
+        for line, row in zip(group.lines, group.line_rows, strict=True)
+    ]
     for data, row, columns in targets:
         for column in columns:
             code = data.get(column.field)
@@ -384,7 +387,7 @@ def _lines_differ(spec: ImportSpec, existing: Any, lines: list[dict]) -> bool:
     current = list(spec.line_objects(existing))
     if len(current) != len(lines):
         return True
-    for obj, line in zip(current, lines):
+    for obj, line in zip(current, lines, strict=True):
         for column in spec.line_columns():
             if column.field in line and _current(obj, column) != _comparable(line[column.field]):
                 return True
@@ -397,7 +400,7 @@ def export_rows(spec: ImportSpec):
         header = [getattr(obj, c.field) for c in spec.header_columns()]
         lines = list(spec.line_objects(obj)) if spec.line_objects is not None else []
         for line in lines or [None]:
-            values = dict(zip(spec.header_columns(), header))
+            values = dict(zip(spec.header_columns(), header, strict=True))
             for column in spec.line_columns():
                 values[column] = getattr(line, column.field) if line is not None else None
             yield [values[c] for c in spec.columns]
@@ -410,6 +413,10 @@ def _current(obj: Any, column: Column) -> Any:
 
 def _comparable(value: Any) -> Any:
     return value.pk if hasattr(value, "_meta") else value
+
+
+def _joined(messages: Any) -> str:
+    return "；".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
 
 
 def _service_errors(spec: ImportSpec, group: Group, exc: DomainError) -> list[RowError]:

@@ -47,7 +47,7 @@ def workbook_bytes(spec: ImportSpec, rows: Iterable[Sequence[Any]] = ()) -> byte
         sheet.title = spec.sheet
         _write_header(sheet, spec)
         for row in rows:
-            sheet.append([_cell(column, v) for column, v in zip(spec.columns, row)])
+            sheet.append([_cell(column, v) for column, v in zip(spec.columns, row, strict=False)])
         _text_format(sheet, spec)
         _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), spec)
         buffer = io.BytesIO()
@@ -101,7 +101,7 @@ def _cell(column: Column, value: Any) -> Any:
     if column.kind == BOOL:
         return YES if value else NO
     if column.kind == CHOICE:
-        labels = dict(zip([v for v, _l in column.choices], column.choice_labels()))
+        labels = dict(zip([v for v, _l in column.choices], column.choice_labels(), strict=True))
         return labels.get(value, value)
     if column.kind == REFERENCE:
         return cell_value(str(getattr(value, column.lookup, value)))
@@ -150,8 +150,8 @@ def _instructions(sheet, spec: ImportSpec) -> None:
     sheet.append([gettext("Example row (copy the layout to the data sheet):")])
     sheet[f"A{sheet.max_row}"].font = bold
     sheet.append([header_text(c) for c in spec.columns])
-    sheet.append([_example(c, v) for c, v in zip(spec.columns, spec.example)])
-    for letter, width in zip("ABCDE", (22, 8, 10, 60, 22)):
+    sheet.append([_example(c, v) for c, v in zip(spec.columns, spec.example, strict=False)])
+    for letter, width in zip("ABCDE", (22, 8, 10, 60, 22), strict=True):
         sheet.column_dimensions[letter].width = width
 
 

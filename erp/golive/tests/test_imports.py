@@ -163,7 +163,7 @@ def test_customers_with_contacts_and_round_trip(client, importer, basics):
 
 
 def test_materials_round_trip(client, importer, basics):
-    rows = [material_row("RM-1", specification="=SUM(A1)"), material_row("RM-2", name="-5 号")]
+    rows = [material_row("RM-1", specification="'=SUM(A1)"), material_row("RM-2", name="-5 号")]
     import_apply(actor=importer, log_id=run(importer, MATERIALS, filled(MATERIALS, rows)).pk)
     assert Material.objects.get(code="RM-1").specification == "=SUM(A1)"
     client.force_login(importer)

@@ -12,6 +12,14 @@ class User(AbstractUser):
         default="zh-hans",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    department = models.ForeignKey(
+        "iam.Department",
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -139,7 +139,7 @@ def lot_status_change(*, actor, lot_id: int, status: str, reason: str) -> Lot:
         lot.save(update_fields=["status"])
         audit_record(
             actor=actor,
-            action="inventory.lot_status_change",
+            action="transition",
             obj=lot,
             changes=diff(before, snapshot(lot, ["status"])),
             note=reason.strip(),
@@ -172,7 +172,7 @@ def lot_attribute_set(
         )
         audit_record(
             actor=actor,
-            action="inventory.lot_attribute_set",
+            action="update",
             obj=lot,
             changes={name: [None, str(value)], "unit": unit},
         )

@@ -399,11 +399,12 @@ def _revalue(val, src, dst, qty, value, *, recompute: bool) -> None:
 def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> None:
     audit_record(
         actor=actor,
-        action=f"inventory.post_{moves[0].move_type}",
+        action="create",
         object_type="inventory.stockmove",
         object_id=f"{source.type}:{source.id}",
         object_repr=f"{source.type} {source.id}",
         changes={
+            "move_type": moves[0].move_type,
             "moves": [
                 [
                     m.pk,
@@ -415,7 +416,7 @@ def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> N
                     m.value,
                 ]
                 for m in moves
-            ]
+            ],
         },
         note=reason,
     )

@@ -56,7 +56,7 @@ def stock_reserve(*, actor, source: StockSource, lines: list[ReserveLine]) -> li
         Reservation.objects.bulk_create(rows)
         audit_record(
             actor=actor,
-            action="inventory.reserve",
+            action="create",
             object_type="inventory.reservation",
             object_id=f"{source.type}:{source.id}",
             object_repr=f"{source.type} {source.id}",
@@ -116,7 +116,7 @@ def stock_release_reservation(
         Reservation.objects.filter(pk__in=[r.pk for r in rows]).delete()
         audit_record(
             actor=actor,
-            action="inventory.release_reservation",
+            action="delete",
             object_type="inventory.reservation",
             object_id=f"{source.type}:{source.id}",
             object_repr=f"{source.type} {source.id}",

@@ -102,7 +102,12 @@ def test_negative_stock_refused_naming_lot_and_available(plant, receive, keeper,
     with pytest.raises(BusinessRuleError) as exc:
         issue(keeper, plant["resin"], plant["a"], "11", lot)
     assert exc.value.code == "insufficient_stock"
-    assert "R-10" in str(exc.value.message) and "10 available" in str(exc.value.message)
+    assert "R-10" in str(exc.value.message) and "可用 10" in str(exc.value.message)
+    assert exc.value.details["available"] == D(10)
+    with translation.override("en"):
+        with pytest.raises(BusinessRuleError) as exc:
+            issue(keeper, plant["resin"], plant["a"], "11", lot)
+        assert "10 available, 11 requested" in str(exc.value.message)
     assert StockMove.objects.count() == 1
     ledger_clean()
 
@@ -237,5 +242,5 @@ def test_audit_event_per_posting(plant, receive):
     from erp.core.models import AuditEvent
 
     receive(plant["bag"], plant["a"], "1")
-    event = AuditEvent.objects.get(action="inventory.post_receipt")
+    event = AuditEvent.objects.get(object_type="inventory.stockmove")
     assert len(event.changes["moves"]) == 1
