@@ -13,6 +13,9 @@ urlpatterns = [
     path("iam/", include("erp.iam.urls")),
     path("masterdata/", include("erp.masterdata.urls")),
     path("golive/", include("erp.golive.urls")),
+    path("ops/", include("erp.ops.urls")),
+    path("accounting/", include("erp.accounting.urls")),
+    path("approvals/", include("erp.approvals.urls")),
     path("api/v1/", login_redirect_exempt(api.urls)),
 ]
 if settings.DEBUG:

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "erp.masterdata",
     "erp.golive",
     "erp.inventory",
+    "erp.ops",
+    "erp.accounting",
+    "erp.approvals",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,7 @@
 """Record page configurations (erp.core.record_views) of materials, units and categories."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.record_views import Field, LinesConfig, RecordConfig, Section
@@ -15,13 +17,14 @@ WAREHOUSE = _("Warehouse")
 
 def _conversion_lines(material) -> list[dict]:
     return [
-        {"from_unit": c.from_unit, "to_unit": c.to_unit, "factor": c.factor}
+        {"from_unit": c.from_unit, "to_unit": c.to_unit, "factor": _plain(c.factor)}
         for c in selectors.material_conversions(material)
     ]
 
 
-def _unit_label(row) -> str:
-    return f"{row.from_unit.code} {row.from_unit.name}"
+def _plain(value: Decimal) -> Decimal:
+    # 200.0000000000 → 200 for the form; quantize keeps a plain exponent (no "2E+2").
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 MATERIAL = RecordConfig(

@@ -187,8 +187,15 @@ def _pg_snapshot(into: Path) -> Snapshot:
         ]
         # pg_dump joins the exported snapshot, which lives as long as this transaction.
         _run(
-            ["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot_id}", "-f", str(target)]
-            + [params["dbname"]],
+            [
+                "pg_dump",
+                "-Fc",
+                "--no-owner",
+                f"--snapshot={snapshot_id}",
+                "-f",
+                str(target),
+                params["dbname"],
+            ],
             pg_env(params),
         )
         conn.rollback()
@@ -214,8 +221,15 @@ def _pg_restore(dump: Path) -> None:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
     _run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"]
-        + ["-d", params["dbname"], str(dump)],
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "-d",
+            params["dbname"],
+            str(dump),
+        ],
         pg_env(params),
     )
 

@@ -116,7 +116,12 @@ def health_items(*, full: bool, now: dt.datetime | None = None) -> list[HealthIt
             (n := _failed_logins(now - WINDOW)) < FAILED_LOGINS_WARN,
             str(n),
         ),
-        HealthItem("job_errors", str(_("Failed jobs in the last 7 days")), not failed_jobs, str(failed_jobs)),
+        HealthItem(
+            "job_errors",
+            str(_("Failed jobs in the last 7 days")),
+            not failed_jobs,
+            str(failed_jobs),
+        ),
     ]
     if full:
         items += _slow_items()

@@ -19,7 +19,7 @@ def ops_schedule_tick() -> str:
 
 @db_task(name="ops_backup_now")
 def ops_backup_now(actor_id: int) -> str:
-    """"Back up now" on the status page: a backup with its restore drill, off the request."""
+    """ "Back up now" on the status page: a backup with its restore drill, off the request."""
 
     def run() -> str:
         actor = User.objects.get(pk=actor_id)

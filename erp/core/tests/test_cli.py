@@ -15,6 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from erp.core.demo import DEMO_PASSWORD
+from erp.core.management.commands._static import collectstatic_if_stale
 from erp.core.models import AuditEvent, Company
 from erp.iam.models import Role, User
 from erp.iam.services.roles import load_role_specs
@@ -24,7 +25,29 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(autouse=True)
 def static_root(settings, tmp_path):
+    # Plain copies: compressing the vendored assets takes half a minute and is whitenoise's job.
     settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return settings.STATIC_ROOT
+
+
+def test_collectstatic_runs_only_when_sources_changed(settings, static_root, tmp_path):
+    source = tmp_path / "src"
+    (source / "erp").mkdir(parents=True)
+    (source / "erp" / "app.css").write_text("body { color: red; }")
+    settings.STATICFILES_DIRS = [source]
+    assert collectstatic_if_stale() is True
+    assert (static_root / "erp" / "app.css").read_text() == "body { color: red; }"
+    assert collectstatic_if_stale() is False
+    (source / "erp" / "app.css").write_text("body { color: blue; }")
+    # collectstatic compares whole seconds; an edit is seldom within the second of a collect.
+    later = time.time() + 5
+    os.utime(source / "erp" / "app.css", (later, later))
+    assert collectstatic_if_stale() is True
+    assert (static_root / "erp" / "app.css").read_text() == "body { color: blue; }"
 
 
 def test_demo_loads_a_company_and_one_user_per_role(db):

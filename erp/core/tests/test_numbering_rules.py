@@ -62,7 +62,7 @@ def test_create_accepts_allowed_prefix_chars_and_refuses_duplicates(admin_user):
     _create(admin_user, prefix="So-2_x", date_part="", reset="never", counter_width=12)
     with pytest.raises(ValidationFailed) as err:
         _create(admin_user)
-    assert "already exists" in err.value.details["fields"]["doc_type"][0]
+    assert "sales.salesorder" in err.value.details["fields"]["doc_type"][0]
 
 
 def test_permissions_are_required(make_user, admin_user):

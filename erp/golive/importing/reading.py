@@ -126,12 +126,23 @@ def open_workbook(content: bytes):
             io.BytesIO(content), read_only=True, data_only=False, keep_links=False
         )
         return workbook, archive
-    except DefusedXmlException:
-        raise _entity_error() from None
-    except Exception:
+    except Exception as exc:
+        if _caused_by_entities(exc):
+            raise _entity_error() from None
         raise _reject(
             _("The workbook is damaged and cannot be opened. Save it again in Excel.")
         ) from None
+
+
+def _caused_by_entities(exc: BaseException | None) -> bool:
+    """openpyxl wraps parser errors in ValueError; look down the chain for defusedxml's."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def sheet_rows(worksheet) -> Iterator[list[SheetCell]]:

@@ -16,7 +16,7 @@ def test_demo_loads_a_coatings_company_and_a_second_run_changes_nothing(admin_us
     resin = Material.objects.get(code="RM-1001")
     assert resin.name == "环氧树脂 E-51"
     assert resin.purchase_unit.code == "桶"
-    drum, kg, t = (Unit.objects.get(code=c) for c in ("桶", "kg", "t"))
+    drum, _kg, t = (Unit.objects.get(code=c) for c in ("桶", "kg", "t"))
     assert unit_convert(resin, Decimal("2"), drum, t) == Decimal("0.4")
     assert MaterialCategory.objects.get(code="RM-RES").parent.code == "RM"
     events = AuditEvent.objects.count()

@@ -238,7 +238,7 @@ def test_unit_convert_prefers_material_then_global_then_inverse(md):
 
 def test_unit_conversion_upsert_is_keyed_by_material_and_units(md):
     u = md["units"]
-    conversion, outcome = unit_conversion_upsert(
+    _conversion, outcome = unit_conversion_upsert(
         actor=md["admin"],
         data={"material": None, "from_unit": u["t"], "to_unit": u["kg"], "factor": Decimal("1000")},
     )

@@ -20,7 +20,9 @@ class ScheduleSettings(models.Model):
     backups_enabled = models.BooleanField(_("daily backup enabled"), default=True)
     backup_time = models.TimeField(_("daily backup time"), default=dt.time(2, 0))
     keep_daily = models.PositiveSmallIntegerField(
-        _("daily backups kept"), default=7, validators=[MinValueValidator(1), MaxValueValidator(366)]
+        _("daily backups kept"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
     )
     keep_weekly = models.PositiveSmallIntegerField(
         _("weekly backups kept"), default=4, validators=[MaxValueValidator(260)]

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def backup_dir() -> Path:
 def app_version() -> str:
     try:
         return importlib.metadata.version("erp")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+    except importlib.metadata.PackageNotFoundError:  # a checkout run without `pip install -e`
+        pyproject = Path(settings.BASE_DIR) / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"]
 
 
 def backup_create(
@@ -180,7 +182,7 @@ def drill_run(path: Path) -> tuple[bool, str]:
         return False, f"archive {path} not found"
     with tempfile.TemporaryDirectory(prefix="erp-drill-") as tmp:
         env = {**os.environ, "ERP_DATA_DIR": tmp, "ERP_INSTANCE": "drill"}
-        env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
+        env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE or "config.settings.dev")
         scratch = None
         if connection.vendor == "postgresql":
             scratch, env["DATABASE_URL"] = _pg_scratch_create()
@@ -188,8 +190,13 @@ def drill_run(path: Path) -> tuple[bool, str]:
             env.pop("DATABASE_URL", None)
         try:
             result = subprocess.run(  # noqa: S603  (our own manage.py, fixed arguments)
-                [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-                + ["restore", str(path), "--check"],
+                [
+                    sys.executable,
+                    str(Path(settings.BASE_DIR) / "manage.py"),
+                    "restore",
+                    str(path),
+                    "--check",
+                ],
                 env=env,
                 capture_output=True,
                 text=True,

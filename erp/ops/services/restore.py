@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.services.audit import audit_record
 from erp.ops import archive
-from erp.ops.database import database_in_use, database_restore, database_row_counts, known_migrations
+from erp.ops.database import (
+    database_in_use,
+    database_restore,
+    database_row_counts,
+    known_migrations,
+)
 from erp.ops.errors import ArchiveCorrupt, RestoreIncompatible, TargetNotEmpty, bilingual
 
 

@@ -43,7 +43,9 @@ def schedule_settings_update(*, actor, **fields: Any) -> ScheduleSettings:
     require_perm(actor, "ops.change_schedulesettings")
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise ValidationFailed(fields={name: [_("This field cannot be changed.")] for name in unknown})
+        raise ValidationFailed(
+            fields={name: [_("This field cannot be changed.")] for name in unknown}
+        )
     with transaction.atomic():
         current, _created = ScheduleSettings.objects.select_for_update().get_or_create(pk=1)
         before = snapshot(current, EDITABLE)

@@ -1,0 +1,49 @@
+"""Voucher states: draft → reviewed (by another user) → posted. Posted is frozen; corrections
+are red reversals (红字冲销). Periods: open ⇄ closed."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.states import StateMachine, Transition
+
+
+class VoucherState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEWED = "reviewed", _("Reviewed")
+    POSTED = "posted", _("Posted")
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+VOUCHER_STATES = StateMachine(
+    VoucherState,
+    [
+        Transition(
+            "review",
+            (VoucherState.DRAFT,),
+            VoucherState.REVIEWED,
+            "accounting.review_voucher",
+            _("Review"),
+        ),
+        Transition(
+            "unreview",
+            (VoucherState.REVIEWED,),
+            VoucherState.DRAFT,
+            "accounting.review_voucher",
+            _("Cancel review"),
+            style="outline-secondary",
+        ),
+        Transition(
+            "post",
+            (VoucherState.REVIEWED,),
+            VoucherState.POSTED,
+            "accounting.post_voucher",
+            _("Post"),
+            style="success",
+            confirm=_("Post this voucher? Posted vouchers cannot be changed."),
+        ),
+    ],
+)
