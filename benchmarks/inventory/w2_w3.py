@@ -55,14 +55,24 @@ def setup_template() -> None:
     unit = Unit.objects.create(code="pcs", name="个", kind=Unit.Kind.COUNT)
     cat = MaterialCategory.objects.create(code="GOODS", name="商品")
     wh = Warehouse.objects.create(code="WH", name="仓库")
-    for code, type_ in [("IN", "receiving"), ("OUT", "shipping"), ("STOCK", "storage"),
-                        ("PROD", "production")]:
+    for code, type_ in [
+        ("IN", "receiving"),
+        ("OUT", "shipping"),
+        ("STOCK", "storage"),
+        ("PROD", "production"),
+    ]:
         Location.objects.create(warehouse=wh, code=code, name=code, type=type_)
 
     def material(code, cost, batch):
         return Material.objects.create(
-            code=code, name=code, category=cat, inventory_type="finished", procurement="buy",
-            base_unit=unit, batch_managed=batch, standard_cost=cost,
+            code=code,
+            name=code,
+            category=cat,
+            inventory_type="finished",
+            procurement="buy",
+            base_unit=unit,
+            batch_managed=batch,
+            standard_cost=cost,
         )
 
     plain = [material(f"P{i:02d}", 5 + i, False) for i in range(1, 21)]
@@ -71,9 +81,12 @@ def setup_template() -> None:
     storage = Location.objects.get(code="STOCK")
     stock_receive(
         actor=user,
-        lines=[ReceiptLine(m.pk, storage.pk, Decimal(1_000_000), m.standard_cost)
-               for m in plain + comps],
-        posting_date=timezone.localdate(), source=StockSource("bench.opening", 1),
+        lines=[
+            ReceiptLine(m.pk, storage.pk, Decimal(1_000_000), m.standard_cost)
+            for m in plain + comps
+        ],
+        posting_date=timezone.localdate(),
+        source=StockSource("bench.opening", 1),
         move_type=MoveType.OPENING,
     )
 
@@ -113,8 +126,9 @@ def w2() -> dict:
     today = timezone.localdate()
     start = time.perf_counter()
     for b, lines in enumerate(batches):
-        stock_receive(actor=user, lines=lines, posting_date=today,
-                      source=StockSource("bench.w2", b))
+        stock_receive(
+            actor=user, lines=lines, posting_date=today, source=StockSource("bench.w2", b)
+        )
     elapsed = time.perf_counter() - start
     # checks
     moves = StockMove.objects.filter(source_type="bench.w2")
@@ -158,8 +172,11 @@ def w3() -> dict:
             every.append((time.perf_counter() - t) * 1000)
     assert a == {p01.pk: ref[p01.pk]}, (a, ref[p01.pk])
     assert b == ref, "all-products on-hand differs from the reference SQL"
-    return {"one_ms": statistics.median(one), "all_ms": statistics.median(every),
-            "moves": StockMove.objects.count()}
+    return {
+        "one_ms": statistics.median(one),
+        "all_ms": statistics.median(every),
+        "moves": StockMove.objects.count(),
+    }
 
 
 def main() -> None:
@@ -175,11 +192,15 @@ def main() -> None:
         r3 = w3()
         rows.append((run, r2, r3))
     print(f"\nInventory benchmarks (SQLite file, {WORKDIR})")
-    print(f"{'run':>3} | {'W2 moves/s':>10} | {'W2 ms/move':>10} | {'W3a P01 ms':>10} | "
-          f"{'W3b all ms':>10} | moves in DB")
+    print(
+        f"{'run':>3} | {'W2 moves/s':>10} | {'W2 ms/move':>10} | {'W3a P01 ms':>10} | "
+        f"{'W3b all ms':>10} | moves in DB"
+    )
     for run, r2, r3 in rows:
-        print(f"{run:>3} | {r2['moves_per_s']:>10.0f} | {r2['ms_per_move']:>10.3f} | "
-              f"{r3['one_ms']:>10.3f} | {r3['all_ms']:>10.3f} | {r3['moves']}")
+        print(
+            f"{run:>3} | {r2['moves_per_s']:>10.0f} | {r2['ms_per_move']:>10.3f} | "
+            f"{r3['one_ms']:>10.3f} | {r3['all_ms']:>10.3f} | {r3['moves']}"
+        )
     print("targets: W2 >= 1600 moves/s; W3a <= 1.2 ms; W3b <= 4 ms")
 
 

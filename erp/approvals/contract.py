@@ -6,7 +6,8 @@ A consumer registers its subject once, in its AppConfig.ready():
         doc_type="accounting.expenseclaim", model=ExpenseClaim, label=_("Expense claim"),
         rule_fields=lambda c: {"amount": c.total, "department": c.department.code},
         summary=lambda c: [(_("Claimant"), str(c.created_by)), (_("Amount"), cny(c.total))],
-        lines=lambda c: ([_("Item"), _("Amount")], [[l.text, cny(l.amount)] for l in c.lines.all()]),
+        lines=lambda c: ([_("Item"), _("Amount")],
+                         [[line.text, cny(line.amount)] for line in c.lines.all()]),
         url=lambda c: reverse("accounting:expenseclaim_detail", args=[c.pk]),
     ))
 

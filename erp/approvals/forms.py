@@ -10,8 +10,10 @@ from erp.iam.models import Role, User
 def _bootstrap(form: forms.Form) -> forms.Form:
     for field in form.fields.values():
         widget = field.widget
-        css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
-            "form-select" if isinstance(widget, forms.Select) else "form-control"
+        css = (
+            "form-check-input"
+            if isinstance(widget, forms.CheckboxInput)
+            else ("form-select" if isinstance(widget, forms.Select) else "form-control")
         )
         widget.attrs.setdefault("class", css)
     return form

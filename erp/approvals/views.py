@@ -184,8 +184,11 @@ def rule_edit(request, rule_id: int | None = None):
         condition_specs, step_specs = _specs(condition_set, step_set)
         try:
             saved = approval_rule_save(
-                actor=request.user, rule_id=rule_id, conditions=condition_specs,
-                steps=step_specs, **form.cleaned_data,
+                actor=request.user,
+                rule_id=rule_id,
+                conditions=condition_specs,
+                steps=step_specs,
+                **form.cleaned_data,
             )
         except DomainError as exc:
             error = exc.message

@@ -4,7 +4,7 @@ Builders are pure functions (no database): they take document facts and account 
 return a `VoucherDraft`; `voucher_post(draft=...)` validates and writes it."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 
@@ -32,7 +32,7 @@ class VoucherDraft:
     source_type: str = ""
     source_id: str = ""
     source_number: str = ""
-    extra: dict = field(default_factory=dict)
+    reversal_of_id: int | None = None
 
     @property
     def total_debit(self) -> Decimal:
@@ -41,23 +41,3 @@ class VoucherDraft:
     @property
     def total_credit(self) -> Decimal:
         return sum((line.credit for line in self.lines), Decimal("0"))
-
-
-def draft_reversal(draft: VoucherDraft, *, on_date: dt.date, summary_prefix: str) -> VoucherDraft:
-    """The red reversal (红字冲销) of a draft: same accounts and sides, negated amounts."""
-    lines = tuple(
-        DraftLine(
-            summary=f"{summary_prefix}{line.summary}"[:200],
-            account_code=line.account_code,
-            debit=-line.debit,
-            credit=-line.credit,
-            customer_id=line.customer_id,
-            supplier_id=line.supplier_id,
-            department_id=line.department_id,
-            employee_id=line.employee_id,
-            material_id=line.material_id,
-            source_line=line.source_line,
-        )
-        for line in draft.lines
-    )
-    return VoucherDraft(date=on_date, lines=lines, word=draft.word, note=draft.note)

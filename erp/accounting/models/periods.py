@@ -60,7 +60,8 @@ class AccountPeriodBalance(models.Model):
         verbose_name = _("account period balance")
         verbose_name_plural = _("account period balances")
         constraints = [
-            models.UniqueConstraint(
-                fields=["period", "account"], name="accounting_balance_unique"
-            ),
+            models.UniqueConstraint(fields=["period", "account"], name="accounting_balance_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.account_id}"

@@ -45,4 +45,5 @@ class PostingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} {self.category_code or '*'}/{self.warehouse_code or '*'}"
+        scope = f"{self.category_code or '*'}/{self.warehouse_code or '*'}"
+        return f"{self.get_event_display()} {scope}"

@@ -136,6 +136,9 @@ class VoucherLine(models.Model):
         ordering = ["voucher", "line_no"]
         indexes = [models.Index(fields=["account", "voucher"], name="acc_line_account_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.voucher_id}#{self.line_no}"
+
 
 class VoucherSequence(models.Model):
     """Last voucher number per period and word; locked by the gate after the period row."""
@@ -148,3 +151,6 @@ class VoucherSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "word"], name="accounting_sequence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.word} {self.last_value}"

@@ -107,7 +107,10 @@ def period_close(*, actor, period_id: int) -> Period:
     period.closed_by = actor
     period.save(update_fields=["state", "closed_at", "closed_by"])
     audit_record(
-        actor=actor, action="transition", obj=period, changes={"state": ["open", "closed"]},
+        actor=actor,
+        action="transition",
+        obj=period,
+        changes={"state": ["open", "closed"]},
         note="close",
     )
     return period
@@ -141,7 +144,10 @@ def period_reopen(*, actor, period_id: int, reason: str) -> Period:
     period.closed_by = None
     period.save(update_fields=["state", "closed_at", "closed_by"])
     audit_record(
-        actor=actor, action="transition", obj=period, changes={"state": ["closed", "open"]},
+        actor=actor,
+        action="transition",
+        obj=period,
+        changes={"state": ["closed", "open"]},
         note=f"reopen: {reason.strip()}",
     )
     return period

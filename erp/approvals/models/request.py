@@ -30,9 +30,7 @@ class ApprovalRequest(TimeStamped):
     )
     rule_name = models.CharField(_("rule"), max_length=100, blank=True)
     rule_fields = models.JSONField(_("values tested"), default=dict)
-    state = models.CharField(
-        _("state"), max_length=20, choices=RequestState.choices, db_index=True
-    )
+    state = models.CharField(_("state"), max_length=20, choices=RequestState.choices, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -68,6 +66,9 @@ class ApprovalRequestStep(models.Model):
             models.UniqueConstraint(fields=["request", "seq"], name="approvals_request_step_seq")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.request_id}/{self.seq}"
+
 
 class ApprovalStepApprover(models.Model):
     """Who may decide a step, fixed when the step becomes current (the requester excluded)."""
@@ -83,13 +84,14 @@ class ApprovalStepApprover(models.Model):
             models.UniqueConstraint(fields=["step", "user"], name="approvals_step_approver_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.step_id}: {self.user_id}"
+
 
 class ApprovalDecision(models.Model):
     """The history of a request: every submission, decision and reminder, append-only."""
 
-    request = models.ForeignKey(
-        ApprovalRequest, on_delete=models.CASCADE, related_name="decisions"
-    )
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="decisions")
     step_seq = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=DecisionAction.choices)
     actor = models.ForeignKey(
@@ -114,3 +116,6 @@ class ApprovalDecision(models.Model):
     class Meta:
         verbose_name = _("approval decision")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.action}"

@@ -37,6 +37,9 @@ class ApprovalCondition(models.Model):
         verbose_name_plural = _("approval conditions")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.field} {self.operator} {self.value}"
+
 
 class ApprovalStep(models.Model):
     rule = models.ForeignKey(ApprovalRule, on_delete=models.CASCADE, related_name="steps")
@@ -54,12 +57,13 @@ class ApprovalStep(models.Model):
         blank=True,
         related_name="+",
     )
-    mode = models.CharField(
-        _("mode"), max_length=3, choices=StepMode.choices, default=StepMode.ANY
-    )
+    mode = models.CharField(_("mode"), max_length=3, choices=StepMode.choices, default=StepMode.ANY)
     overdue_hours = models.PositiveIntegerField(_("overdue after (hours)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("approval step")
         verbose_name_plural = _("approval steps")
         ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}/{self.seq}"

@@ -99,7 +99,8 @@ def condition_holds(kind: str, operator: str, expected: str, actual: Any) -> boo
 def rule_matches(rule: ApprovalRule, fields: dict[str, Any]) -> bool:
     kinds = rule_field_kinds(rule.doc_type)
     return all(
-        c.field in kinds and condition_holds(kinds[c.field][0], c.operator, c.value, fields.get(c.field))
+        c.field in kinds
+        and condition_holds(kinds[c.field][0], c.operator, c.value, fields.get(c.field))
         for c in rule.conditions.all()
     )
 

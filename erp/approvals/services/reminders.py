@@ -38,8 +38,10 @@ def approvals_remind_overdue(*, now: dt.datetime | None = None) -> int:
 
 def _remind(step: ApprovalRequestStep, now: dt.datetime) -> None:
     with transaction.atomic():
-        step = ApprovalRequestStep.objects.select_for_update().select_related("request").get(
-            pk=step.pk
+        step = (
+            ApprovalRequestStep.objects.select_for_update()
+            .select_related("request")
+            .get(pk=step.pk)
         )
         if step.state != StepState.ACTIVE or not _is_due(step, now):
             return  # decided or reminded by a parallel run meanwhile

@@ -17,8 +17,13 @@ from erp.approvals.services.approvers import delegators_of, step_seat_approvers
 from erp.approvals.services.matching import rule_select
 from erp.approvals.services.notifications import notify
 from erp.approvals.states import DecisionAction, RequestState, StepMode, StepState
-from erp.core.errors import BusinessRuleError, Conflict, InvalidTransition, NotFound
-from erp.core.errors import ValidationFailed
+from erp.core.errors import (
+    BusinessRuleError,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from erp.core.services.audit import audit_record
 
 DECISIONS = {
@@ -168,9 +173,7 @@ def approval_submit(*, actor, doc) -> ApprovalRequest:
 def _refuse(actor, request, error) -> None:
     # Logged in its own transaction so the refusal stays recorded although the call fails.
     with transaction.atomic():
-        audit_record(
-            actor=actor, action="approval_refused", obj=request, note=f"{error.code}"
-        )
+        audit_record(actor=actor, action="approval_refused", obj=request, note=f"{error.code}")
     raise error
 
 
@@ -197,8 +200,8 @@ def _lock_for_change(request_id: int):
     request = _request_get(request_id)
     subject = _subject(request)
     doc = _lock_doc(subject, request.object_id)
-    request = ApprovalRequest.objects.select_for_update().select_related("requester").get(
-        pk=request.pk
+    request = (
+        ApprovalRequest.objects.select_for_update().select_related("requester").get(pk=request.pk)
     )
     if request.state != RequestState.PENDING:
         raise InvalidTransition(
@@ -259,8 +262,14 @@ def _decide_locked(actor, request_id: int, action: str, comment: str) -> Approva
         step = request.steps.select_for_update().get(state=StepState.ACTIVE)
         seat, on_behalf_of = _seat_for(actor, step)
         before = request.state
-        _record(request, DECISIONS[action], actor=actor, step=step, on_behalf_of=on_behalf_of,
-                comment=comment)
+        _record(
+            request,
+            DECISIONS[action],
+            actor=actor,
+            step=step,
+            on_behalf_of=on_behalf_of,
+            comment=comment,
+        )
         if action == "approve":
             _approve(request, step, seat)
         else:
@@ -314,8 +323,10 @@ def approval_withdraw(*, actor, request_id: int) -> ApprovalRequest:
         subject, doc, request = _lock_for_change(request_id)
         if request.decisions.filter(action__in=list(DECISIONS.values())).exists():
             raise InvalidTransition(
-                _("An approver has already decided on this request, so it can no longer be "
-                  "withdrawn. Ask the approver to return it instead."),
+                _(
+                    "An approver has already decided on this request, so it can no longer be "
+                    "withdrawn. Ask the approver to return it instead."
+                ),
                 code="already_decided",
             )
         _finish(request, RequestState.WITHDRAWN)
@@ -330,9 +341,11 @@ def approval_document_edited(*, actor, doc) -> int:
     """Called by the document's edit service after it bumped the version (row locked, same
     transaction): pending or approved requests for an older version no longer count."""
     subject = subject_of(doc)
-    stale = ApprovalRequest.objects.select_for_update().filter(
-        doc_type=subject.doc_type, object_id=doc.pk, state__in=_OPEN
-    ).exclude(doc_version=_version(subject, doc))
+    stale = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(doc_type=subject.doc_type, object_id=doc.pk, state__in=_OPEN)
+        .exclude(doc_version=_version(subject, doc))
+    )
     count = 0
     for request in stale:
         before = request.state

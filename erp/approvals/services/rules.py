@@ -48,16 +48,18 @@ def _state(rule: ApprovalRule) -> dict:
 def _check_step(spec: StepSpec) -> None:
     if spec.assignee_kind not in AssigneeKind.values or spec.mode not in StepMode.values:
         raise ValidationFailed(_("Choose the assignee and mode of every step from the lists."))
-    if spec.assignee_kind == AssigneeKind.ROLE and not Role.objects.filter(
-        code=spec.role_code
-    ).exists():
+    if (
+        spec.assignee_kind == AssigneeKind.ROLE
+        and not Role.objects.filter(code=spec.role_code).exists()
+    ):
         raise ValidationFailed(
             _("Step assigned to a role: choose the role (unknown: %(code)s).")
             % {"code": spec.role_code or "-"}
         )
-    if spec.assignee_kind == AssigneeKind.USER and not User.objects.filter(
-        pk=spec.user_id, is_active=True
-    ).exists():
+    if (
+        spec.assignee_kind == AssigneeKind.USER
+        and not User.objects.filter(pk=spec.user_id, is_active=True).exists()
+    ):
         raise ValidationFailed(_("Step assigned to a named user: choose an active user."))
 
 
@@ -65,14 +67,18 @@ def _check(doc_type, name, valid_from, valid_to, conditions, steps) -> None:
     if not doc_type or not name.strip():
         raise ValidationFailed(_("Enter the document type and a name for the rule."))
     if valid_from and valid_to and valid_to < valid_from:
-        raise ValidationFailed(_("The rule's end date is before its start date. Correct the dates."))
+        raise ValidationFailed(
+            _("The rule's end date is before its start date. Correct the dates.")
+        )
     kinds = rule_field_kinds(doc_type)
     for c in conditions:
         condition_validate(field=c.field, operator=c.operator, value=c.value, kinds=kinds)
     if not steps:
         raise ValidationFailed(
-            _("Add at least one approval step (documents matching no rule are approved "
-              "automatically).")
+            _(
+                "Add at least one approval step (documents matching no rule are approved "
+                "automatically)."
+            )
         )
     for s in steps:
         _check_step(s)
@@ -92,7 +98,9 @@ def approval_rule_save(
     steps: list[StepSpec],
 ) -> ApprovalRule:
     """Create a rule (rule_id None) or replace an existing rule's fields, conditions and steps."""
-    require_perm(actor, "approvals.change_approvalrule" if rule_id else "approvals.add_approvalrule")
+    require_perm(
+        actor, "approvals.change_approvalrule" if rule_id else "approvals.add_approvalrule"
+    )
     _check(doc_type, name, valid_from, valid_to, conditions, steps)
     with transaction.atomic():
         if rule_id is None:

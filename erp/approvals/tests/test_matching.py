@@ -59,7 +59,9 @@ def test_each_field_can_decide_a_rule(make_rule):
 def test_conditions_are_anded_and_highest_priority_wins(make_rule):
     make_rule("big", priority=20, conditions=[("amount", "gt", "20000")])
     make_rule("mid", priority=10, conditions=[("amount", "gt", "5000")])
-    make_rule("ops-mid", priority=15, conditions=[("amount", "gt", "5000"), ("department", "eq", "OPS")])
+    make_rule(
+        "ops-mid", priority=15, conditions=[("amount", "gt", "5000"), ("department", "eq", "OPS")]
+    )
     kw = {"doc_type": "approvaldoc.claimdoc", "on_date": TODAY}
     assert rule_select(fields=_fields("25000", department="OPS"), **kw).name == "big"
     assert rule_select(fields=_fields("6000", department="OPS"), **kw).name == "ops-mid"
@@ -79,9 +81,27 @@ def test_validity_dates_and_active_flag(make_rule):
 
 @pytest.mark.parametrize(
     "condition",
-    [("amount", "ge", "abc"), ("department", "ge", "OPS"), ("nonsense", "eq", "1"),
-     ("credit_limit_exceeded", "eq", "maybe"), ("customer", "in", " , ")],
+    [
+        ("amount", "ge", "abc"),
+        ("department", "ge", "OPS"),
+        ("nonsense", "eq", "1"),
+        ("credit_limit_exceeded", "eq", "maybe"),
+        ("customer", "in", " , "),
+    ],
 )
 def test_bad_conditions_are_refused(make_rule, condition):
     with pytest.raises(ValidationFailed):
         make_rule("bad", conditions=[condition])
+
+
+def test_demo_rules_follow_the_thresholds(people):
+    from erp.approvals.demo import load_demo
+
+    load_demo(actor=people["admin"])
+    kw = {"doc_type": "accounting.expenseclaim", "on_date": TODAY}
+    assert rule_select(fields=_fields("5000"), **kw) is None
+    assert [s.role_code for s in rule_select(fields=_fields("5000.01"), **kw).steps.all()] == [
+        "finance_manager"
+    ]
+    big = rule_select(fields=_fields("20000.01"), **kw)
+    assert [s.role_code for s in big.steps.all()] == ["finance_manager", "general_manager"]

@@ -246,6 +246,6 @@ def numbering_rules_ensure_defaults() -> list[NumberingRule]:
             counter_width=4,
             reset=NumberingRule.Reset.MONTHLY,
         )
-        audit_record(actor=None, action="create", obj=rule, note="default numbering rule")
+        audit_record(actor=None, action="create", obj=rule)
         created.append(rule)
     return created

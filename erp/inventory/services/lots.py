@@ -12,6 +12,7 @@ from erp.core.errors import InvalidTransition, NotFound, ValidationFailed
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.numbering import number_next
 from erp.inventory.models import Lot, LotAttribute, LotStatusChange
+from erp.inventory.services.posting import rows_insert
 from erp.inventory.states import LOT_STATUS_TRANSITIONS, LotStatus
 
 LOT_NUMBER_RULE = "inventory.lot"
@@ -62,7 +63,8 @@ def lots_for_receipt(*, actor, requests: list[LotRequest], posting_date: date) -
         result.append(_resolve(req, by_id, by_number, new, posting_date))
     if new:
         Lot.objects.bulk_create(list(new.values()))
-        LotStatusChange.objects.bulk_create(
+        rows_insert(
+            LotStatusChange,
             [
                 LotStatusChange(
                     lot=lot,
@@ -72,7 +74,7 @@ def lots_for_receipt(*, actor, requests: list[LotRequest], posting_date: date) -
                     actor=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 for lot in new.values()
-            ]
+            ],
         )
     return result
 

@@ -11,7 +11,7 @@ from erp.core.services.audit import audit_record
 from erp.inventory import errors
 from erp.inventory.models import Lot, Reservation, StockBalance
 from erp.inventory.selectors import lots_pick_fefo
-from erp.inventory.services.posting import StockSource, stock_lock
+from erp.inventory.services.posting import StockSource, rows_update, stock_lock
 from erp.inventory.services.retry import posting_retried
 from erp.inventory.services.stock import _masters, _quantity
 from erp.inventory.states import LotStatus
@@ -52,7 +52,7 @@ def stock_reserve(*, actor, source: StockSource, lines: list[ReserveLine]) -> li
         rows = [
             _reserve_one(balances[k], w, source, actor) for k, w in zip(keys, wanted, strict=True)
         ]
-        StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
+        rows_update(StockBalance, list(balances.values()), ["reserved"])
         Reservation.objects.bulk_create(rows)
         audit_record(
             actor=actor,
@@ -112,7 +112,7 @@ def stock_release_reservation(
         balances = stock_lock(keys=keys)
         for r in rows:
             balances[(r.material_id, r.location_id, r.lot_id)].reserved -= r.quantity
-        StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
+        rows_update(StockBalance, list(balances.values()), ["reserved"])
         Reservation.objects.filter(pk__in=[r.pk for r in rows]).delete()
         audit_record(
             actor=actor,

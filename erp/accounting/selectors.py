@@ -1,0 +1,295 @@
+"""Reads: chart, periods, vouchers, trial balance (from period balances), ledgers."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from erp.accounting.models import (
+    Account,
+    AccountPeriodBalance,
+    Period,
+    PostingRule,
+    Voucher,
+    VoucherLine,
+)
+from erp.accounting.states import PeriodState, VoucherState
+
+ZERO = Decimal("0")
+
+
+def voucher_count() -> int:
+    return Voucher.objects.exclude(state=VoucherState.POSTED).count()
+
+
+def vouchers_for_list() -> QuerySet:
+    return Voucher.objects.select_related("period", "created_by")
+
+
+def voucher_with_lines(voucher_id: int) -> Voucher | None:
+    voucher = (
+        Voucher.objects.select_related("period", "created_by", "reviewed_by", "posted_by")
+        .filter(pk=voucher_id)
+        .first()
+    )
+    if voucher is not None:
+        voucher.line_list = list(
+            voucher.lines.select_related(
+                "account", "customer", "supplier", "department", "employee", "material"
+            )
+        )
+    return voucher
+
+
+def leaf_accounts() -> QuerySet:
+    return Account.objects.filter(is_leaf=True, active=True).order_by("code")
+
+
+def periods_all() -> QuerySet:
+    return Period.objects.order_by("-year", "-month")
+
+
+def period_current() -> Period | None:
+    """The earliest open period: the month finance is working on."""
+    return Period.objects.filter(state=PeriodState.OPEN).order_by("start").first()
+
+
+def posting_rule_table() -> dict[tuple[str, str, str], tuple[str, str]]:
+    """PostingRule rows as the plain table the pure builders take."""
+    return {
+        (r.event, r.category_code, r.warehouse_code): (r.debit_account.code, r.credit_account.code)
+        for r in PostingRule.objects.select_related("debit_account", "credit_account")
+    }
+
+
+@dataclass
+class BalanceRow:
+    account: Account
+    opening: Decimal = ZERO  # debit positive
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    children: list = field(default_factory=list)
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.debit - self.credit
+
+    @property
+    def opening_debit(self) -> Decimal:
+        return self.opening if self.opening > 0 else ZERO
+
+    @property
+    def opening_credit(self) -> Decimal:
+        return -self.opening if self.opening < 0 else ZERO
+
+    @property
+    def closing_debit(self) -> Decimal:
+        return self.closing if self.closing > 0 else ZERO
+
+    @property
+    def closing_credit(self) -> Decimal:
+        return -self.closing if self.closing < 0 else ZERO
+
+    @property
+    def is_zero(self) -> bool:
+        return not (self.opening or self.debit or self.credit)
+
+
+@dataclass
+class TrialBalance:
+    period: Period
+    rows: list[BalanceRow]  # every account with figures, parents before children
+    totals: BalanceRow
+
+    @property
+    def balanced(self) -> bool:
+        t = self.totals
+        return (
+            t.opening_debit == t.opening_credit
+            and t.debit == t.credit
+            and t.closing_debit == t.closing_credit
+        )
+
+
+def _leaf_sums(period: Period) -> tuple[dict[int, Decimal], dict[int, tuple[Decimal, Decimal]]]:
+    opening = {
+        row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+        for row in AccountPeriodBalance.objects.filter(period__start__lt=period.start)
+        .values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    movement = {
+        account_id: (debit, credit)
+        for account_id, debit, credit in AccountPeriodBalance.objects.filter(
+            period=period
+        ).values_list("account_id", "debit", "credit")
+    }
+    return opening, movement
+
+
+def trial_balance(period: Period, *, level: int | None = None) -> TrialBalance:
+    """科目余额表 from the period balances: opening, period debit/credit, closing, rolled up
+    from leaf accounts to their parents. Totals are summed over top-level accounts."""
+    opening, movement = _leaf_sums(period)
+    accounts = {a.pk: a for a in Account.objects.all()}
+    rows: dict[int, BalanceRow] = {}
+    for account_id in set(opening) | set(movement):
+        debit, credit = movement.get(account_id, (ZERO, ZERO))
+        account = accounts[account_id]
+        while account is not None:
+            row = rows.setdefault(account.pk, BalanceRow(account))
+            row.opening += opening.get(account_id, ZERO)
+            row.debit += debit
+            row.credit += credit
+            account = accounts.get(account.parent_id) if account.parent_id else None
+    totals = BalanceRow(Account(code="", name=""))
+    for row in rows.values():
+        if row.account.parent_id is None:
+            totals.opening += row.opening
+            totals.debit += row.debit
+            totals.credit += row.credit
+    # Totals of the two sides: each top-level balance goes to its own side.
+    side = {"od": ZERO, "oc": ZERO, "cd": ZERO, "cc": ZERO}
+    for row in rows.values():
+        if row.account.parent_id is None:
+            side["od"] += row.opening_debit
+            side["oc"] += row.opening_credit
+            side["cd"] += row.closing_debit
+            side["cc"] += row.closing_credit
+    totals_row = _SideTotals(totals.account, totals.opening, totals.debit, totals.credit)
+    totals_row.sides = side
+    shown = sorted(
+        (r for r in rows.values() if not r.is_zero and (level is None or r.account.level <= level)),
+        key=lambda r: r.account.code,
+    )
+    return TrialBalance(period=period, rows=shown, totals=totals_row)
+
+
+@dataclass
+class _SideTotals(BalanceRow):
+    sides: dict = field(default_factory=dict)
+
+    @property
+    def opening_debit(self) -> Decimal:
+        return self.sides.get("od", ZERO)
+
+    @property
+    def opening_credit(self) -> Decimal:
+        return self.sides.get("oc", ZERO)
+
+    @property
+    def closing_debit(self) -> Decimal:
+        return self.sides.get("cd", ZERO)
+
+    @property
+    def closing_credit(self) -> Decimal:
+        return self.sides.get("cc", ZERO)
+
+
+def account_closing_balances(period: Period, accounts: QuerySet) -> dict[int, Decimal]:
+    """Closing balance (debit positive) of each given leaf account at the end of `period`."""
+    return {
+        row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+        for row in AccountPeriodBalance.objects.filter(
+            period__start__lte=period.start, account__in=accounts
+        )
+        .values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+
+
+def _descendant_ids(account: Account) -> list[int]:
+    return list(
+        Account.objects.filter(Q(pk=account.pk) | Q(code__startswith=account.code)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@dataclass
+class LedgerMonth:
+    period: Period
+    opening: Decimal
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.debit - self.credit
+
+
+def general_ledger(account: Account, year: int) -> list[LedgerMonth]:
+    """总账: per month of `year`, the account's (with sub-accounts) opening, debit, credit,
+    closing — from period balances."""
+    ids = _descendant_ids(account)
+    periods = list(Period.objects.filter(year=year).order_by("month"))
+    if not periods:
+        return []
+    before = AccountPeriodBalance.objects.filter(
+        account_id__in=ids, period__start__lt=periods[0].start
+    ).aggregate(d=Sum("debit"), c=Sum("credit"))
+    running = (before["d"] or ZERO) - (before["c"] or ZERO)
+    moves = {
+        row["period_id"]: (row["d"] or ZERO, row["c"] or ZERO)
+        for row in AccountPeriodBalance.objects.filter(account_id__in=ids, period__in=periods)
+        .values("period_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    months = []
+    for period in periods:
+        debit, credit = moves.get(period.pk, (ZERO, ZERO))
+        months.append(LedgerMonth(period, running, debit, credit))
+        running = months[-1].closing
+    return months
+
+
+@dataclass
+class LedgerLine:
+    line: VoucherLine
+    balance: Decimal
+
+
+def detail_ledger(
+    account: Account, date_from: dt.date, date_to: dt.date, *, aux: dict[str, int] | None = None
+) -> tuple[Decimal, list[LedgerLine]]:
+    """明细账: posted lines of the account (and sub-accounts) between two dates, optionally for
+    one auxiliary value, with the running balance (debit positive)."""
+    ids = _descendant_ids(account)
+    lines = VoucherLine.objects.filter(
+        account_id__in=ids, voucher__state=VoucherState.POSTED
+    ).select_related("voucher", "account")
+    aux_filter = {f"{k}_id": v for k, v in (aux or {}).items() if v}
+    lines = lines.filter(**aux_filter)
+    if aux_filter:
+        earlier = lines.filter(voucher__date__lt=date_from).aggregate(
+            d=Sum("debit"), c=Sum("credit")
+        )
+    else:
+        earlier = _opening_before(ids, lines, date_from)
+    running = (earlier["d"] or ZERO) - (earlier["c"] or ZERO)
+    opening = running
+    rows = []
+    for line in lines.filter(voucher__date__gte=date_from, voucher__date__lte=date_to).order_by(
+        "voucher__date", "voucher__seq", "line_no"
+    ):
+        running += line.debit - line.credit
+        rows.append(LedgerLine(line, running))
+    return opening, rows
+
+
+def _opening_before(ids, lines, date_from) -> dict:
+    """Whole periods before from the balances, the rest of date_from's month from the lines."""
+    period = Period.objects.filter(start__lte=date_from, end__gte=date_from).first()
+    if period is None:
+        return lines.filter(voucher__date__lt=date_from).aggregate(d=Sum("debit"), c=Sum("credit"))
+    whole = AccountPeriodBalance.objects.filter(
+        account_id__in=ids, period__start__lt=period.start
+    ).aggregate(d=Sum("debit"), c=Sum("credit"))
+    part = lines.filter(voucher__date__gte=period.start, voucher__date__lt=date_from).aggregate(
+        d=Sum("debit"), c=Sum("credit")
+    )
+    return {
+        "d": (whole["d"] or ZERO) + (part["d"] or ZERO),
+        "c": (whole["c"] or ZERO) + (part["c"] or ZERO),
+    }

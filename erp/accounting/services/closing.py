@@ -1,0 +1,180 @@
+"""Month-end (月结) and year-end: the checklist, P&L carry-forward (结转损益) into 本年利润 and
+the year-end roll of 本年利润 into 利润分配—未分配利润. Both write through the posting gate."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from erp.accounting.builders.drafts import DraftLine, VoucherDraft
+from erp.accounting.models import (
+    Account,
+    AccountCategory,
+    AccountPurpose,
+    Period,
+    Voucher,
+)
+from erp.accounting.selectors import account_closing_balances, trial_balance
+from erp.accounting.services.gate import voucher_post
+from erp.accounting.states import VoucherState
+from erp.core.errors import BusinessRuleError, NotFound
+
+SOURCE_PL = "accounting.pl_carry_forward"
+SOURCE_YEAR_END = "accounting.year_end"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    code: str
+    label: str
+    ok: bool
+    detail: str = ""
+    url: str = ""
+
+
+def period_checklist(period: Period) -> list[CheckItem]:
+    unposted = Voucher.objects.filter(period=period).exclude(state=VoucherState.POSTED).count()
+    tb = trial_balance(period)
+    pl_left = _pl_balances(period)
+    return [
+        CheckItem(
+            "vouchers_posted",
+            str(_("All vouchers of the period are posted")),
+            unposted == 0,
+            str(_("%(n)s vouchers are not posted yet.") % {"n": unposted}) if unposted else "",
+            reverse("accounting:voucher_list") + f"?period={period.pk}&state=draft,reviewed",
+        ),
+        CheckItem(
+            "trial_balance",
+            str(_("The trial balance balances")),
+            tb.balanced,
+            "" if tb.balanced else str(_("Debit and credit totals differ.")),
+            reverse("accounting:trial_balance") + f"?period={period.pk}",
+        ),
+        CheckItem(
+            "pl_carried_forward",
+            str(_("Profit and loss is carried forward into current-year profit")),
+            not pl_left,
+            str(_("%(n)s profit-and-loss accounts still have a balance.") % {"n": len(pl_left)})
+            if pl_left
+            else "",
+            reverse("accounting:period_detail", args=[period.pk]),
+        ),
+    ]
+
+
+def _pl_balances(period: Period) -> dict[int, Decimal]:
+    accounts = Account.objects.filter(category=AccountCategory.PROFIT_LOSS, is_leaf=True)
+    return {k: v for k, v in account_closing_balances(period, accounts).items() if v}
+
+
+def _purpose_account(purpose: str) -> Account:
+    account = Account.objects.filter(purpose=purpose, is_leaf=True, active=True).first()
+    if account is None:
+        raise BusinessRuleError(
+            _("No active account is marked as %(purpose)s. Mark one in the chart of accounts.")
+            % {"purpose": AccountPurpose(purpose).label},
+            code="purpose_account_missing",
+        )
+    return account
+
+
+def _period(period_id: int) -> Period:
+    try:
+        return Period.objects.get(pk=period_id)
+    except (Period.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@transaction.atomic
+def pl_carry_forward(*, actor, period_id: int) -> Voucher | None:
+    """结转损益: move every P&L account's balance at the period end into 本年利润 with one 转
+    voucher dated the last day. Returns None when nothing is left to carry (idempotent)."""
+    period = _period(period_id)
+    balances = _pl_balances(period)
+    if not balances:
+        return None
+    profit = _purpose_account(AccountPurpose.CURRENT_YEAR_PROFIT)
+    accounts = Account.objects.in_bulk(list(balances))
+    summary = str(_("Carry forward profit and loss %(period)s") % {"period": period})
+    lines = [
+        # A debit balance (expense) is cleared by a credit and vice versa.
+        DraftLine(
+            summary=summary,
+            account_code=accounts[pk].code,
+            debit=-amount if amount < 0 else Decimal("0"),
+            credit=amount if amount > 0 else Decimal("0"),
+        )
+        for pk, amount in sorted(balances.items(), key=lambda kv: accounts[kv[0]].code)
+    ]
+    net = sum(balances.values(), Decimal("0"))  # debit positive: net > 0 is a loss
+    lines.append(
+        DraftLine(
+            summary=summary,
+            account_code=profit.code,
+            debit=net if net > 0 else Decimal("0"),
+            credit=-net if net < 0 else Decimal("0"),
+        )
+    )
+    lines = [line for line in lines if line.debit or line.credit]
+    draft = VoucherDraft(
+        date=period.end,
+        word="转",
+        lines=tuple(lines),
+        source_type=SOURCE_PL,
+        source_id=str(period.pk),
+        source_number=str(period),
+    )
+    return voucher_post(actor=actor, draft=draft)
+
+
+@transaction.atomic
+def year_end_close(*, actor, year: int) -> Voucher:
+    """Roll 本年利润 into 利润分配—未分配利润 on 31 December. Refused a second time (the year's
+    profit is already zero and a year-end voucher exists), so it is safe to retry."""
+    period = Period.objects.filter(year=year, month=12).first()
+    if period is None:
+        raise BusinessRuleError(
+            _("The periods of %(year)s do not exist.") % {"year": year}, code="period_missing"
+        )
+    if Voucher.objects.filter(source_type=SOURCE_YEAR_END, source_id=str(year)).exists():
+        raise BusinessRuleError(
+            _("The year-end close of %(year)s was already done.") % {"year": year},
+            code="year_end_done",
+        )
+    if _pl_balances(period):
+        raise BusinessRuleError(
+            _("Carry forward profit and loss of December first."), code="year_end_pl_open"
+        )
+    profit = _purpose_account(AccountPurpose.CURRENT_YEAR_PROFIT)
+    retained = _purpose_account(AccountPurpose.UNDISTRIBUTED_PROFIT)
+    amount = account_closing_balances(period, Account.objects.filter(pk=profit.pk)).get(
+        profit.pk, Decimal("0")
+    )
+    if not amount:
+        raise BusinessRuleError(
+            _("Current-year profit is zero; there is nothing to roll into undistributed profit."),
+            code="year_end_nothing",
+        )
+    summary = str(_("Year-end close %(year)s") % {"year": year})
+    # amount < 0 is a credit balance (profit): debit 本年利润, credit 未分配利润.
+    lines = (
+        DraftLine(
+            summary,
+            profit.code,
+            debit=-amount if amount < 0 else Decimal("0"),
+            credit=amount if amount > 0 else Decimal("0"),
+        ),
+        DraftLine(
+            summary,
+            retained.code,
+            debit=amount if amount > 0 else Decimal("0"),
+            credit=-amount if amount < 0 else Decimal("0"),
+        ),
+    )
+    draft = VoucherDraft(
+        date=period.end, word="转", lines=lines, source_type=SOURCE_YEAR_END, source_id=str(year)
+    )
+    return voucher_post(actor=actor, draft=draft)

@@ -1,0 +1,187 @@
+"""Manual vouchers before posting: save a draft (create or replace its lines), review by a
+different user, cancel the review, delete a draft. Posting is services.gate.voucher_post."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from erp.accounting.errors import VoucherInvalid
+from erp.accounting.models import Account, Voucher, VoucherLine, VoucherWord
+from erp.accounting.services.lines import LineInput, lines_validate, parse_amount
+from erp.accounting.services.periods import period_require_open
+from erp.accounting.states import VOUCHER_STATES, VoucherState
+from erp.core.access import require_perm
+from erp.core.errors import BusinessRuleError, NotFound
+from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.transitions import document_transition
+
+HEADER_FIELDS = ("word", "date", "attachments", "note")
+
+
+def _lines_from_rows(rows: list[dict[str, Any]]) -> list[LineInput]:
+    """Rows as posted by the form or API: summary, account_id, debit, credit, <aux>_id."""
+    account_ids = {row.get("account_id") for row in rows if row.get("account_id")}
+    accounts = Account.objects.in_bulk([a for a in account_ids if str(a).isdigit()])
+    inputs, bad = [], {}
+    for number, row in enumerate(rows, start=1):
+        debit, credit = parse_amount(row.get("debit")), parse_amount(row.get("credit"))
+        if debit is None or credit is None:
+            bad[str(number)] = [str(_("Enter amounts as numbers with at most 2 decimal places."))]
+            continue
+        account_id = row.get("account_id")
+        inputs.append(
+            LineInput(
+                line_no=number,
+                summary=str(row.get("summary") or "").strip(),
+                account=accounts.get(int(account_id)) if str(account_id).isdigit() else None,
+                debit=debit,
+                credit=credit,
+                aux={name: _int_or_none(row.get(f"{name}_id")) for name in Account.AUX_FIELDS},
+            )
+        )
+    if bad:
+        raise VoucherInvalid(lines=bad)
+    return inputs
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+def _check_header(word: str, date: dt.date, attachments: int) -> None:
+    errors: dict[str, list[str]] = {}
+    if word not in VoucherWord.values:
+        errors["word"] = [str(_("Choose the voucher word 记, 收, 付 or 转."))]
+    if not isinstance(date, dt.date):
+        errors["date"] = [str(_("Enter the date as 2026-03-01."))]
+    if not isinstance(attachments, int) or not 0 <= attachments <= 999:
+        errors["attachments"] = [str(_("Enter the number of attachments, 0 to 999."))]
+    if errors:
+        from erp.core.errors import ValidationFailed
+
+        raise ValidationFailed(fields=errors)
+
+
+@transaction.atomic
+def voucher_save(
+    *,
+    actor,
+    lines: list[dict[str, Any]],
+    date: dt.date,
+    word: str = VoucherWord.JI,
+    attachments: int = 0,
+    note: str = "",
+    voucher_id: int | None = None,
+) -> Voucher:
+    """Create a draft voucher or replace a draft's header and lines. The lines are checked like
+    the gate checks them, so an unbalanced voucher is never stored; its period must be open."""
+    require_perm(actor, "accounting.change_voucher" if voucher_id else "accounting.add_voucher")
+    _check_header(word, date, attachments)
+    period = period_require_open(date)
+    inputs = _lines_from_rows(lines)
+    lines_validate(inputs)
+    if voucher_id is None:
+        voucher = Voucher(state=VoucherState.DRAFT, created_by=actor)
+        before: dict[str, Any] = {}
+    else:
+        voucher = _get_locked(voucher_id)
+        if voucher.state != VoucherState.DRAFT:
+            raise BusinessRuleError(
+                _("Only draft vouchers can be edited. Cancel the review first."),
+                code="voucher_not_draft",
+                state=voucher.state,
+            )
+        before = snapshot(voucher, list(HEADER_FIELDS)) | {"lines": _lines_snapshot(voucher)}
+        voucher.version += 1
+    voucher.word, voucher.date, voucher.period = word, date, period
+    voucher.attachments, voucher.note = attachments, note.strip()
+    voucher.save()
+    voucher.lines.all().delete()
+    VoucherLine.objects.bulk_create(
+        VoucherLine(
+            voucher=voucher,
+            line_no=i.line_no,
+            summary=i.summary[:200],
+            account=i.account,
+            debit=i.debit,
+            credit=i.credit,
+            **{f"{name}_id": value for name, value in i.aux.items()},
+        )
+        for i in inputs
+    )
+    after = snapshot(voucher, list(HEADER_FIELDS)) | {"lines": _lines_snapshot(voucher)}
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=voucher,
+        changes=diff(before, after),
+    )
+    return voucher
+
+
+def _lines_snapshot(voucher: Voucher) -> list[str]:
+    return [
+        f"{line.account.code} {line.debit} {line.credit} {line.summary}"
+        for line in voucher.lines.select_related("account")
+    ]
+
+
+def _get_locked(voucher_id) -> Voucher:
+    try:
+        return Voucher.objects.select_for_update().get(pk=voucher_id)
+    except (Voucher.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@transaction.atomic
+def voucher_review(*, actor, voucher_id: int) -> Voucher:
+    """审核: by a user other than the one who entered it; the lines are checked again."""
+    voucher = _get_locked(voucher_id)
+    if voucher.created_by_id == getattr(actor, "pk", None):
+        raise BusinessRuleError(
+            _("You entered this voucher, so another user must review it."),
+            code="voucher_self_review",
+        )
+    period_require_open(voucher.date)
+    lines_validate(
+        [
+            LineInput(
+                line_no=line.line_no,
+                summary=line.summary,
+                account=line.account,
+                debit=line.debit,
+                credit=line.credit,
+                aux={name: getattr(line, f"{name}_id") for name in Account.AUX_FIELDS},
+            )
+            for line in voucher.lines.select_related("account")
+        ]
+    )
+    voucher = document_transition(actor=actor, doc=voucher, machine=VOUCHER_STATES, name="review")
+    Voucher.objects.filter(pk=voucher.pk).update(reviewed_by=actor)
+    voucher.reviewed_by = actor
+    return voucher
+
+
+@transaction.atomic
+def voucher_unreview(*, actor, voucher_id: int) -> Voucher:
+    voucher = _get_locked(voucher_id)
+    voucher = document_transition(actor=actor, doc=voucher, machine=VOUCHER_STATES, name="unreview")
+    Voucher.objects.filter(pk=voucher.pk).update(reviewed_by=None)
+    voucher.reviewed_by = None
+    return voucher
+
+
+@transaction.atomic
+def voucher_delete(*, actor, voucher_id: int) -> None:
+    require_perm(actor, "accounting.delete_voucher")
+    voucher = _get_locked(voucher_id)
+    if voucher.state != VoucherState.DRAFT:
+        raise BusinessRuleError(
+            _("Only draft vouchers can be deleted. Posted vouchers are corrected by reversal."),
+            code="voucher_not_draft",
+            state=voucher.state,
+        )
+    audit_record(actor=actor, action="delete", obj=voucher, changes=snapshot(voucher))
+    voucher.delete()
