@@ -67,6 +67,9 @@ class ListConfig:
     create_permission: str | None = None
     import_url_name: str | None = None
     template_url_name: str | None = None
+    # Where "Export" goes when the list has an import layout (so exports re-import unchanged);
+    # None: the generic export of the visible columns.
+    export_url_name: str | None = None
     export_name: str = "export"
     search_placeholder: Any = _("Code or name")  # noqa: RUF009 (lazy, evaluated per request)
     queryset_hook: Callable[[Any, models.QuerySet], models.QuerySet] | None = None

@@ -33,6 +33,9 @@ MATERIALS = ListConfig(
     create_url_name="masterdata:material_create",
     create_permission="masterdata.add_material",
     export_name="materials",
+    import_url_name="golive:import_masterdata_material",
+    template_url_name="golive:template_masterdata_material",
+    export_url_name="golive:export_masterdata_material",
     search_placeholder=_("Code, name or specification"),
 )
 
@@ -53,6 +56,9 @@ UNITS = ListConfig(
     create_url_name="masterdata:unit_create",
     create_permission="masterdata.add_unit",
     export_name="units",
+    import_url_name="golive:import_masterdata_unit",
+    template_url_name="golive:template_masterdata_unit",
+    export_url_name="golive:export_masterdata_unit",
 )
 
 
@@ -91,6 +97,9 @@ CATEGORIES = ListConfig(
     create_url_name="masterdata:category_create",
     create_permission="masterdata.add_materialcategory",
     export_name="material-categories",
+    import_url_name="golive:import_masterdata_category",
+    template_url_name="golive:template_masterdata_category",
+    export_url_name="golive:export_masterdata_category",
 )
 
 
@@ -150,6 +159,9 @@ CUSTOMERS = ListConfig(
     queryset_hook=selectors_partners.customers_for_list,
     **_record_urls("customer", "customer"),
     export_name="customers",
+    import_url_name="golive:import_masterdata_customer",
+    template_url_name="golive:template_masterdata_customer",
+    export_url_name="golive:export_masterdata_customer",
     search_placeholder=_("Code, name, credit code or contact"),
 )
 
@@ -175,6 +187,9 @@ SUPPLIERS = ListConfig(
     queryset_hook=selectors_partners.suppliers_for_list,
     **_record_urls("supplier", "supplier"),
     export_name="suppliers",
+    import_url_name="golive:import_masterdata_supplier",
+    template_url_name="golive:template_masterdata_supplier",
+    export_url_name="golive:export_masterdata_supplier",
     search_placeholder=_("Code, name, credit code or contact"),
 )
 
@@ -192,6 +207,9 @@ PAYMENT_TERMS = ListConfig(
     filterset_class=_active_filter(PaymentTerm),
     **_record_urls("payment_term", "paymentterm"),
     export_name="payment-terms",
+    import_url_name="golive:import_masterdata_payment_term",
+    template_url_name="golive:template_masterdata_payment_term",
+    export_url_name="golive:export_masterdata_payment_term",
 )
 
 
@@ -217,6 +235,9 @@ WAREHOUSES = ListConfig(
     queryset_hook=_with_location_count,
     **_record_urls("warehouse", "warehouse"),
     export_name="warehouses",
+    import_url_name="golive:import_masterdata_warehouse",
+    template_url_name="golive:template_masterdata_warehouse",
+    export_url_name="golive:export_masterdata_warehouse",
 )
 
 LOCATIONS = ListConfig(
@@ -256,6 +277,9 @@ WORK_CENTERS = ListConfig(
     filterset_class=_active_filter(WorkCenter),
     **_record_urls("work_center", "workcenter"),
     export_name="work-centres",
+    import_url_name="golive:import_masterdata_work_center",
+    template_url_name="golive:template_masterdata_work_center",
+    export_url_name="golive:export_masterdata_work_center",
 )
 
 
