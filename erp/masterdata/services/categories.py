@@ -1,52 +1,45 @@
 """物料分类 (a tree): create, change, upsert by code, (de)activate; cycles are refused."""
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.access import require_perm
-from erp.core.errors import BusinessRuleError, NotFound
+from erp.core.errors import BusinessRuleError
 from erp.masterdata.models import MaterialCategory
-from erp.masterdata.services.records import locked, record_save, upsert_outcome
+from erp.masterdata.services.records import (
+    RecordKind,
+    record_create,
+    record_update,
+    record_upsert,
+)
 
-CATEGORY_FIELDS = {"code", "name", "parent", "active"}
 MAX_DEPTH = 20
 
 
+def _clean(category: MaterialCategory, changed: list[str], created: bool) -> None:
+    if created or "parent" in changed:
+        _check_tree(category)
+
+
+CATEGORY = RecordKind(
+    model=MaterialCategory,
+    add_perm="masterdata.add_materialcategory",
+    change_perm="masterdata.change_materialcategory",
+    delete_perm="masterdata.delete_materialcategory",
+    fields=("code", "name", "parent", "active"),
+    clean=_clean,
+)
+CATEGORY_FIELDS = set(CATEGORY.fields)
+
+
 def category_create(*, actor, data: dict) -> MaterialCategory:
-    require_perm(actor, "masterdata.add_materialcategory")
-    with transaction.atomic():
-        category = MaterialCategory()
-        record_save(
-            actor=actor, obj=category, data=data, allowed=CATEGORY_FIELDS, check=_check_tree
-        )
-    return category
+    return record_create(CATEGORY, actor=actor, data=data, lines={})
 
 
 def category_update(*, actor, category_id: int, data: dict) -> MaterialCategory:
-    require_perm(actor, "masterdata.change_materialcategory")
-    with transaction.atomic():
-        category = locked(MaterialCategory, pk=category_id)
-        if category is None:
-            raise NotFound()
-        record_save(
-            actor=actor, obj=category, data=data, allowed=CATEGORY_FIELDS, check=_check_tree
-        )
-    return category
+    return record_update(CATEGORY, actor=actor, pk=category_id, data=data, lines={})
 
 
 def category_upsert(*, actor, data: dict) -> tuple[MaterialCategory, str]:
-    with transaction.atomic():
-        category = locked(MaterialCategory, code=data.get("code"))
-        created = category is None
-        require_perm(
-            actor,
-            "masterdata.add_materialcategory" if created else "masterdata.change_materialcategory",
-        )
-        category = category or MaterialCategory()
-        wrote = record_save(
-            actor=actor, obj=category, data=data, allowed=CATEGORY_FIELDS, check=_check_tree
-        )
-    return category, upsert_outcome(created, wrote)
+    return record_upsert(CATEGORY, actor=actor, key=("code",), data=data, lines={})
 
 
 def category_set_active(*, actor, category_id: int, active: bool) -> MaterialCategory:

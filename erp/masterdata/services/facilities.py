@@ -20,7 +20,7 @@ from erp.masterdata.models import (
     Warehouse,
     WorkCenter,
 )
-from erp.masterdata.services.line_sets import (
+from erp.masterdata.services.records import (
     LineSet,
     RecordKind,
     delete_or_deactivate,

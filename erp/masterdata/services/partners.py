@@ -2,7 +2,7 @@
 
 `data` dicts use model field names, foreign keys as model instances. Line sets (`contacts`,
 `addresses`, `materials`) replace the record's lines as a set when given and are left alone
-when None (see erp.masterdata.services.line_sets). Upserts key on `code` and return
+when None (see erp.masterdata.services.records). Upserts key on `code` and return
 (record, "created" | "updated" | "unchanged"); "unchanged" writes nothing.
 """
 
@@ -22,7 +22,7 @@ from erp.masterdata.models import (
     SupplierContact,
     SupplierMaterial,
 )
-from erp.masterdata.services.line_sets import (
+from erp.masterdata.services.records import (
     LineSet,
     RecordKind,
     record_create,

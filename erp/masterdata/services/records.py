@@ -1,65 +1,158 @@
-"""The write steps every master record shares: apply allowlisted fields, validate, save, audit.
+"""The one write engine of master data: a record plus its line sets, validated, saved and
+audited together. Every masterdata service (units, categories, materials, customers,
+suppliers, payment terms, warehouses, locations, work centres, production lines) declares a
+`RecordKind` and calls `record_create` / `record_update` / `record_upsert` / `record_remove`
+(or `record_save` inside its own transaction), so pages, API and imports behave alike.
 
-Services of units, categories and materials call `record_save` inside their own transaction
-after checking permissions, so create/update/upsert behave alike (and report "unchanged"
-without writing, which imports rely on)."""
+A line set passed to a service replaces the record's lines as a set. Lines are matched to the
+existing rows by `id`, else by their key fields (`key`), else by identical content, so an
+unchanged set writes nothing; that is what lets an import re-run report "no changes" (no
+write, no audit event). Lines missing from the set are removed: deleted, or deactivated when
+something else still refers to them (see `delete_or_deactivate`). Bad lines are reported all
+at once, per line (`details["lines"] = {index: {field: [messages]}}`), so forms can mark them.
+"""
 
+import copy
 from collections.abc import Callable
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.errors import ValidationFailed
+from erp.core.access import require_perm
+from erp.core.errors import NotFound, ValidationFailed
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.validation import validate_model
 
-
-class Lines(Protocol):
-    """Child rows saved with their record in the same transaction (e.g. unit conversions)."""
-
-    name: str
-
-    def changed(self, obj: Any) -> bool: ...
-
-    def save(self, obj: Any) -> list[Any]:
-        """Write the rows; return [before, after] for the audit event."""
-        ...
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-def record_save(
-    *,
-    actor,
-    obj: models.Model,
-    data: dict,
-    allowed: set[str],
-    check: Callable[[Any], None] | None = None,
-    lines: Lines | None = None,
-) -> bool:
-    """Set `data` on `obj`, validate, save, write its lines and one audit event.
+@dataclass(frozen=True)
+class LineSet:
+    """How one kind of child line is matched, checked and removed."""
 
-    Returns False and writes nothing when an existing record and its lines would not change."""
-    creating = obj.pk is None
-    before = {} if creating else _snapshot(obj)
-    changed = apply_changes(obj, data, allowed)
-    lines_changed = lines is not None and lines.changed(obj)
-    if not creating and not changed and not lines_changed:
-        return False
-    validate_model(obj)
-    if check is not None:
-        check(obj)
-    obj.save()
-    changes = diff(before, _snapshot(obj))
-    if lines is not None and lines_changed:
-        changes[lines.name] = lines.save(obj)
-    audit_record(actor=actor, action="create" if creating else "update", obj=obj, changes=changes)
-    return True
+    related_name: str
+    model: type[models.Model]
+    parent_field: str
+    fields: tuple[str, ...]
+    key: tuple[str, ...] = ()
+    # check(parent, final_lines, existing_lines) raises ValidationFailed when a rule over the
+    # whole set is broken (one primary contact, last storage location...).
+    check: Callable[[models.Model, list, list], None] | None = None
+    # row_check(line, earlier_lines) -> {field: [messages]} for rules of one line.
+    row_check: Callable[[models.Model, list], dict] | None = None
+    # Rewrite the whole set when anything differs (for sets whose unique keys would collide
+    # while rows are updated one by one, e.g. step sequences).
+    rewrite_all: bool = False
+    remove: Callable[[models.Model], None] | None = None
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    model: type[models.Model]
+    add_perm: str
+    change_perm: str
+    delete_perm: str
+    fields: tuple[str, ...]
+    lines: tuple[LineSet, ...] = ()
+    # Fields whose change needs one more permission (mass-assignment guard for credit limits).
+    field_perms: dict[str, str] = field(default_factory=dict)
+    normalise: Callable[[dict], dict] | None = None
+    # clean(obj, changed_field_names, created) checks business rules before any write.
+    clean: Callable[[models.Model, list[str], bool], None] | None = None
+    # rules(obj, final_lines_by_set) checks rules that span header and lines (only the sets
+    # passed to the service are in the dict); runs after the lines are planned.
+    rules: Callable[[models.Model, dict[str, list]], None] | None = None
+    # after_save(obj, changed_field_names) for follow-up writes (e.g. deactivate locations).
+    after_save: Callable[[models.Model, list[str]], None] | None = None
+
+
+@dataclass
+class _LinePlan:
+    spec: LineSet
+    final: list[models.Model]
+    save: list[models.Model]
+    remove: list[models.Model]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.save or self.remove)
+
+    def apply(self, parent: models.Model) -> None:
+        remover = self.spec.remove or _delete
+        for line in self.remove:
+            remover(line)
+        for line in self.save:
+            setattr(line, self.spec.parent_field, parent)
+            line.save()
+
+
+def _delete(line: models.Model) -> None:
+    line.delete()
+
+
+def delete_or_deactivate(obj: models.Model) -> str:
+    """Delete `obj` unless other records refer to it; then set active=False instead.
+    Returns "deleted" or "deactivated"."""
+    try:
+        with transaction.atomic():
+            obj.delete()
+        return "deleted"
+    except (ProtectedError, RestrictedError, IntegrityError):
+        if obj.active:
+            obj.active = False
+            obj.save(update_fields=["active", "updated_at"])
+        return "deactivated"
+
+
+def clean_strings(data: dict) -> dict:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+def upsert_outcome(created: bool, wrote: bool) -> str:
+    if created:
+        return CREATED
+    return UPDATED if wrote else UNCHANGED
+
+
+# --- state for audit and change detection ---------------------------------------------------
+
+
+def line_state(parent: models.Model, spec: LineSet) -> list[dict[str, Any]]:
+    if parent.pk is None:
+        return []
+    return [snapshot(line, _attnames(spec)) for line in getattr(parent, spec.related_name).all()]
+
+
+def record_state(kind: RecordKind, obj: models.Model) -> dict[str, Any]:
+    state = snapshot(obj, [_attname(kind.model, f) for f in kind.fields])
+    for spec in kind.lines:
+        state[spec.related_name] = line_state(obj, spec)
+    return state
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return model._meta.get_field(name).attname
+
+
+def _attnames(spec: LineSet) -> list[str]:
+    return [_attname(spec.model, f) for f in spec.fields]
+
+
+def _values(spec: LineSet, line: models.Model) -> tuple:
+    return tuple(getattr(line, name) for name in _attnames(spec))
+
+
+# --- header fields --------------------------------------------------------------------------
 
 
 def apply_changes(obj: models.Model, data: dict, allowed: set[str]) -> list[str]:
     """Set allowlisted fields (mass-assignment guard); return the names whose value changed.
 
-    Foreign keys compare by id, so an unsaved record with no category yet does not raise."""
+    Foreign keys compare by id, so an unsaved record without its required relation yet does
+    not raise. A new record is written whatever this returns."""
     refused = sorted(set(data) - allowed)
     if refused:
         raise ValidationFailed(
@@ -70,32 +163,279 @@ def apply_changes(obj: models.Model, data: dict, allowed: set[str]) -> list[str]
         )
     changed = []
     for name, value in data.items():
-        field = obj._meta.get_field(name)
-        if field.is_relation:
+        model_field = obj._meta.get_field(name)
+        if model_field.is_relation:
             new_id = value.pk if value is not None else None
-            if getattr(obj, field.attname) != new_id or obj.pk is None:
+            if getattr(obj, model_field.attname) != new_id:
                 setattr(obj, name, value)
                 changed.append(name)
-        elif obj.pk is None or getattr(obj, name) != value:
+        elif getattr(obj, name) != value:
             setattr(obj, name, value)
             changed.append(name)
     return changed
 
 
-def _snapshot(obj: models.Model) -> dict:
-    # Timestamps change on every save and are kept by the audit event itself.
-    names = [
-        f.attname for f in obj._meta.concrete_fields if f.name not in {"created_at", "updated_at"}
+# --- lines ----------------------------------------------------------------------------------
+
+
+def _build_line(spec: LineSet, data: dict, existing: models.Model | None):
+    """The line with `data` applied, and its problems as {field: [messages]}."""
+    unknown = set(data) - set(spec.fields) - {"id"}
+    if unknown:
+        message = _("unknown fields %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        return None, {"__all__": [str(message)]}
+    line = existing if existing is not None else spec.model()
+    for name, value in clean_strings(data).items():
+        if name != "id":
+            setattr(line, name, value)
+    try:
+        validate_model(line, exclude=[spec.parent_field])
+    except ValidationFailed as exc:
+        return line, dict(exc.details.get("fields", {}))
+    return line, {}
+
+
+def _lines_error(spec: LineSet, errors: dict[int, dict[str, list]]) -> ValidationFailed:
+    first = min(errors)
+    problems = "; ".join(
+        f"{spec.model._meta.get_field(k).verbose_name}: {' '.join(map(str, v))}"
+        if k in spec.fields
+        else " ".join(map(str, v))
+        for k, v in errors[first].items()
+    )
+    message = _("Line %(row)d of %(lines)s: %(message)s") % {
+        "row": first + 1,
+        "lines": spec.model._meta.verbose_name_plural,
+        "message": problems,
+    }
+    return ValidationFailed(
+        message,
+        code="invalid_lines",
+        fields={spec.related_name: [str(message)]},
+        lines=errors,
+        line_set=spec.related_name,
+        line=first + 1,
+    )
+
+
+def _duplicate_key_error(spec: LineSet) -> ValidationFailed:
+    return ValidationFailed(
+        _("The same %(key)s appears twice in %(lines)s. Each line needs its own.")
+        % {
+            "key": spec.model._meta.get_field(spec.key[0]).verbose_name,
+            "lines": spec.model._meta.verbose_name_plural,
+        },
+        code="duplicate_line",
+        fields={spec.related_name: ["duplicate"]},
+    )
+
+
+def plan_lines(spec: LineSet, parent: models.Model, rows: list[dict]) -> _LinePlan:
+    """Work out which lines to save and which to remove; write nothing yet."""
+    existing = list(getattr(parent, spec.related_name).all()) if parent.pk else []
+    # Rules compare against the lines as they were; matched rows are modified in place below.
+    before = [copy.copy(line) for line in existing]
+    originals = {line.pk: _values(spec, line) for line in existing}
+    unmatched = {line.pk: line for line in existing}
+    final: list[models.Model] = []
+    errors: dict[int, dict[str, list]] = {}
+    for index, data in enumerate(rows):
+        match, problem = _match(spec, data, unmatched)
+        if match is not None:
+            del unmatched[match.pk]
+        line, problems = (None, problem) if problem else _build_line(spec, data, match)
+        if not problems and spec.row_check is not None:
+            problems = spec.row_check(line, final)
+        if problems:
+            errors[index] = problems
+        if line is not None:
+            final.append(line)
+    if errors:
+        raise _lines_error(spec, errors)
+    if spec.key and len({_values(spec, x)[: len(spec.key)] for x in final}) < len(final):
+        raise _duplicate_key_error(spec)
+    if spec.check:
+        spec.check(parent, final, before)
+    changed = [x for x in final if x.pk is None or _values(spec, x) != originals[x.pk]]
+    removed = list(unmatched.values())
+    if spec.rewrite_all and (changed or removed):
+        fresh = [_copy_line(spec, x) for x in final]
+        return _LinePlan(spec, final, save=fresh, remove=existing)
+    return _LinePlan(spec, final, save=changed, remove=removed)
+
+
+def _copy_line(spec: LineSet, line: models.Model) -> models.Model:
+    return spec.model(**{name: getattr(line, name) for name in _attnames(spec)})
+
+
+def _match(spec: LineSet, data: dict, unmatched: dict) -> tuple[Any, dict]:
+    if data.get("id"):
+        try:
+            return unmatched[int(data["id"])], {}
+        except (KeyError, TypeError, ValueError):
+            return None, {"__all__": [str(_("this line no longer exists; reload the page."))]}
+    for line in unmatched.values():
+        if spec.key and all(
+            name in data and getattr(line, name) == data[name] for name in spec.key
+        ):
+            return line, {}
+    if not spec.key:
+        values = {k: v for k, v in clean_strings(data).items() if k != "id"}
+        for line in unmatched.values():
+            if all(getattr(line, k, None) == v for k, v in values.items()):
+                return line, {}
+    return None, {}
+
+
+# --- the record -----------------------------------------------------------------------------
+
+
+def _normalised(kind: RecordKind, data: dict) -> dict:
+    data = clean_strings(data)
+    return kind.normalise(data) if kind.normalise else data
+
+
+def _check_field_perms(kind: RecordKind, actor, changed: list[str]) -> None:
+    for name in changed:
+        if name in kind.field_perms:
+            require_perm(actor, kind.field_perms[name])
+
+
+def _plans(kind: RecordKind, obj, lines: dict[str, list[dict]]) -> list[_LinePlan]:
+    unknown_lines = set(lines) - {spec.related_name for spec in kind.lines}
+    if unknown_lines:
+        raise ValidationFailed(fields={name: ["unknown line set"] for name in unknown_lines})
+    return [
+        plan_lines(spec, obj, lines[spec.related_name])
+        for spec in kind.lines
+        if spec.related_name in lines
     ]
-    return snapshot(obj, names)
 
 
-def upsert_outcome(created: bool, wrote: bool) -> str:
-    if created:
-        return "created"
-    return "updated" if wrote else "unchanged"
+def record_save(kind: RecordKind, *, actor, obj, data: dict, lines: dict[str, list[dict]]) -> str:
+    """Apply `data` and `lines` to `obj` (new or locked), validate, save, audit; call inside a
+    transaction after the permission check. Returns "created" | "updated" | "unchanged"
+    ("unchanged" writes nothing, not even an audit event)."""
+    created = obj.pk is None
+    before = {} if created else record_state(kind, obj)
+    changed = apply_changes(obj, _normalised(kind, data), set(kind.fields))
+    _check_field_perms(kind, actor, changed)
+    if kind.clean:
+        kind.clean(obj, changed, created)
+    plans = _plans(kind, obj, lines)
+    if not created and not changed and not any(p.changes for p in plans):
+        return UNCHANGED
+    validate_model(obj)
+    if kind.rules:
+        kind.rules(obj, {p.spec.related_name: p.final for p in plans})
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationFailed(
+            _("Another record with this code was saved meanwhile. Reload and try again."),
+            code="duplicate",
+        ) from None
+    for plan in plans:
+        plan.apply(obj)
+    if kind.after_save:
+        kind.after_save(obj, changed)
+    changes = diff(before, record_state(kind, obj))
+    audit_record(actor=actor, action="create" if created else "update", obj=obj, changes=changes)
+    return CREATED if created else UPDATED
 
 
 def locked(model: type[models.Model], **lookup) -> Any:
-    """The row locked for update (a no-op on SQLite, which serialises writers anyway)."""
+    """The row locked for update, or None (a no-op lock on SQLite, which serialises writers)."""
     return model._default_manager.select_for_update().filter(**lookup).first()
+
+
+def _locked_or_404(kind: RecordKind, **lookup):
+    obj = locked(kind.model, **lookup)
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def new_record(kind: RecordKind, data: dict):
+    # Required foreign keys cannot be read before they are set; set them at construction.
+    required = {
+        name: value
+        for name, value in data.items()
+        if name in kind.fields and kind.model._meta.get_field(name).many_to_one
+    }
+    return kind.model(**required)
+
+
+def record_create(kind: RecordKind, *, actor, data: dict, lines: dict[str, list[dict]]):
+    require_perm(actor, kind.add_perm)
+    with transaction.atomic():
+        obj = new_record(kind, data)
+        record_save(kind, actor=actor, obj=obj, data=data, lines=lines)
+        return obj
+
+
+def record_update(kind: RecordKind, *, actor, pk: int, data: dict, lines: dict[str, list[dict]]):
+    require_perm(actor, kind.change_perm)
+    with transaction.atomic():
+        obj = _locked_or_404(kind, pk=pk)
+        record_save(kind, actor=actor, obj=obj, data=data, lines=lines)
+        return obj
+
+
+def record_upsert(
+    kind: RecordKind, *, actor, key: tuple[str, ...], data: dict, lines: dict[str, list[dict]]
+) -> tuple[Any, str]:
+    """Create or update the record identified by the `key` fields of `data`; write nothing
+    (not even an audit row) when nothing differs."""
+    data = _normalised(kind, data)
+    missing = [name for name in key if data.get(name) in (None, "")]
+    if missing:
+        raise ValidationFailed(fields={name: [_("This field is required.")] for name in missing})
+    return record_upsert_by(
+        kind, actor=actor, lookup={k: data[k] for k in key}, data=data, lines=lines
+    )
+
+
+def record_upsert_by(
+    kind: RecordKind, *, actor, lookup: dict, data: dict, lines: dict[str, list[dict]]
+) -> tuple[Any, str]:
+    """`record_upsert` with an explicit lookup (which may hold None, e.g. a global conversion
+    has no material)."""
+    with transaction.atomic():
+        obj = locked(kind.model, **lookup)
+        if obj is None:
+            require_perm(actor, kind.add_perm)
+            obj = new_record(kind, data)
+        else:
+            require_perm(actor, kind.change_perm)
+        return obj, record_save(kind, actor=actor, obj=obj, data=data, lines=lines)
+
+
+def record_remove(kind: RecordKind, *, actor, pk: int, children: str = "") -> str:
+    """Delete the record, or deactivate it when other records refer to it. `children` names
+    a line set to delete first (warehouse locations), so only outside references count."""
+    require_perm(actor, kind.delete_perm)
+    with transaction.atomic():
+        obj = _locked_or_404(kind, pk=pk)
+        before = record_state(kind, obj)
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                if children:
+                    for child in getattr(obj, children).all():
+                        child.delete()
+                obj.delete()
+            audit_record(
+                actor=actor,
+                action="delete",
+                object_type=kind.model._meta.label_lower,
+                object_id=str(pk),
+                object_repr=label,
+                changes=diff(before, {}),
+            )
+            return "deleted"
+        except (ProtectedError, RestrictedError, IntegrityError):
+            obj.refresh_from_db()
+        record_save(kind, actor=actor, obj=obj, data={"active": False}, lines={})
+        return "deactivated"

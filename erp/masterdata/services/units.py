@@ -7,39 +7,45 @@ from erp.core.access import require_perm
 from erp.core.errors import NotFound, ValidationFailed
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.masterdata.models import Unit, UnitConversion
-from erp.masterdata.services.records import locked, record_save, upsert_outcome
+from erp.masterdata.services.records import (
+    RecordKind,
+    locked,
+    record_create,
+    record_update,
+    record_upsert,
+    record_upsert_by,
+)
 
-UNIT_FIELDS = {"code", "name", "kind", "decimal_places", "active"}
-CONVERSION_FIELDS = {"material", "from_unit", "to_unit", "factor"}
+UNIT_FIELDS = ("code", "name", "kind", "decimal_places", "active")
+CONVERSION_FIELDS = ("material", "from_unit", "to_unit", "factor")
+
+UNIT = RecordKind(
+    model=Unit,
+    add_perm="masterdata.add_unit",
+    change_perm="masterdata.change_unit",
+    delete_perm="masterdata.delete_unit",
+    fields=UNIT_FIELDS,
+)
+CONVERSION = RecordKind(
+    model=UnitConversion,
+    add_perm="masterdata.add_unitconversion",
+    change_perm="masterdata.change_unitconversion",
+    delete_perm="masterdata.delete_unitconversion",
+    fields=CONVERSION_FIELDS,
+)
 
 
 def unit_create(*, actor, data: dict) -> Unit:
-    require_perm(actor, "masterdata.add_unit")
-    with transaction.atomic():
-        unit = Unit()
-        record_save(actor=actor, obj=unit, data=data, allowed=UNIT_FIELDS)
-    return unit
+    return record_create(UNIT, actor=actor, data=data, lines={})
 
 
 def unit_update(*, actor, unit_id: int, data: dict) -> Unit:
-    require_perm(actor, "masterdata.change_unit")
-    with transaction.atomic():
-        unit = locked(Unit, pk=unit_id)
-        if unit is None:
-            raise NotFound()
-        record_save(actor=actor, obj=unit, data=data, allowed=UNIT_FIELDS)
-    return unit
+    return record_update(UNIT, actor=actor, pk=unit_id, data=data, lines={})
 
 
 def unit_upsert(*, actor, data: dict) -> tuple[Unit, str]:
     """Create or update the unit with data["code"]; "unchanged" writes nothing."""
-    with transaction.atomic():
-        unit = locked(Unit, code=data.get("code"))
-        created = unit is None
-        require_perm(actor, "masterdata.add_unit" if created else "masterdata.change_unit")
-        unit = unit or Unit()
-        wrote = record_save(actor=actor, obj=unit, data=data, allowed=UNIT_FIELDS)
-    return unit, upsert_outcome(created, wrote)
+    return record_upsert(UNIT, actor=actor, key=("code",), data=data, lines={})
 
 
 def unit_set_active(*, actor, unit_id: int, active: bool) -> Unit:
@@ -49,22 +55,13 @@ def unit_set_active(*, actor, unit_id: int, active: bool) -> Unit:
 
 def unit_conversion_upsert(*, actor, data: dict) -> tuple[UnitConversion, str]:
     """Create or change the conversion keyed by (material or None, from_unit, to_unit)."""
-    key = {k: data.get(k) for k in ("material", "from_unit", "to_unit")}
-    if any(key[k] is None for k in ("from_unit", "to_unit")):
+    lookup = {k: data.get(k) for k in ("material", "from_unit", "to_unit")}
+    if any(lookup[k] is None for k in ("from_unit", "to_unit")):
         raise ValidationFailed(
             _("Give both the from unit and the to unit of the conversion."),
             fields={k: [_("This field is required.")] for k in ("from_unit", "to_unit")},
         )
-    with transaction.atomic():
-        conversion = locked(UnitConversion, **key)
-        created = conversion is None
-        require_perm(
-            actor,
-            "masterdata.add_unitconversion" if created else "masterdata.change_unitconversion",
-        )
-        conversion = conversion or UnitConversion()
-        wrote = record_save(actor=actor, obj=conversion, data=data, allowed=CONVERSION_FIELDS)
-    return conversion, upsert_outcome(created, wrote)
+    return record_upsert_by(CONVERSION, actor=actor, lookup=lookup, data=data, lines={})
 
 
 def unit_conversion_delete(*, actor, conversion_id: int) -> None:

@@ -48,7 +48,7 @@ def schedule_settings_update(*, actor, **fields: Any) -> ScheduleSettings:
         )
     with transaction.atomic():
         current, _created = ScheduleSettings.objects.select_for_update().get_or_create(pk=1)
-        before = snapshot(current, EDITABLE)
+        before = _snapshot(current)
         for name, value in fields.items():
             setattr(current, name, value)
         _validate(current)
@@ -57,9 +57,16 @@ def schedule_settings_update(*, actor, **fields: Any) -> ScheduleSettings:
             actor=actor,
             action="update",
             obj=current,
-            changes=diff(before, snapshot(current, EDITABLE)),
+            changes=diff(before, _snapshot(current)),
         )
     return current
+
+
+def _snapshot(current: ScheduleSettings) -> dict[str, Any]:
+    # The audit log stores JSON; the backup time is a datetime.time, kept as "02:00:00".
+    return {
+        k: str(v) if isinstance(v, dt.time) else v for k, v in snapshot(current, EDITABLE).items()
+    }
 
 
 def _validate(current: ScheduleSettings) -> None:

@@ -1,0 +1,47 @@
+"""`erp check` facts for the books: every posted voucher balances, and the period balances
+equal the sums of the posted lines they summarise."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import F, Q, Sum
+
+from erp.accounting.models import AccountPeriodBalance, Voucher, VoucherLine
+from erp.core.integrity import integrity_check
+
+
+@integrity_check("vouchers_balanced")
+def vouchers_balanced() -> list[str]:
+    rows = (
+        Voucher.objects.filter(state="posted")
+        .annotate(d=Sum("lines__debit"), c=Sum("lines__credit"))
+        .filter(~Q(d=F("c")))
+        .values_list("number", "d", "c")[:50]
+    )
+    return [f"voucher {n}: debit {d} ≠ credit {c}" for n, d, c in rows]
+
+
+@integrity_check("period_balances")
+def period_balances() -> list[str]:
+    from_lines: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for period_id, account_id, d, c in (
+        VoucherLine.objects.filter(voucher__state="posted")
+        .values_list("voucher__period_id", "account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    ):
+        from_lines[(period_id, account_id)] = [d, c]
+    stored = {
+        (p, a): [d, c]
+        for p, a, d, c in AccountPeriodBalance.objects.values_list(
+            "period_id", "account_id", "debit", "credit"
+        )
+    }
+    problems = []
+    for key in sorted(set(from_lines) | set(stored)):
+        expected = from_lines.get(key, [Decimal(0), Decimal(0)])
+        actual = stored.get(key, [Decimal(0), Decimal(0)])
+        if [Decimal(x) for x in expected] != [Decimal(x) for x in actual]:
+            problems.append(
+                f"period {key[0]} account {key[1]}: balance {actual} but ledger {expected}"
+            )
+    return problems[:50]
