@@ -13,6 +13,22 @@ MENU = [
         icon="building",
         order=10,
     ),
+    MenuItem(
+        section="settings",
+        label=_("Numbering rules"),
+        url_name="core_settings:numbering_list",
+        permission="core.view_numberingrule",
+        icon="123",
+        order=30,
+    ),
+    MenuItem(
+        section="settings",
+        label=_("Audit log"),
+        url_name="core_settings:audit_log",
+        permission="core.view_auditevent",
+        icon="journal-text",
+        order=90,
+    ),
 ]
 FIGURES: list[HomeFigure] = []
 SEARCH: list[SearchEntry] = []
