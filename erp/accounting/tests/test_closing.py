@@ -9,7 +9,7 @@ from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.accounting.errors import PeriodClosed
 from erp.accounting.models import Period, Voucher
 from erp.accounting.selectors import trial_balance
-from erp.accounting.services.closing import pl_carry_forward, period_checklist, year_end_close
+from erp.accounting.services.closing import period_checklist, pl_carry_forward, year_end_close
 from erp.accounting.services.gate import voucher_post
 from erp.accounting.services.periods import period_close, period_reopen, period_require_open
 from erp.core.errors import BusinessRuleError, PermissionDenied

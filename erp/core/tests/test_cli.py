@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -136,20 +137,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_run_all_serves_the_chinese_login_page_and_stops_on_sigterm(tmp_path):
+def test_run_all_serves_the_login_page_runs_queued_jobs_and_stops_on_sigterm(tmp_path):
+    """The whole `make run` path in subprocesses: a migrated demo database, a job queued while
+    no worker runs, then `erp run-all`: the Chinese login page is served, the `erp worker`
+    child consumes the job, and SIGTERM stops both children."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", ERP_DATA_DIR=str(tmp_path))
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+    run = {"cwd": ROOT, "env": env, "check": True, "timeout": 180, "capture_output": True}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
+    prepare = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('demo'); from erp.core.tasks import system_ping; system_ping('e2e')"
     )
-    subprocess.run(
-        [sys.executable, "-m", "erp.cli", "demo"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=60,
-        capture_output=True,
-    )
+    subprocess.run([sys.executable, "-c", prepare], **run)
+    assert _pings(tmp_path) == []
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "erp.cli", "run-all", f"--port={port}", "--no-collectstatic"],
@@ -161,17 +162,29 @@ def test_run_all_serves_the_chinese_login_page_and_stops_on_sigterm(tmp_path):
         start_new_session=True,
     )
     try:
-        page = _get(f"http://127.0.0.1:{port}/iam/login/", deadline=time.monotonic() + 40)
+        deadline = time.monotonic() + 60
+        page = _get(f"http://127.0.0.1:{port}/iam/login/", deadline)
         assert "登录" in page
+        while not _pings(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.3)
         proc.send_signal(signal.SIGTERM)
         output = proc.communicate(timeout=30)[0]
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+    assert _pings(tmp_path) == [(1, "pong e2e")], output
     assert f"http://127.0.0.1:{port}/" in output
     assert "warehouse" in output and DEMO_PASSWORD in output
+    assert proc.returncode == 0, output
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+def _pings(data_dir: Path) -> list[tuple]:
+    with sqlite3.connect(data_dir / "erp.sqlite3") as conn:
+        return conn.execute(
+            "SELECT ok, message FROM core_jobrun WHERE task = 'system_ping'"
+        ).fetchall()
 
 
 def _get(url: str, deadline: float) -> str:

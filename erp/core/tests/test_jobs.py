@@ -1,12 +1,7 @@
-"""Background jobs: the scheduled heartbeat records a JobRun, failures are recorded, and the real
-consumer (`erp worker`) runs a queued job end to end."""
+"""Background jobs (huey immediate mode): the scheduled heartbeat records a JobRun, failures are
+recorded and re-raised."""
 
 import datetime as dt
-import os
-import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -54,42 +49,5 @@ def test_ping_task_returns_its_result(db):
     assert JobRun.objects.filter(task="system_ping", ok=True).count() == 1
 
 
-def _env(tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", ERP_DATA_DIR=str(tmp_path))
-    return env
-
-
-def test_worker_consumes_a_queued_job_end_to_end(tmp_path):
-    env = _env(tmp_path)
-    run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 120}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], check=True, **run)
-    enqueue = (
-        "import django; django.setup(); from erp.core.tasks import system_ping; system_ping('e2e')"
-    )
-    subprocess.run([sys.executable, "-c", enqueue], check=True, **run)
-    assert not _pings(tmp_path), "the job ran before any worker started"
-
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "erp.cli", "worker", "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not _pings(tmp_path) and time.monotonic() < deadline:
-            time.sleep(0.3)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=15)[0]
-    assert _pings(tmp_path) == [(1, "pong e2e")], output
-
-
-def _pings(data_dir: Path) -> list[tuple]:
-    with sqlite3.connect(data_dir / "erp.sqlite3") as conn:
-        return conn.execute(
-            "SELECT ok, message FROM core_jobrun WHERE task = 'system_ping'"
-        ).fetchall()
+# The real consumer (`erp worker`, started by `erp run-all`) running a queued job end to end
+# is tested in test_cli.py, sharing one migrated database with the run-all test.

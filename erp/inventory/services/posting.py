@@ -134,7 +134,9 @@ def rows_update(model, rows: list, fields: list[str]) -> None:
     meta = connection.ops.quote_name
     columns = [model._meta.get_field(f).column for f in fields]
     sets = ", ".join(f"{meta(c)} = %s" for c in columns)
-    sql = f"UPDATE {meta(model._meta.db_table)} SET {sets} WHERE {meta(model._meta.pk.column)} = %s"
+    # Only quoted model metadata goes into the text; every value is a bound parameter.
+    table, pk = meta(model._meta.db_table), meta(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
     adapt = [model._meta.get_field(f) for f in fields]
     params = [
         [f.get_db_prep_save(getattr(r, f.attname), connection) for f in adapt] + [r.pk]

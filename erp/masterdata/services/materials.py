@@ -38,6 +38,8 @@ SHELF_LIFE_TYPES = {
 
 
 def _conversion_row_errors(line: UnitConversion, earlier: list) -> dict[str, list]:
+    if line.from_unit_id is None or line.to_unit_id is None:
+        return {}  # model validation names the missing unit
     if line.from_unit_id == line.to_unit_id:
         return {"to_unit": [_("Choose a unit different from the from unit.")]}
     pair = {line.from_unit_id, line.to_unit_id}

@@ -178,8 +178,11 @@ def apply_changes(obj: models.Model, data: dict, allowed: set[str]) -> list[str]
 # --- lines ----------------------------------------------------------------------------------
 
 
-def _build_line(spec: LineSet, data: dict, existing: models.Model | None):
-    """The line with `data` applied, and its problems as {field: [messages]}."""
+def _build_line(spec: LineSet, data: dict, existing: models.Model | None, earlier: list):
+    """The line with `data` applied, and its problems as {field: [messages]}.
+
+    The set's own row rules run first: their messages say what to do, where a model
+    constraint would only name itself."""
     unknown = set(data) - set(spec.fields) - {"id"}
     if unknown:
         message = _("unknown fields %(names)s.") % {"names": ", ".join(sorted(unknown))}
@@ -188,6 +191,9 @@ def _build_line(spec: LineSet, data: dict, existing: models.Model | None):
     for name, value in clean_strings(data).items():
         if name != "id":
             setattr(line, name, value)
+    problems = spec.row_check(line, earlier) if spec.row_check is not None else {}
+    if problems:
+        return line, problems
     try:
         validate_model(line, exclude=[spec.parent_field])
     except ValidationFailed as exc:
@@ -243,9 +249,7 @@ def plan_lines(spec: LineSet, parent: models.Model, rows: list[dict]) -> _LinePl
         match, problem = _match(spec, data, unmatched)
         if match is not None:
             del unmatched[match.pk]
-        line, problems = (None, problem) if problem else _build_line(spec, data, match)
-        if not problems and spec.row_check is not None:
-            problems = spec.row_check(line, final)
+        line, problems = (None, problem) if problem else _build_line(spec, data, match, final)
         if problems:
             errors[index] = problems
         if line is not None:

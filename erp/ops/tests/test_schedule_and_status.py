@@ -35,12 +35,14 @@ def test_retention_keeps_7_daily_4_weekly_12_monthly():
     keep = retention_keep(stamps, daily=7, weekly=4, monthly=12)
     newest = stamps[-1]
     assert set(stamps[-7:]) <= keep
-    monthly = {s for s in keep if s < newest - dt.timedelta(days=40)}
-    assert len(monthly) == 12 - 2  # the last 2 months' newest are already among the recent
-    assert len(keep) == len(set(keep)) and len(keep) <= 7 + 4 + 12
-    assert all(
-        s == max(x for x in stamps if (x.year, x.month) == (s.year, s.month)) for s in monthly
-    )
+    assert newest == dt.datetime(2026, 2, 4, 2, 0)
+    weeks = {s.isocalendar()[:2] for s in keep}
+    assert {newest.isocalendar()[:2], (newest - dt.timedelta(days=21)).isocalendar()[:2]} <= weeks
+    older = sorted(s for s in keep if s < newest - dt.timedelta(days=40))
+    # months 2025-03 … 2025-11 keep their last backup (2025-12 … 2026-02 complete the 12);
+    # nothing older than 12 months survives
+    assert older == [max(x for x in stamps if (x.year, x.month) == (2025, m)) for m in range(3, 12)]
+    assert len(keep) <= 7 + 4 + 12
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,94 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from erp.accounting.models import Account, Period, Voucher, VoucherWord
+from erp.accounting.states import VoucherState
+from erp.core.listing import Column, ListConfig
+
+_SELECT = {"class": "form-select form-select-sm"}
+
+
+class VoucherFilter(django_filters.FilterSet):
+    period = django_filters.ModelChoiceFilter(
+        label=_("Period"),
+        queryset=Period.objects.order_by("-year", "-month"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=VoucherState.choices,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    word = django_filters.ChoiceFilter(
+        label=_("Voucher word"),
+        choices=VoucherWord.choices,
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    class Meta:
+        model = Voucher
+        fields = ["period", "state", "word"]
+
+
+class AccountFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        choices=Account._meta.get_field("category").choices,
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    class Meta:
+        model = Account
+        fields = ["category"]
+
+
+VOUCHERS = ListConfig(
+    model=Voucher,
+    permission="accounting.view_voucher",
+    title=_("Vouchers"),
+    columns=[
+        Column("number", _("Number"), sort="number", link=True),
+        Column("date", _("Date"), sort="date", kind="date"),
+        Column("word", _("Voucher word")),
+        Column("note", _("Note")),
+        Column("total", _("Amount"), sort="total", kind="amount", total=True),
+        Column("attachments", _("Attachments"), kind="num"),
+        Column("created_by.full_name", _("Entered by")),
+        Column("state", _("State"), sort="state", kind="state"),
+        Column("source_number", _("Source document")),
+    ],
+    search_fields=("number", "note", "source_number"),
+    filterset_class=VoucherFilter,
+    default_sort="-date",
+    select_related=("period", "created_by"),
+    detail_url_name="accounting:voucher_detail",
+    create_url_name="accounting:voucher_create",
+    create_permission="accounting.add_voucher",
+    export_name="vouchers",
+    search_placeholder=_("Number, note or source document"),
+)
+
+ACCOUNTS = ListConfig(
+    model=Account,
+    permission="accounting.view_account",
+    title=_("Chart of accounts"),
+    columns=[
+        Column("code", _("Code"), sort="code"),
+        Column("name", _("Name"), sort="name"),
+        Column("category", _("Category"), sort="category"),
+        Column("direction", _("Balance direction")),
+        Column("level", _("Level"), kind="num"),
+        Column("is_leaf", _("Leaf account"), kind="bool"),
+        Column("aux_customer", _("By customer"), kind="bool"),
+        Column("aux_supplier", _("By supplier"), kind="bool"),
+        Column("aux_department", _("By department"), kind="bool"),
+        Column("aux_employee", _("By employee"), kind="bool"),
+        Column("aux_material", _("By material"), kind="bool"),
+        Column("active", _("Active"), kind="bool"),
+    ],
+    search_fields=("code", "name"),
+    filterset_class=AccountFilter,
+    default_sort="code",
+    export_name="chart-of-accounts",
+)

@@ -1,0 +1,73 @@
+from django.utils.translation import gettext_lazy as _
+
+from erp.accounting import selectors
+from erp.core.menu import HomeFigure, MenuItem
+
+MENU = [
+    MenuItem(
+        "finance",
+        _("Vouchers"),
+        "accounting:voucher_list",
+        "accounting.view_voucher",
+        "journal-text",
+        10,
+    ),
+    MenuItem(
+        "finance",
+        _("New voucher"),
+        "accounting:voucher_create",
+        "accounting.add_voucher",
+        "plus-square",
+        11,
+    ),
+    MenuItem(
+        "finance",
+        _("Trial balance"),
+        "accounting:trial_balance",
+        "accounting.view_accountperiodbalance",
+        "table",
+        20,
+    ),
+    MenuItem(
+        "finance",
+        _("General ledger"),
+        "accounting:general_ledger",
+        "accounting.view_accountperiodbalance",
+        "book",
+        21,
+    ),
+    MenuItem(
+        "finance",
+        _("Detail ledger"),
+        "accounting:detail_ledger",
+        "accounting.view_voucher",
+        "list-columns",
+        22,
+    ),
+    MenuItem(
+        "finance",
+        _("Accounting periods"),
+        "accounting:period_list",
+        "accounting.view_period",
+        "calendar-check",
+        30,
+    ),
+    MenuItem(
+        "finance",
+        _("Chart of accounts"),
+        "accounting:account_list",
+        "accounting.view_account",
+        "diagram-3",
+        40,
+    ),
+]
+
+FIGURES = [
+    HomeFigure(
+        "finance",
+        _("Vouchers not yet posted"),
+        "accounting.view_voucher",
+        selectors.voucher_count,
+        "accounting:voucher_list",
+    ),
+]

@@ -1,0 +1,417 @@
+"""Finance pages: voucher entry/detail/print, periods with the month-end checklist, trial
+balance, general and detail ledgers. Every write goes through a service."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from erp.accounting import selectors
+from erp.accounting.errors import VoucherInvalid
+from erp.accounting.models import Account, Period, Voucher, VoucherWord
+from erp.accounting.services import closing, gate, periods, vouchers
+from erp.accounting.states import VOUCHER_STATES, VoucherState
+from erp.core.access import require_perm
+from erp.core.errors import DomainError, NotFound
+from erp.core.export import XLSX_CONTENT_TYPE, xlsx_bytes
+from erp.core.printing import pdf_response
+
+LINE_FIELDS = ("summary", "account_id", "debit", "credit", *(f"{n}_id" for n in Account.AUX_FIELDS))
+MIN_ROWS = 4
+
+
+def _voucher_or_404(pk: int) -> Voucher:
+    voucher = selectors.voucher_with_lines(pk)
+    if voucher is None:
+        raise NotFound()
+    return voucher
+
+
+def _entry_choices() -> dict:
+    from erp.iam.models import Department, User
+    from erp.masterdata.models import Customer, Material, Supplier
+
+    return {
+        "accounts": list(selectors.leaf_accounts()),
+        "aux_choices": {
+            "customer": Customer.objects.filter(active=True).order_by("code"),
+            "supplier": Supplier.objects.filter(active=True).order_by("code"),
+            "department": Department.objects.filter(is_active=True).order_by("code"),
+            "employee": User.objects.filter(is_active=True).order_by("username"),
+            "material": Material.objects.filter(active=True).order_by("code"),
+        },
+        "words": VoucherWord.choices,
+    }
+
+
+def _posted_rows(post) -> list[dict]:
+    columns = {name: post.getlist(name) for name in LINE_FIELDS}
+    count = max((len(v) for v in columns.values()), default=0)
+    rows = []
+    for i in range(count):
+        row = {name: (values[i] if i < len(values) else "") for name, values in columns.items()}
+        if row["summary"].strip() or row["account_id"] or row["debit"] or row["credit"]:
+            rows.append(row)
+    return rows
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def voucher_entry(request, pk: int | None = None):
+    """The keyboard-first entry form (new or edit of a draft)."""
+    require_perm(request.user, "accounting.change_voucher" if pk else "accounting.add_voucher")
+    voucher = _voucher_or_404(pk) if pk else None
+    if voucher is not None and voucher.state != VoucherState.DRAFT:
+        messages.error(request, _("Only draft vouchers can be edited. Cancel the review first."))
+        return redirect("accounting:voucher_detail", pk=voucher.pk)
+    errors, line_errors = [], {}
+    if request.method == "POST":
+        rows = _posted_rows(request.POST)
+        header = {
+            "word": request.POST.get("word", VoucherWord.JI),
+            "date": _parse_date(request.POST.get("date", "")),
+            "attachments": int(request.POST.get("attachments") or 0)
+            if (request.POST.get("attachments") or "0").isdigit()
+            else -1,
+            "note": request.POST.get("note", ""),
+        }
+        try:
+            saved = vouchers.voucher_save(actor=request.user, lines=rows, voucher_id=pk, **header)
+        except DomainError as exc:
+            errors.append(str(exc.message))
+            line_errors = exc.details.get("lines", {})
+            errors += [
+                f"{field}: {'; '.join(msgs)}"
+                for field, msgs in exc.details.get("fields", {}).items()
+            ]
+        else:
+            messages.success(request, _("Voucher saved as draft."))
+            if request.POST.get("next") == "new":
+                return redirect("accounting:voucher_create")
+            return redirect("accounting:voucher_detail", pk=saved.pk)
+    else:
+        rows = [
+            {
+                "summary": line.summary,
+                "account_id": str(line.account_id),
+                "debit": line.debit or "",
+                "credit": line.credit or "",
+                **{f"{n}_id": str(getattr(line, f"{n}_id") or "") for n in Account.AUX_FIELDS},
+            }
+            for line in (voucher.line_list if voucher else [])
+        ]
+        header = {
+            "word": voucher.word if voucher else VoucherWord.JI,
+            "date": voucher.date if voucher else timezone.localdate(),
+            "attachments": voucher.attachments if voucher else 0,
+            "note": voucher.note if voucher else "",
+        }
+    while len(rows) < MIN_ROWS:
+        rows.append({})
+    for number, row in enumerate(rows, start=1):
+        row["errors"] = line_errors.get(str(number), [])
+    context = {
+        "voucher": voucher,
+        "rows": rows,
+        "header": header,
+        "errors": errors,
+        **_entry_choices(),
+    }
+    return render(request, "accounting/voucher_entry.html", context, status=400 if errors else 200)
+
+
+def voucher_line_row(request):
+    """One empty entry row (htmx: the "add line" button and Enter on the last row)."""
+    require_perm(request.user, "accounting.add_voucher")
+    return render(request, "accounting/_entry_row.html", {"row": {}, **_entry_choices()})
+
+
+def voucher_detail(request, pk: int):
+    require_perm(request.user, "accounting.view_voucher")
+    voucher = _voucher_or_404(pk)
+    actions = VOUCHER_STATES.allowed_for(request.user, voucher.state)
+    context = {
+        "voucher": voucher,
+        "actions": actions,
+        "can_edit": voucher.state == VoucherState.DRAFT
+        and request.user.has_perm("accounting.change_voucher"),
+        "can_delete": voucher.state == VoucherState.DRAFT
+        and request.user.has_perm("accounting.delete_voucher"),
+        "can_reverse": voucher.state == VoucherState.POSTED
+        and not voucher.reversal_of_id
+        and not Voucher.objects.filter(reversal_of=voucher).exists()
+        and request.user.has_perm("accounting.reverse_voucher"),
+        "reversed_by": Voucher.objects.filter(reversal_of=voucher).first(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "accounting/voucher_detail.html", context)
+
+
+@require_POST
+def voucher_action(request, pk: int, action: str):
+    services = {
+        "review": lambda: vouchers.voucher_review(actor=request.user, voucher_id=pk),
+        "unreview": lambda: vouchers.voucher_unreview(actor=request.user, voucher_id=pk),
+        "post": lambda: gate.voucher_post(actor=request.user, voucher_id=pk),
+        "reverse": lambda: gate.voucher_reverse(
+            actor=request.user,
+            voucher_id=pk,
+            on_date=_parse_date(request.POST.get("date", "")) or timezone.localdate(),
+        ),
+        "delete": lambda: vouchers.voucher_delete(actor=request.user, voucher_id=pk),
+    }
+    if action not in services:
+        raise Http404
+    try:
+        result = services[action]()
+    except VoucherInvalid as exc:
+        problems = [
+            f"{_('Line')} {n}: {'; '.join(m)}" for n, m in exc.details.get("lines", {}).items()
+        ]
+        messages.error(request, " ".join([str(exc.message), *problems]))
+        return redirect("accounting:voucher_detail", pk=pk)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        if action == "delete" and exc.status == 404:
+            raise
+        return redirect("accounting:voucher_detail", pk=pk)
+    if action == "delete":
+        messages.success(request, _("Draft voucher deleted."))
+        return redirect("accounting:voucher_list")
+    messages.success(
+        request,
+        _("Done: voucher %(number)s is %(state)s.")
+        % {"number": result.number or result.pk, "state": VOUCHER_STATES.label(result.state)},
+    )
+    return redirect("accounting:voucher_detail", pk=result.pk)
+
+
+def voucher_print(request, pk: int):
+    require_perm(request.user, "accounting.view_voucher")
+    voucher = _voucher_or_404(pk)
+    debit = sum((line.debit for line in voucher.line_list), Decimal(0))
+    credit = sum((line.credit for line in voucher.line_list), Decimal(0))
+    return pdf_response(
+        request,
+        template_name="accounting/print_voucher.html",
+        context={"voucher": voucher, "total_debit": debit, "total_credit": credit},
+        filename=f"记账凭证-{voucher.number or voucher.pk}.pdf",
+    )
+
+
+# --- periods and month-end -------------------------------------------------------------------
+
+
+def period_list(request):
+    require_perm(request.user, "accounting.view_period")
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = 0
+        try:
+            created = periods.periods_create_year(actor=request.user, year=year)
+            messages.success(request, _("%(n)s periods created.") % {"n": len(created)})
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("accounting:period_list")
+    context = {
+        "periods": selectors.periods_all(),
+        "next_year": (
+            selectors.periods_all().values_list("year", flat=True).first()
+            or timezone.localdate().year - 1
+        )
+        + 1,
+    }
+    return render(request, "accounting/period_list.html", context)
+
+
+def _period_or_404(pk) -> Period:
+    period = Period.objects.filter(pk=pk).first()
+    if period is None:
+        raise NotFound()
+    return period
+
+
+def period_detail(request, pk: int):
+    """The month-end checklist: each check green or red, with a link to what to fix."""
+    require_perm(request.user, "accounting.view_period")
+    period = _period_or_404(pk)
+    checks = closing.period_checklist(period)
+    context = {"period": period, "checks": checks, "all_ok": all(c.ok for c in checks)}
+    return render(request, "accounting/period_detail.html", context)
+
+
+@require_POST
+def period_action(request, pk: int, action: str):
+    period = _period_or_404(pk)
+    services = {
+        "close": lambda: periods.period_close(actor=request.user, period_id=period.pk),
+        "reopen": lambda: periods.period_reopen(
+            actor=request.user, period_id=period.pk, reason=request.POST.get("reason", "")
+        ),
+        "carry_forward": lambda: closing.pl_carry_forward(actor=request.user, period_id=period.pk),
+        "year_end": lambda: closing.year_end_close(actor=request.user, year=period.year),
+    }
+    if action not in services:
+        raise Http404
+    try:
+        services[action]()
+        messages.success(request, _("Done."))
+    except VoucherInvalid as exc:
+        messages.error(request, f"{exc.message} {exc.details}")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("accounting:period_detail", pk=period.pk)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def _selected_period(request) -> Period | None:
+    pk = request.GET.get("period", "")
+    if pk.isdigit():
+        return _period_or_404(pk)
+    return selectors.period_current() or Period.objects.order_by("-start").first()
+
+
+def trial_balance(request):
+    require_perm(request.user, "accounting.view_accountperiodbalance")
+    period = _selected_period(request)
+    level = request.GET.get("level", "")
+    level_value = int(level) if level in ("1", "2", "3") else None
+    tb = selectors.trial_balance(period, level=level_value) if period else None
+    if tb is not None and request.GET.get("export") == "xlsx":
+        return _trial_balance_xlsx(tb)
+    context = {
+        "periods": selectors.periods_all(),
+        "period": period,
+        "tb": tb,
+        "level": level,
+    }
+    return render(request, "accounting/trial_balance.html", context)
+
+
+def _trial_balance_xlsx(tb) -> HttpResponse:
+    headers = [
+        _("Code"),
+        _("Account"),
+        _("Opening debit"),
+        _("Opening credit"),
+        _("Period debit"),
+        _("Period credit"),
+        _("Closing debit"),
+        _("Closing credit"),
+    ]
+    rows = [
+        [
+            r.account.code,
+            r.account.name,
+            r.opening_debit,
+            r.opening_credit,
+            r.debit,
+            r.credit,
+            r.closing_debit,
+            r.closing_credit,
+        ]
+        for r in tb.rows
+    ]
+    t = tb.totals
+    rows.append(
+        [
+            "",
+            _("Total"),
+            t.opening_debit,
+            t.opening_credit,
+            t.debit,
+            t.credit,
+            t.closing_debit,
+            t.closing_credit,
+        ]
+    )
+    body = xlsx_bytes(sheet_title=f"{_('Trial balance')} {tb.period}", headers=headers, rows=rows)
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="trial-balance-{tb.period}.xlsx"'
+    return response
+
+
+def _account_param(request) -> Account | None:
+    code = request.GET.get("account", "")
+    return Account.objects.filter(code=code).first() if code else None
+
+
+def general_ledger(request):
+    require_perm(request.user, "accounting.view_accountperiodbalance")
+    account = _account_param(request)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    months = selectors.general_ledger(account, year) if account else []
+    context = {
+        "accounts": Account.objects.order_by("code"),
+        "account": account,
+        "year": year,
+        "months": months,
+    }
+    return render(request, "accounting/general_ledger.html", context)
+
+
+def detail_ledger(request):
+    require_perm(request.user, "accounting.view_voucher")
+    account = _account_param(request)
+    period = selectors.period_current()
+    default_from = period.start if period else timezone.localdate().replace(day=1)
+    date_from = _parse_date(request.GET.get("from", "")) or default_from
+    date_to = _parse_date(request.GET.get("to", "")) or (
+        period.end if period else timezone.localdate()
+    )
+    opening, lines = (
+        selectors.detail_ledger(account, date_from, date_to) if account else (Decimal(0), [])
+    )
+    if account and request.GET.get("export") == "xlsx":
+        headers = [
+            _("Date"),
+            _("Voucher"),
+            _("Summary"),
+            _("Account"),
+            _("Debit"),
+            _("Credit"),
+            _("Balance"),
+        ]
+        rows = [[date_from, "", _("Opening balance"), "", None, None, opening]] + [
+            [
+                x.line.voucher.date,
+                x.line.voucher.number,
+                x.line.summary,
+                x.line.account.code,
+                x.line.debit,
+                x.line.credit,
+                x.balance,
+            ]
+            for x in lines
+        ]
+        body = xlsx_bytes(sheet_title=_("Detail ledger"), headers=headers, rows=rows)
+        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="ledger-{account.code}.xlsx"'
+        return response
+    context = {
+        "accounts": Account.objects.order_by("code"),
+        "account": account,
+        "date_from": date_from,
+        "date_to": date_to,
+        "opening": opening,
+        "lines": lines,
+        "closing": lines[-1].balance if lines else opening,
+        "export_url": reverse("accounting:detail_ledger"),
+    }
+    return render(request, "accounting/detail_ledger.html", context)
