@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/", include("erp.core.urls_settings")),
     path("iam/", include("erp.iam.urls")),
     path("masterdata/", include("erp.masterdata.urls")),
+    path("inventory/", include("erp.inventory.urls")),
     path("golive/", include("erp.golive.urls")),
     path("ops/", include("erp.ops.urls")),
     path("accounting/", include("erp.accounting.urls")),

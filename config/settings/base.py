@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "erp.core.context_processors.shell",
+                "erp.approvals.context_processors.approvals_pending_count",
+                "erp.ops.context_processors.ops_banner",
             ],
         },
     },

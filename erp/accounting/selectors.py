@@ -15,8 +15,14 @@ from erp.accounting.models import (
     VoucherLine,
 )
 from erp.accounting.states import PeriodState, VoucherState
+from erp.core.money import round_amount
 
 ZERO = Decimal("0")
+
+
+def _amt(value) -> Decimal:
+    """SQLite sums decimals as floats: round every aggregate back to whole fen."""
+    return round_amount(value or ZERO)
 
 
 def voucher_count() -> int:
@@ -114,7 +120,7 @@ class TrialBalance:
 
 def _leaf_sums(period: Period) -> tuple[dict[int, Decimal], dict[int, tuple[Decimal, Decimal]]]:
     opening = {
-        row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+        row["account_id"]: _amt(row["d"]) - _amt(row["c"])
         for row in AccountPeriodBalance.objects.filter(period__start__lt=period.start)
         .values("account_id")
         .annotate(d=Sum("debit"), c=Sum("credit"))
@@ -190,7 +196,7 @@ class _SideTotals(BalanceRow):
 def account_closing_balances(period: Period, accounts: QuerySet) -> dict[int, Decimal]:
     """Closing balance (debit positive) of each given leaf account at the end of `period`."""
     return {
-        row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+        row["account_id"]: _amt(row["d"]) - _amt(row["c"])
         for row in AccountPeriodBalance.objects.filter(
             period__start__lte=period.start, account__in=accounts
         )
@@ -229,9 +235,9 @@ def general_ledger(account: Account, year: int) -> list[LedgerMonth]:
     before = AccountPeriodBalance.objects.filter(
         account_id__in=ids, period__start__lt=periods[0].start
     ).aggregate(d=Sum("debit"), c=Sum("credit"))
-    running = (before["d"] or ZERO) - (before["c"] or ZERO)
+    running = _amt(before["d"]) - _amt(before["c"])
     moves = {
-        row["period_id"]: (row["d"] or ZERO, row["c"] or ZERO)
+        row["period_id"]: (_amt(row["d"]), _amt(row["c"]))
         for row in AccountPeriodBalance.objects.filter(account_id__in=ids, period__in=periods)
         .values("period_id")
         .annotate(d=Sum("debit"), c=Sum("credit"))
@@ -267,7 +273,7 @@ def detail_ledger(
         )
     else:
         earlier = _opening_before(ids, lines, date_from)
-    running = (earlier["d"] or ZERO) - (earlier["c"] or ZERO)
+    running = _amt(earlier["d"]) - _amt(earlier["c"])
     opening = running
     rows = []
     for line in lines.filter(voucher__date__gte=date_from, voucher__date__lte=date_to).order_by(
@@ -290,6 +296,6 @@ def _opening_before(ids, lines, date_from) -> dict:
         d=Sum("debit"), c=Sum("credit")
     )
     return {
-        "d": (whole["d"] or ZERO) + (part["d"] or ZERO),
-        "c": (whole["c"] or ZERO) + (part["c"] or ZERO),
+        "d": _amt(whole["d"]) + _amt(part["d"]),
+        "c": _amt(whole["c"]) + _amt(part["c"]),
     }

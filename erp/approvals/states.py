@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestState(models.TextChoices):
     PENDING = "pending", _("Pending approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("approval", "Approved")
+    REJECTED = "rejected", pgettext_lazy("approval", "Rejected")
     RETURNED = "returned", _("Returned for changes")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     SUPERSEDED = "superseded", _("Superseded by an edit")
@@ -44,8 +45,8 @@ class Operator(models.TextChoices):
 class DecisionAction(models.TextChoices):
     SUBMIT = "submit", _("Submitted")
     AUTO_APPROVE = "auto_approve", _("Approved automatically (no rule applies)")
-    APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
+    APPROVE = "approve", pgettext_lazy("approval", "Approved")
+    REJECT = "reject", pgettext_lazy("approval", "Rejected")
     RETURN = "return", _("Returned for changes")
     WITHDRAW = "withdraw", _("Withdrawn")
     SUPERSEDE = "supersede", _("Document edited: approval must be repeated")

@@ -126,7 +126,7 @@ def document_numbers_unique() -> list[str]:
 # Names as created by core migration 0003 (one per vendor).
 AUDIT_TRIGGERS = {
     "sqlite": ("core_auditevent_no_update", "core_auditevent_no_delete"),
-    "postgresql": ("core_auditevent_no_change", "core_auditevent_no_truncate"),
+    "postgresql": ("core_auditevent_no_update", "core_auditevent_no_delete"),
 }
 
 

@@ -53,10 +53,12 @@ class Section:
 
 @dataclass(frozen=True)
 class LinesConfig:
-    """Inline lines of a record (e.g. a material's own unit conversions).
+    """One set of inline lines of a record (a material's own unit conversions; a customer's
+    contacts, and its delivery addresses).
 
     `initial(obj)` gives the existing lines as form initial data; the cleaned rows that are not
-    deleted go to the service as `lines` (see RecordConfig.create/update)."""
+    deleted go to the service under `prefix` (see RecordConfig.create/update). The prefix is
+    also the name the service uses in its errors (details["line_set"])."""
 
     title: Any
     formset_class: type[forms.BaseFormSet]
@@ -77,8 +79,8 @@ class RecordConfig:
     change_permission: str
     form_class: type[forms.ModelForm]
     get_object: Callable[[Any], Any]
-    # create(actor, data, lines) -> obj; update(actor, obj, data, lines) -> obj. `lines` is
-    # None when the record has no inline lines.
+    # create(actor, data, lines) -> obj; update(actor, obj, data, lines) -> obj. `lines` maps
+    # each line set's prefix to its rows ({} when the record has no inline lines).
     create: Callable[..., Any]
     update: Callable[..., Any]
     sections: list[Section]
@@ -88,7 +90,7 @@ class RecordConfig:
     edit_url_name: str
     active_url_name: str | None = None
     set_active: Callable[..., Any] | None = None  # set_active(actor, obj, active) -> obj
-    lines: LinesConfig | None = None
+    lines: tuple[LinesConfig, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def fetch(self, pk) -> Any:
@@ -99,6 +101,9 @@ class RecordConfig:
 
     def detail_url(self, obj) -> str:
         return reverse(self.detail_url_name, kwargs={"pk": obj.pk})
+
+    def line_set(self, prefix: str) -> LinesConfig:
+        return next(x for x in self.lines if x.prefix == prefix)
 
 
 # --- display -------------------------------------------------------------------------------
@@ -191,27 +196,40 @@ def form_sections(config: RecordConfig, form: forms.BaseForm) -> list[tuple[Any,
     return sections
 
 
-def apply_domain_error(exc: DomainError, form: forms.BaseForm, formset=None) -> None:
-    """Put a service error next to the fields and line cells it names; the rest on top."""
+def apply_domain_error(exc: DomainError, form: forms.BaseForm, formsets=None) -> None:
+    """Put a service error next to the fields and line cells it names; the rest on top.
+
+    `formsets` maps a line set's prefix to its formset; details["line_set"] says which set
+    details["lines"] ({index of the kept row: {field: [messages]}}) is about."""
     fields = exc.details.get("fields") or {}
+    formsets = formsets or {}
     placed = False
     for name, errors in fields.items():
+        if name in formsets:
+            continue  # the line cells below, or the message on top, say it
         target = name if name in form.fields else None
         for error in errors:
             form.add_error(target, str(error))
-            placed = True
+            placed = placed or target is not None
     line_errors = exc.details.get("lines") or {}
+    formset = formsets.get(exc.details.get("line_set")) if len(formsets) > 1 else None
+    if formset is None and len(formsets) == 1:
+        formset = next(iter(formsets.values()))
     if formset is not None and line_errors:
-        kept = [f for f in formset.forms if f not in formset.deleted_forms and f.has_changed()]
-        for index, errors in line_errors.items():
-            if int(index) < len(kept):
-                for name, messages_ in errors.items():
-                    for error in messages_:
-                        kept[int(index)].add_error(
-                            name if name in kept[int(index)].fields else None, str(error)
-                        )
-    if not placed or exc.message != exc.default_message or line_errors:
+        _line_cell_errors(formset, line_errors)
+    if not placed or exc.message != exc.default_message:
         form.add_error(None, str(exc.message))
+
+
+def _line_cell_errors(formset, line_errors: dict) -> None:
+    kept = [f for f in formset.forms if f not in formset.deleted_forms and f.has_changed()]
+    for index, errors in line_errors.items():
+        if int(index) >= len(kept):
+            continue
+        line_form = kept[int(index)]
+        for name, messages_ in errors.items():
+            for error in messages_:
+                line_form.add_error(name if name in line_form.fields else None, str(error))
 
 
 def cleaned_lines(formset) -> list[dict]:
@@ -236,14 +254,14 @@ class DetailPage(View):
         config = self.config
         require_perm(request.user, config.view_permission)
         obj = config.fetch(pk)
-        lines = config.lines
         context = {
             "config": config,
             "obj": obj,
             "sections": detail_sections(config, obj),
-            "lines": lines,
-            "line_columns": [field_label_line(lines, c) for c in lines.columns] if lines else [],
-            "line_rows": _line_rows(lines, obj) if lines else [],
+            "line_tables": [
+                (lines, [field_label_line(lines, c) for c in lines.columns], _line_rows(lines, obj))
+                for lines in config.lines
+            ],
             "audit_rows": audit_rows(audit_events_for(obj)),
             "can_add": has_perm(request.user, config.add_permission),
             "can_change": has_perm(request.user, config.change_permission),
@@ -282,43 +300,47 @@ class FormPage(View):
         require_perm(request.user, self.permission())
         obj = self.config.fetch(pk) if pk is not None else None
         form = self.config.form_class(instance=obj)
-        return self.render_page(request, obj, form, self.formset(obj))
+        return self.render_page(request, obj, form, self.formsets(obj))
 
     def post(self, request, pk=None):
         config = self.config
         require_perm(request.user, self.permission())
         obj = config.fetch(pk) if pk is not None else None
         form = config.form_class(request.POST, instance=obj)
-        formset = self.formset(obj, request.POST)
-        valid = form.is_valid() & (formset is None or formset.is_valid())
+        formsets = self.formsets(obj, request.POST)
+        valid = form.is_valid()
+        for formset in formsets.values():
+            valid = formset.is_valid() and valid
         if valid:
-            lines = cleaned_lines(formset) if formset is not None else None
+            lines = {prefix: cleaned_lines(fs) for prefix, fs in formsets.items()}
             data = {k: form.cleaned_data[k] for k in form.fields}
             try:
                 saved = self.save(request, obj, data, lines)
             except DomainError as exc:
-                apply_domain_error(exc, form, formset)
+                apply_domain_error(exc, form, formsets)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(config.detail_url(saved))
-        return self.render_page(request, obj, form, formset, status=400)
+        return self.render_page(request, obj, form, formsets, status=400)
 
-    def formset(self, obj, data=None):
-        lines = self.config.lines
-        if lines is None:
-            return None
-        if data is not None:
-            return lines.formset_class(data, prefix=lines.prefix)
-        initial = lines.initial(obj) if obj is not None else []
-        return lines.formset_class(initial=initial, prefix=lines.prefix)
+    def formsets(self, obj, data=None) -> dict:
+        """One formset per line set, by prefix."""
+        result = {}
+        for lines in self.config.lines:
+            if data is not None:
+                result[lines.prefix] = lines.formset_class(data, prefix=lines.prefix)
+            else:
+                initial = lines.initial(obj) if obj is not None else []
+                result[lines.prefix] = lines.formset_class(initial=initial, prefix=lines.prefix)
+        return result
 
     def save(self, request, obj, data, lines):
         raise NotImplementedError
 
-    def render_page(self, request, obj, form, formset, status=200):
+    def render_page(self, request, obj, form, formsets, status=200):
         config = self.config
         style_form(form)
-        if formset is not None:
+        for formset in formsets.values():
             for line_form in formset.forms:
                 style_form(line_form)
         context = {
@@ -326,9 +348,12 @@ class FormPage(View):
             "obj": obj,
             "form": form,
             "form_sections": form_sections(config, form),
-            "formset": formset,
-            "lines": config.lines,
-            "line_headers": _line_headers(formset),
+            "line_formsets": [
+                (lines, formsets[lines.prefix], _line_headers(formsets[lines.prefix]))
+                for lines in config.lines
+            ],
+            "line_errors": sum(fs.total_error_count() for fs in formsets.values()),
+            "non_form_errors": [e for fs in formsets.values() for e in fs.non_form_errors()],
             "max_lines": MAX_LINES,
             "cancel_url": config.detail_url(obj) if obj else reverse(config.list_url_name),
         }
@@ -336,8 +361,6 @@ class FormPage(View):
 
 
 def _line_headers(formset) -> list[tuple[Any, bool]]:
-    if formset is None:
-        return []
     form = formset.empty_form
     return [(f.label, f.field.required) for f in form.visible_fields() if f.name != "DELETE"]
 
@@ -359,9 +382,11 @@ class EditPage(FormPage):
 
 
 class LineRowView(View):
-    """An empty line row for the formset (htmx "add row"): ?index=N is the new form's index."""
+    """An empty line row for the formset (htmx "add row", and "copy row", which then copies
+    the values in the browser): ?index=N is the new form's index; `prefix` names the set."""
 
     config: RecordConfig = None  # type: ignore[assignment]
+    prefix: str = ""
     template_name = "core/_lines_row.html"
 
     def get(self, request):
@@ -377,7 +402,7 @@ class LineRowView(View):
             index = -1
         if not 0 <= index < MAX_LINES:
             return HttpResponse(_("Too many lines."), status=400)
-        lines = config.lines
+        lines = config.line_set(self.prefix) if self.prefix else config.lines[0]
         formset = lines.formset_class(prefix=lines.prefix)
         form = formset.form(
             prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False

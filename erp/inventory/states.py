@@ -7,6 +7,8 @@ reserve; quarantine, rejected and blocked stock stays put until quality decides.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from erp.core.states import StateMachine, Transition
+
 
 class LotStatus(models.TextChoices):
     QUARANTINE = "quarantine", _("Quarantine")
@@ -44,3 +46,89 @@ OUTFLOW_ALLOWED_STATUSES: dict[str, frozenset[str]] = {
 }
 # Expired lots may still be moved to a scrap bin, scrapped, counted or reversed, never issued.
 EXPIRY_BLOCKS = frozenset({MoveType.ISSUE})
+
+
+# --- documents (其他入库/其他出库/调拨/报废/盘点) ------------------------------------------
+
+
+class StockDocState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class StockCountState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COUNTING = "counting", _("Counting")
+    POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class IssueReason(models.TextChoices):
+    RND = "rnd", _("R&D use")
+    SAMPLE = "sample", _("Samples")
+    INTERNAL = "internal", _("Internal use")
+    OTHER = "other", _("Other")
+
+
+def stock_doc_machine(model_name: str):
+    """draft → posted (frozen), or draft → cancelled; one permission per transition."""
+    return StateMachine(
+        StockDocState,
+        [
+            Transition(
+                "post",
+                ("draft",),
+                "posted",
+                f"inventory.post_{model_name}",
+                _("Post"),
+                style="primary",
+                confirm=_(
+                    "Post this document? Stock moves are written and it can no longer be edited."
+                ),
+            ),
+            Transition(
+                "cancel",
+                ("draft",),
+                "cancelled",
+                f"inventory.cancel_{model_name}",
+                _("Cancel"),
+                style="outline-danger",
+                confirm=_("Cancel this draft?"),
+            ),
+        ],
+    )
+
+
+def stock_count_machine():
+    """A count freezes its snapshot (draft → counting), then posts its variances."""
+    return StateMachine(
+        StockCountState,
+        [
+            Transition(
+                "freeze",
+                ("draft",),
+                "counting",
+                "inventory.freeze_stockcount",
+                _("Freeze snapshot"),
+                confirm=_("Freeze the book quantities now and start counting?"),
+            ),
+            Transition(
+                "post",
+                ("counting",),
+                "posted",
+                "inventory.post_stockcount",
+                _("Post adjustments"),
+                confirm=_("Post the variances as stock adjustments? This cannot be undone."),
+            ),
+            Transition(
+                "cancel",
+                ("draft", "counting"),
+                "cancelled",
+                "inventory.cancel_stockcount",
+                _("Cancel"),
+                style="outline-danger",
+                confirm=_("Cancel this stock count?"),
+            ),
+        ],
+    )

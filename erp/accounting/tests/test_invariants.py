@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.accounting.errors import VoucherInvalid
 from erp.accounting.integrity import period_balances, vouchers_balanced
-from erp.accounting.models import Period, Voucher
+from erp.accounting.models import Period
 from erp.accounting.selectors import trial_balance
 from erp.accounting.services.gate import voucher_post, voucher_reverse
 
@@ -21,7 +21,7 @@ line = st.tuples(st.sampled_from(ACCOUNTS), amounts, st.booleans())
 vouchers = st.lists(
     st.tuples(st.lists(line, min_size=1, max_size=5), st.integers(1, 3), st.booleans()),
     min_size=1,
-    max_size=8,
+    max_size=5,
 )
 
 
@@ -42,10 +42,9 @@ def _draft(lines, month, balance_it):
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(vouchers)
 def test_postings_keep_books_balanced(books, batch):
-    Voucher.objects.filter(state="posted").exists()  # fresh per example thanks to rollback below
     from django.db import transaction
 
     with transaction.atomic():

@@ -69,7 +69,7 @@ def test_figures_only_those_the_user_may_see(declared, make_user):
         fake_module(
             FIGURES=[
                 HomeFigure("settings", "Users", "iam.view_user", lambda: User.objects.count()),
-                HomeFigure("finance", "Secret", "accounting.view_voucher", lambda: 99),
+                HomeFigure("finance", "Secret", "nosuchapp.view_secret", lambda: 99),
             ]
         )
     )

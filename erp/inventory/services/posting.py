@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,27 +102,78 @@ def moves_post(
     return moves
 
 
+def _db():
+    # The real connection, not the django.db.connection proxy: every attribute read through
+    # the proxy costs a thread-local lookup, and the field adapters read it per value.
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _adapters(fields, conn) -> list:
+    """One callable per field turning a model value into a database parameter. Adaptation is
+    a pure function of the value, so results are memoised per call: ledger rows repeat the
+    same ids, dates, quantities and actor, and Django's per-value adaptation dominated."""
+
+    def adapter(field):
+        memo: dict = {}
+        prep = field.get_db_prep_save
+
+        def adapt(value):
+            try:
+                return memo[value]
+            except KeyError:
+                memo[value] = result = prep(value, conn)
+                return result
+            except TypeError:  # unhashable value: adapt without the memo
+                return prep(value, conn)
+
+        return adapt
+
+    return [adapter(f) for f in fields]
+
+
+def _needs_pre_save(field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
 def rows_insert(model, objs: list, *, ignore_conflicts: bool = False) -> None:
     """INSERT rows with one executemany (no ids returned): the ledger's hot path, where
     bulk_create's per-value SQL compilation dominated the posting time."""
     if not objs:
         return
+    fields = [f for f in model._meta.concrete_fields if not f.db_returning]
+    for field in fields:
+        if _needs_pre_save(field):
+            for obj in objs:
+                field.pre_save(obj, True)
+    attnames = [f.attname for f in fields]
+    rows = [[getattr(obj, a) for a in attnames] for obj in objs]
+    rows_insert_values(model, attnames, rows, ignore_conflicts=ignore_conflicts)
+
+
+def rows_insert_values(
+    model, attnames: list[str], rows: list[list], *, ignore_conflicts: bool = False
+) -> None:
+    """INSERT plain value rows (one per list, in `attnames` order) with one executemany,
+    without building model instances; unnamed columns take their database defaults only if
+    the model gives them none, so name every column that has a model default."""
+    if not rows:
+        return
     from django.db.models.constants import OnConflict
 
-    fields = [f for f in model._meta.concrete_fields if not f.db_returning]
+    conn = _db()
+    fields = [model._meta.get_field(a) for a in attnames]
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    quote = connection.ops.quote_name
+    quote = conn.ops.quote_name
     sql = "{} {} ({}) VALUES ({}) {}".format(
-        connection.ops.insert_statement(on_conflict=on_conflict),
+        conn.ops.insert_statement(on_conflict=on_conflict),
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
-        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
+        conn.ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
     )
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
-    ]
-    with connection.cursor() as cursor:
+    adapt = _adapters(fields, conn)
+    params = [[a(v) for a, v in zip(adapt, row, strict=True)] for row in rows]
+    with conn.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
@@ -131,18 +182,19 @@ def rows_update(model, rows: list, fields: list[str]) -> None:
     builds a CASE expression per field and row, which cost most of a posting's time."""
     if not rows:
         return
-    meta = connection.ops.quote_name
-    columns = [model._meta.get_field(f).column for f in fields]
-    sets = ", ".join(f"{meta(c)} = %s" for c in columns)
+    conn = _db()
+    meta = conn.ops.quote_name
+    model_fields = [model._meta.get_field(f) for f in fields]
+    sets = ", ".join(f"{meta(f.column)} = %s" for f in model_fields)
     # Only quoted model metadata goes into the text; every value is a bound parameter.
     table, pk = meta(model._meta.db_table), meta(model._meta.pk.column)
     sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
-    adapt = [model._meta.get_field(f) for f in fields]
+    adapt = _adapters(model_fields, conn)
+    attnames = [f.attname for f in model_fields]
     params = [
-        [f.get_db_prep_save(getattr(r, f.attname), connection) for f in adapt] + [r.pk]
-        for r in rows
+        [a(getattr(r, n)) for a, n in zip(adapt, attnames, strict=True)] + [r.pk] for r in rows
     ]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
@@ -238,8 +290,11 @@ def _check_lot_outflow(spec: MoveSpec, posting_date: date) -> None:
 
 def _valuations_locked(material_ids: set[int]) -> dict[int, MaterialValuation]:
     ids = sorted(material_ids)
-    rows_insert(
-        MaterialValuation, [MaterialValuation(material_id=m) for m in ids], ignore_conflicts=True
+    rows_insert_values(
+        MaterialValuation,
+        ["material", "quantity", "value", "unit_cost", "last_sequence", "last_posting_date"],
+        [[m, ZERO, ZERO, ZERO, 0, None] for m in ids],
+        ignore_conflicts=True,
     )
     rows = MaterialValuation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     return {v.pk: v for v in rows}
@@ -249,9 +304,10 @@ def _balances_locked(specs: list[MoveSpec]) -> dict[Key, StockBalance]:
     keys = sorted({k for s in specs for k in (s.key_from(), s.key_to()) if k}, key=_sort_key)
     # Insert-or-ignore makes every row exist, so the locking SELECT below sees them all; a row
     # another transaction is inserting makes this one wait on the unique index, not fail.
-    rows_insert(
+    rows_insert_values(
         StockBalance,
-        [StockBalance(material_id=m, location_id=loc, lot_id=lot) for m, loc, lot in keys],
+        ["material", "location", "lot", "on_hand", "reserved", "value"],
+        [[m, loc, lot, ZERO, ZERO, ZERO] for m, loc, lot in keys],
         ignore_conflicts=True,
     )
     with_lot = [k for k in keys if k[2] is not None]

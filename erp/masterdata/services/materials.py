@@ -62,6 +62,7 @@ CONVERSIONS = LineSet(
     "material",
     ("from_unit", "to_unit", "factor"),
     row_check=_conversion_row_errors,
+    label=lambda c: f"1 {c.from_unit.code} = {Decimal(c.factor).normalize():f} {c.to_unit.code}",
     # A replaced set is rewritten: pairs may swap between lines without unique-key clashes.
     rewrite_all=True,
 )

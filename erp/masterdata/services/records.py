@@ -47,6 +47,8 @@ class LineSet:
     # while rows are updated one by one, e.g. step sequences).
     rewrite_all: bool = False
     remove: Callable[[models.Model], None] | None = None
+    # label(line) -> how the line reads in the audit trail (default: its values joined).
+    label: Callable[[models.Model], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,16 +122,36 @@ def upsert_outcome(created: bool, wrote: bool) -> str:
 # --- state for audit and change detection ---------------------------------------------------
 
 
-def line_state(parent: models.Model, spec: LineSet) -> list[dict[str, Any]]:
+def line_state(parent: models.Model, spec: LineSet) -> list[str]:
+    """The lines as people read them in the audit trail, sorted so order alone is no change."""
     if parent.pk is None:
         return []
-    return [snapshot(line, _attnames(spec)) for line in getattr(parent, spec.related_name).all()]
+    return sorted(line_label(spec, line) for line in getattr(parent, spec.related_name).all())
 
 
-def record_state(kind: RecordKind, obj: models.Model) -> dict[str, Any]:
+def line_label(spec: LineSet, line: models.Model) -> str:
+    if spec.label is not None:
+        return spec.label(line)
+    parts = []
+    for name in spec.fields:
+        model_field = spec.model._meta.get_field(name)
+        value = getattr(line, name)
+        if value in (None, "", False):
+            continue
+        if value is True:
+            value = model_field.verbose_name
+        elif model_field.choices:
+            value = getattr(line, f"get_{name}_display")()
+        parts.append(str(value))
+    return " · ".join(parts)
+
+
+def record_state(kind: RecordKind, obj: models.Model, sets=None) -> dict[str, Any]:
+    """Header fields, and the line sets named in `sets` (all when None)."""
     state = snapshot(obj, [_attname(kind.model, f) for f in kind.fields])
     for spec in kind.lines:
-        state[spec.related_name] = line_state(obj, spec)
+        if sets is None or spec.related_name in sets:
+            state[spec.related_name] = line_state(obj, spec)
     return state
 
 
@@ -344,7 +366,8 @@ def record_save(kind: RecordKind, *, actor, obj, data: dict, lines: dict[str, li
         plan.apply(obj)
     if kind.after_save:
         kind.after_save(obj, changed)
-    changes = diff(before, record_state(kind, obj))
+    # A new record has no lines but those given: no query for the other sets.
+    changes = diff(before, record_state(kind, obj, lines if created else None))
     audit_record(actor=actor, action="create" if created else "update", obj=obj, changes=changes)
     return CREATED if created else UPDATED
 

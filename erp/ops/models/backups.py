@@ -39,3 +39,7 @@ class BackupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"backup {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def file_name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]

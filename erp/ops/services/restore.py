@@ -16,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.services.audit import audit_record
+from erp.iam.services.roles import roles_sync
 from erp.ops import archive
 from erp.ops.database import (
     database_in_use,
@@ -140,4 +141,6 @@ def _migrate_if_behind() -> bool:
     if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return False
     call_command("migrate", interactive=False, verbosity=0)
+    # New migrations bring new permissions; roles.toml decides who holds them (as `erp setup`).
+    roles_sync()
     return True

@@ -36,6 +36,8 @@ class Command(BaseCommand):
             f"--threads={options['threads']}",
             f"--timeout={options['timeout']}",
             "--access-logfile=-",
+            # One control socket per user by default: two instances would fight over it.
+            "--no-control-socket",
         ]
         sys.stdout.flush()
         # Replace this process so signals reach gunicorn's master directly.
