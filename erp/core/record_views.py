@@ -309,10 +309,11 @@ class FormPage(View):
         form = config.form_class(request.POST, instance=obj)
         formsets = self.formsets(obj, request.POST)
         valid = form.is_valid()
-        for formset in formsets.values():
+        posted = {prefix: fs for prefix, fs in formsets.items() if fs.is_bound}
+        for formset in posted.values():
             valid = formset.is_valid() and valid
         if valid:
-            lines = {prefix: cleaned_lines(fs) for prefix, fs in formsets.items()}
+            lines = {prefix: cleaned_lines(fs) for prefix, fs in posted.items()}
             data = {k: form.cleaned_data[k] for k in form.fields}
             try:
                 saved = self.save(request, obj, data, lines)
@@ -324,10 +325,11 @@ class FormPage(View):
         return self.render_page(request, obj, form, formsets, status=400)
 
     def formsets(self, obj, data=None) -> dict:
-        """One formset per line set, by prefix."""
+        """One formset per line set, by prefix. A set whose management form was not posted is
+        left unbound: it is not given to the service, which then keeps those lines."""
         result = {}
         for lines in self.config.lines:
-            if data is not None:
+            if data is not None and f"{lines.prefix}-TOTAL_FORMS" in data:
                 result[lines.prefix] = lines.formset_class(data, prefix=lines.prefix)
             else:
                 initial = lines.initial(obj) if obj is not None else []
@@ -352,8 +354,10 @@ class FormPage(View):
                 (lines, formsets[lines.prefix], _line_headers(formsets[lines.prefix]))
                 for lines in config.lines
             ],
-            "line_errors": sum(fs.total_error_count() for fs in formsets.values()),
-            "non_form_errors": [e for fs in formsets.values() for e in fs.non_form_errors()],
+            "line_errors": sum(fs.total_error_count() for fs in formsets.values() if fs.is_bound),
+            "non_form_errors": [
+                e for fs in formsets.values() if fs.is_bound for e in fs.non_form_errors()
+            ],
             "max_lines": MAX_LINES,
             "cancel_url": config.detail_url(obj) if obj else reverse(config.list_url_name),
         }

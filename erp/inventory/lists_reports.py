@@ -148,6 +148,14 @@ class DaysToExpiry(Column):
         return selectors_reports.days_to_expiry(obj)
 
 
+class LotStock(Column):
+    """A lot's stock (annotations on_hand / stock_value); the column is named after the balance field so the
+    list total sums balances (a total over the annotation's own name trips Django)."""
+
+    def value(self, obj):
+        return getattr(obj, "on_hand" if self.name.endswith("on_hand") else "stock_value")
+
+
 LOTS_EXPIRING = ListConfig(
     model=Lot,
     permission="inventory.view_lot",
@@ -160,8 +168,8 @@ LOTS_EXPIRING = ListConfig(
         Column("production_date", _("Production date"), kind="date"),
         Column("expiry_date", _("Expiry date"), sort="expiry_date", kind="date"),
         DaysToExpiry("days_to_expiry", _("Days to expiry"), kind="num"),
-        Column("on_hand", _("On hand"), sort="on_hand", kind="qty", total=True),
-        Column("stock_value", _("Value"), sort="stock_value", kind="amount", total=True),
+        LotStock("balances.on_hand", _("On hand"), sort="on_hand", kind="qty", total=True),
+        LotStock("balances.value", _("Value"), sort="stock_value", kind="amount", total=True),
     ],
     search_fields=("number", "material__code", "material__name", "supplier_lot"),
     filterset_class=ExpiringLotFilter,

@@ -54,3 +54,71 @@ MENU = [
         order=25,
     ),
 ]
+
+# --- inventory screens and reports (lists_reports.py, views_reports.py) ----------------------
+from erp.core.menu import HomeFigure, SearchEntry  # noqa: E402
+from erp.inventory import selectors_reports  # noqa: E402
+
+
+def _report(section: str, label, name: str, permission: str, icon: str, order: int) -> MenuItem:
+    return MenuItem(
+        section=section,
+        label=label,
+        url_name=f"inventory:{name}",
+        permission=permission,
+        icon=icon,
+        order=order,
+    )
+
+
+def _lot_url(lot) -> str:
+    from django.urls import reverse
+
+    return reverse("inventory:lot_trace", kwargs={"pk": lot.pk})
+
+
+MENU += [
+    _report("warehouse", _("Stock on hand"), "stock_on_hand", "inventory.view_stockbalance",
+            "stack", 5),
+    _report("warehouse", _("Lots and expiry"), "lots_expiring", "inventory.view_lot",
+            "hourglass-split", 6),
+    _report("warehouse", _("Stock ledger"), "report_ledger", "inventory.view_stockmove",
+            "journal-text", 7),
+    _report("reports", _("On hand and value"), "report_on_hand",
+            "inventory.view_stockbalance", "box-seam", 20),
+    _report("reports", _("Slow-moving stock"), "report_slow", "inventory.view_stockbalance",
+            "snow", 21),
+    _report("reports", _("Inventory accuracy"), "report_accuracy",
+            "inventory.view_stockcount", "bullseye", 22),
+    _report("reports", _("Inventory turnover"), "report_turnover",
+            "inventory.view_stockbalance", "arrow-repeat", 23),
+]
+# The documents part of this module may declare figures and search entries of its own.
+FIGURES = [
+    *globals().get("FIGURES", ()),
+    HomeFigure(
+        section="warehouse",
+        label=_("Lots expiring within 30 days"),
+        permission="inventory.view_lot",
+        count=selectors_reports.lots_expiring_soon_count,
+        url_name="inventory:lots_expiring",
+    ),
+    HomeFigure(
+        section="warehouse",
+        label=_("Lots in quarantine"),
+        permission="inventory.view_lot",
+        count=selectors_reports.lots_quarantine_count,
+        url_name="inventory:lots_expiring",
+    ),
+]
+SEARCH = [
+    *globals().get("SEARCH", ()),
+    SearchEntry(
+        label=_("Lots"),
+        queryset=selectors_reports.lot_search_scope,
+        fields=("number", "supplier_lot"),
+        url=_lot_url,
+        permission="inventory.view_lot",
+        describe=selectors_reports.lot_describe,
+    ),
+]

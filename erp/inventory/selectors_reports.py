@@ -12,12 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from erp.inventory.models import Lot, StockBalance, StockCount, StockMove
-from erp.inventory.states import MoveType, StockCountState
+from erp.inventory.states import LotStatus, MoveType, StockCountState
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
 
 ZERO = Decimal(0)
@@ -299,12 +309,18 @@ def _scope_sum(moves: QuerySet, loc_ids: set[int] | None) -> tuple[Decimal, Deci
 
 
 def lots_with_stock() -> QuerySet[Lot]:
-    """Lots that still hold stock, with on hand, value and days to expiry (negative: expired)."""
+    """Lots that still hold stock, with on hand and value. Correlated subqueries rather than a
+    join + GROUP BY, so list totals can sum the annotations."""
+    per_lot = StockBalance.objects.filter(lot=OuterRef("pk")).values("lot")
     return (
         Lot.objects.annotate(
-            on_hand=Coalesce(Sum("balances__on_hand"), Value(ZERO), output_field=_DEC),
+            on_hand=Coalesce(
+                Subquery(per_lot.annotate(s=Sum("on_hand")).values("s")),
+                Value(ZERO),
+                output_field=_DEC,
+            ),
             stock_value=Coalesce(
-                Sum("balances__value"),
+                Subquery(per_lot.annotate(s=Sum("value")).values("s")),
                 Value(ZERO),
                 output_field=DecimalField(max_digits=18, decimal_places=2),
             ),
@@ -495,7 +511,6 @@ def categories() -> QuerySet[MaterialCategory]:
 
 
 __all__ = [
-    "F",
     "GROUPS",
     "StockFilter",
     "accuracy_by_month",
@@ -508,3 +523,22 @@ __all__ = [
     "stock_ledger",
     "turnover",
 ]
+
+
+# --- home figures and global search -----------------------------------------------------------
+
+
+def lots_expiring_soon_count() -> int:
+    return lots_expiring(within_days=30).count()
+
+
+def lots_quarantine_count() -> int:
+    return lots_with_stock().filter(status=LotStatus.QUARANTINE).count()
+
+
+def lot_search_scope() -> QuerySet[Lot]:
+    return Lot.objects.select_related("material")
+
+
+def lot_describe(lot: Lot) -> str:
+    return f"{lot.number} · {lot.material.code} {lot.material.name} · {lot.get_status_display()}"

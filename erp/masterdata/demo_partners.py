@@ -112,6 +112,141 @@ CUSTOMERS = [
         "13705930008",
         "福建省宁德市蕉城区漳湾镇新能源路9号",
     ),
+    # code, name, region, serial, term, credit limit, contact, phone, address
+    *[
+        (
+            "C009",
+            "福清融侨钢结构有限公司",
+            "350181",
+            "MA2YDK3F9",
+            "N60",
+            "600000",
+            "陈建国",
+            "13905911009",
+            "福建省福清市融侨经济开发区清华路5号",
+        ),
+        (
+            "C010",
+            "厦门集美家居装饰有限公司",
+            "350211",
+            "MA31RX8KA",
+            "N30",
+            "250000",
+            "李晓梅",
+            "13806021010",
+            "福建省厦门市集美区杏林湾路188号",
+        ),
+        (
+            "C011",
+            "泉州石狮船舶配件有限公司",
+            "350581",
+            "MA2XL4PGB",
+            "N60",
+            "400000",
+            "蔡明辉",
+            "13959811011",
+            "福建省石狮市祥芝镇港口路12号",
+        ),
+        (
+            "C012",
+            "龙岩新罗矿山机械有限公司",
+            "350802",
+            "MA33EF7QC",
+            "N30",
+            "300000",
+            "邱永福",
+            "13950951012",
+            "福建省龙岩市新罗区西陂工业园28号",
+        ),
+        (
+            "C013",
+            "福州马尾港口设备有限公司",
+            "350105",
+            "MA2Y8HU4D",
+            "N60",
+            "900000",
+            "林志远",
+            "13705911013",
+            "福建省福州市马尾区快安大道99号",
+        ),
+        (
+            "C014",
+            "莆田仙游红木家具有限公司",
+            "350322",
+            "MA34KN2WE",
+            "PREPAY",
+            "0",
+            "郭秋萍",
+            "13600831014",
+            "福建省莆田市仙游县榜头镇工艺城6号",
+        ),
+        (
+            "C015",
+            "漳州长泰汽车改装有限公司",
+            "350625",
+            "MA35PC9XF",
+            "N30",
+            "350000",
+            "杨志华",
+            "13850661015",
+            "福建省漳州市长泰区兴泰工业区8号",
+        ),
+        (
+            "C016",
+            "南平建阳竹木制品有限公司",
+            "350703",
+            "MA2WR6MYG",
+            "PREPAY",
+            "0",
+            "叶春生",
+            "13509591016",
+            "福建省南平市建阳区童游工业园15号",
+        ),
+        (
+            "C017",
+            "宁德福安电机有限公司",
+            "350981",
+            "MA33G1JTH",
+            "N30",
+            "450000",
+            "缪德胜",
+            "13705931017",
+            "福建省福安市湾坞工贸集中区2号",
+        ),
+        (
+            "C018",
+            "三明永安林业机械有限公司",
+            "350481",
+            "MA32D8NRJ",
+            "N30",
+            "200000",
+            "罗开明",
+            "15959871018",
+            "福建省永安市尼葛工业园区7号",
+        ),
+        (
+            "C019",
+            "厦门同安护栏工程有限公司",
+            "350212",
+            "MA31T5HBK",
+            "N60",
+            "500000",
+            "黄志勇",
+            "13806021019",
+            "福建省厦门市同安区西柯工业区36号",
+        ),
+        (
+            "C020",
+            "泉州惠安石材加工有限公司",
+            "350521",
+            "MA2XM3QCL",
+            "PREPAY",
+            "0",
+            "庄丽华",
+            "13959811020",
+            "福建省惠安县崇武镇石材园区11号",
+        ),
+    ],
 ]
 
 SUPPLIERS = [
@@ -175,6 +310,98 @@ SUPPLIERS = [
         "马德胜",
         "13853310006",
     ),
+    *[
+        (
+            "S007",
+            "安徽铜陵锌粉材料有限公司",
+            "340705",
+            "MA2TN4KP7",
+            "N30",
+            "approved",
+            "汪振华",
+            "13905620007",
+        ),
+        (
+            "S008",
+            "江苏南通添加剂有限公司",
+            "320602",
+            "MA1N8CW38",
+            "N60",
+            "approved",
+            "顾晓东",
+            "13962870008",
+        ),
+        (
+            "S009",
+            "山东东营石化溶剂有限公司",
+            "370502",
+            "MA3DK7RF9",
+            "N30",
+            "approved",
+            "刘广德",
+            "13854670009",
+        ),
+        (
+            "S010",
+            "上海金山化学品贸易有限公司",
+            "310116",
+            "MA1FM2XUA",
+            "PREPAY",
+            "approved",
+            "沈佳怡",
+            "13817020010",
+        ),
+        (
+            "S011",
+            "浙江杭州颜料化工有限公司",
+            "330110",
+            "MA2GW5HLB",
+            "N60",
+            "approved",
+            "陈浩然",
+            "13705710011",
+        ),
+        (
+            "S012",
+            "河北沧州钢桶制造有限公司",
+            "130902",
+            "MA0DP8QTC",
+            "PREPAY",
+            "approved",
+            "赵建民",
+            "13903170012",
+        ),
+        (
+            "S013",
+            "广东东莞纸品包装有限公司",
+            "441900",
+            "MA4WB3LND",
+            "N30",
+            "pending",
+            "梁文杰",
+            "13631040013",
+        ),
+        (
+            "S014",
+            "江西九江树脂科技有限公司",
+            "360402",
+            "MA38K6TGE",
+            "N60",
+            "approved",
+            "黄国平",
+            "13907920014",
+        ),
+        (
+            "S015",
+            "福建南平木制托盘有限公司",
+            "350702",
+            "MA2WT9DKF",
+            "PREPAY",
+            "approved",
+            "吴志斌",
+            "13509590015",
+        ),
+    ],
 ]
 
 RAW_BINS = [
@@ -190,6 +417,13 @@ FINISHED_BINS = [
     {"code": "F-01", "name": "成品F区01", "type": "storage"},
     {"code": "F-02", "name": "成品F区02", "type": "storage"},
     {"code": "SHIP", "name": "发货区", "type": "shipping"},
+]
+
+INSPECTION_BINS = [
+    {"code": "Q-RM", "name": "原料待检区", "type": "quarantine"},
+    {"code": "Q-FG", "name": "成品待检区", "type": "quarantine"},
+    {"code": "Q-01", "name": "留样货架", "type": "storage", "capacity": Decimal("5")},
+    {"code": "Q-NG", "name": "不合格品区", "type": "scrap"},
 ]
 
 # code, name, hours per day, labour rate, overhead rate
@@ -212,7 +446,7 @@ def load_partners_demo(*, actor) -> dict[str, int]:
         _customer(
             actor, terms, code, name, demo_uscc(region, serial), term, limit, person, phone, address
         )
-    raw = list(Material.objects.filter(active=True, inventory_type="raw").order_by("code")[:12])
+    raw = list(Material.objects.filter(active=True, inventory_type="raw").order_by("code"))
     for index, (code, name, region, serial, term, status, person, phone) in enumerate(SUPPLIERS):
         supplied = [{"material": m, "lead_time_days": 7} for m in raw[index * 2 : index * 2 + 2]]
         ps.supplier_upsert(
@@ -238,6 +472,11 @@ def load_partners_demo(*, actor) -> dict[str, int]:
         data={"code": "WH-FG", "name": "成品仓", "address": "三号厂房"},
         locations=FINISHED_BINS,
     )
+    fs.warehouse_upsert(
+        actor=actor,
+        data={"code": "WH-QC", "name": "待检仓", "address": "二号厂房东侧"},
+        locations=INSPECTION_BINS,
+    )
     centres = [
         fs.work_center_upsert(
             actor=actor,
@@ -255,6 +494,15 @@ def load_partners_demo(*, actor) -> dict[str, int]:
         actor=actor,
         data={"code": "PL-01", "name": "涂料一线"},
         steps=[{"sequence": (i + 1) * 10, "work_center": c} for i, c in enumerate(centres)],
+    )
+    # 调合漆 line: no bead mill, the dispersion is fine enough for enamels and primers.
+    fs.production_line_upsert(
+        actor=actor,
+        data={"code": "PL-02", "name": "调合漆二线"},
+        steps=[
+            {"sequence": (i + 1) * 10, "work_center": c}
+            for i, c in enumerate(x for x in centres if x.code != "WC-MIL")
+        ],
     )
     return {
         "customers": len(CUSTOMERS),

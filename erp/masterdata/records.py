@@ -37,10 +37,10 @@ MATERIAL = RecordConfig(
     form_class=MaterialForm,
     get_object=selectors.material_detail,
     create=lambda actor, data, lines: materials.material_create(
-        actor=actor, data=data, conversions=lines
+        actor=actor, data=data, conversions=lines.get("conversions")
     ),
     update=lambda actor, obj, data, lines: materials.material_update(
-        actor=actor, material_id=obj.pk, data=data, conversions=lines
+        actor=actor, material_id=obj.pk, data=data, conversions=lines.get("conversions")
     ),
     set_active=lambda actor, obj, active: materials.material_set_active(
         actor=actor, material_id=obj.pk, active=active
@@ -92,18 +92,20 @@ MATERIAL = RecordConfig(
     create_url_name="masterdata:material_create",
     edit_url_name="masterdata:material_edit",
     active_url_name="masterdata:material_active",
-    lines=LinesConfig(
-        title=_("Unit conversions of this material"),
-        formset_class=ConversionFormSet,
-        initial=_conversion_lines,
-        row_url_name="masterdata:material_conversion_row",
-        columns=(
-            Field("from_unit", _("From unit"), value=lambda r: f"1 {r.from_unit.code}"),
-            Field("factor", _("Factor"), kind="qty"),
-            Field("to_unit", _("To unit"), value=lambda r: r.to_unit.code),
+    lines=(
+        LinesConfig(
+            title=_("Unit conversions of this material"),
+            formset_class=ConversionFormSet,
+            initial=_conversion_lines,
+            row_url_name="masterdata:material_conversion_row",
+            columns=(
+                Field("from_unit", _("From unit"), value=lambda r: f"1 {r.from_unit.code}"),
+                Field("factor", _("Factor"), kind="qty"),
+                Field("to_unit", _("To unit"), value=lambda r: r.to_unit.code),
+            ),
+            prefix="conversions",
+            empty_text=_("No conversions of its own: the global conversions apply."),
         ),
-        prefix="conversions",
-        empty_text=_("No conversions of its own: the global conversions apply."),
     ),
 )
 

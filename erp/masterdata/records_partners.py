@@ -49,20 +49,8 @@ def _rows(objs, fields: tuple[str, ...]) -> list[dict]:
     return [{"id": o.pk, **{f: getattr(o, f) for f in fields}} for o in objs]
 
 
-def _addresses_text(customer) -> str:
-    rows = []
-    for a in customer.addresses.all():
-        mark = "★ " if a.is_default else ""
-        who = " ".join(x for x in (a.contact_name, a.phone) if x)
-        rows.append(f"{mark}{a.label} {a.address} {who}".strip())
-    return "；".join(rows)
-
-
-def _materials_text(supplier) -> str:
-    return "；".join(
-        f"{'★ ' if m.is_preferred else ''}{m.material.code} {m.material.name}"
-        for m in supplier.materials.all()
-    )
+def _material_label(material) -> str:
+    return " ".join(x for x in (material.code, material.name, material.specification) if x)
 
 
 CONTACT_COLUMNS = (
@@ -73,6 +61,19 @@ CONTACT_COLUMNS = (
     Field("is_primary", kind="bool"),
 )
 
+
+def _contacts(partner: str) -> LinesConfig:
+    return LinesConfig(
+        title=_("Contacts"),
+        formset_class=pf.ContactFormSet,
+        initial=lambda p: _rows(p.contacts.all(), ps.CONTACT_FIELDS),
+        row_url_name=f"masterdata:{partner}_contact_row",
+        columns=CONTACT_COLUMNS,
+        prefix="contacts",
+        empty_text=_("No contacts yet."),
+    )
+
+
 CUSTOMER = RecordConfig(
     model=Customer,
     title=_("Customers"),
@@ -80,9 +81,9 @@ CUSTOMER = RecordConfig(
     **_perms("customer"),
     form_class=pf.CustomerForm,
     get_object=sel.customer_detail,
-    create=lambda actor, data, lines: ps.customer_create(actor=actor, data=data, contacts=lines),
+    create=lambda actor, data, lines: ps.customer_create(actor=actor, data=data, **lines),
     update=lambda actor, obj, data, lines: ps.customer_update(
-        actor=actor, customer_id=obj.pk, data=data, contacts=lines
+        actor=actor, customer_id=obj.pk, data=data, **lines
     ),
     set_active=lambda actor, obj, active: ps.customer_update(
         actor=actor, customer_id=obj.pk, data={"active": active}
@@ -98,20 +99,28 @@ CUSTOMER = RecordConfig(
                 Field("credit_limit", kind="amount"),
                 "salesperson",
                 "active",
-                Field("addresses", _("Delivery addresses"), value=_addresses_text, wide=True),
             ),
         ),
         INVOICE,
     ],
     **_urls("customer"),
-    lines=LinesConfig(
-        title=_("Contacts"),
-        formset_class=pf.ContactFormSet,
-        initial=lambda c: _rows(c.contacts.all(), ps.CONTACT_FIELDS),
-        row_url_name="masterdata:customer_contact_row",
-        columns=CONTACT_COLUMNS,
-        prefix="contacts",
-        empty_text=_("No contacts yet."),
+    lines=(
+        _contacts("customer"),
+        LinesConfig(
+            title=_("Delivery addresses"),
+            formset_class=pf.AddressFormSet,
+            initial=lambda c: _rows(c.addresses.all(), ps.ADDRESS_FIELDS),
+            row_url_name="masterdata:customer_address_row",
+            columns=(
+                Field("label"),
+                Field("address"),
+                Field("contact_name"),
+                Field("phone"),
+                Field("is_default", kind="bool"),
+            ),
+            prefix="addresses",
+            empty_text=_("No delivery addresses yet."),
+        ),
     ),
 )
 
@@ -122,9 +131,9 @@ SUPPLIER = RecordConfig(
     **_perms("supplier"),
     form_class=pf.SupplierForm,
     get_object=sel.supplier_detail,
-    create=lambda actor, data, lines: ps.supplier_create(actor=actor, data=data, contacts=lines),
+    create=lambda actor, data, lines: ps.supplier_create(actor=actor, data=data, **lines),
     update=lambda actor, obj, data, lines: ps.supplier_update(
-        actor=actor, supplier_id=obj.pk, data=data, contacts=lines
+        actor=actor, supplier_id=obj.pk, data=data, **lines
     ),
     set_active=lambda actor, obj, active: ps.supplier_update(
         actor=actor, supplier_id=obj.pk, data={"active": active}
@@ -139,20 +148,27 @@ SUPPLIER = RecordConfig(
                 "payment_term",
                 "approval_status",
                 "active",
-                Field("materials", _("Supplied materials"), value=_materials_text, wide=True),
             ),
         ),
         INVOICE,
     ],
     **_urls("supplier"),
-    lines=LinesConfig(
-        title=_("Contacts"),
-        formset_class=pf.ContactFormSet,
-        initial=lambda s: _rows(s.contacts.all(), ps.CONTACT_FIELDS),
-        row_url_name="masterdata:supplier_contact_row",
-        columns=CONTACT_COLUMNS,
-        prefix="contacts",
-        empty_text=_("No contacts yet."),
+    lines=(
+        _contacts("supplier"),
+        LinesConfig(
+            title=_("Supplied materials"),
+            formset_class=pf.SuppliedMaterialFormSet,
+            initial=lambda s: _rows(s.materials.all(), ps.SUPPLIED_FIELDS),
+            row_url_name="masterdata:supplier_material_row",
+            columns=(
+                Field("material", value=lambda r: _material_label(r.material)),
+                Field("supplier_code"),
+                Field("lead_time_days", kind="num"),
+                Field("is_preferred", kind="bool"),
+            ),
+            prefix="materials",
+            empty_text=_("No supplied materials yet."),
+        ),
     ),
 )
 
@@ -181,29 +197,31 @@ WAREHOUSE_RECORD = RecordConfig(
     **_perms("warehouse"),
     form_class=ff.WarehouseForm,
     get_object=sel.warehouse_detail,
-    create=lambda actor, data, lines: fs.warehouse_create(actor=actor, data=data, locations=lines),
+    create=lambda actor, data, lines: fs.warehouse_create(actor=actor, data=data, **lines),
     update=lambda actor, obj, data, lines: fs.warehouse_update(
-        actor=actor, warehouse_id=obj.pk, data=data, locations=lines
+        actor=actor, warehouse_id=obj.pk, data=data, **lines
     ),
     set_active=lambda actor, obj, active: fs.warehouse_update(
         actor=actor, warehouse_id=obj.pk, data={"active": active}
     ),
     sections=[Section(_("Warehouse"), ("code", "name", "address", "manager", "active"))],
     **_urls("warehouse"),
-    lines=LinesConfig(
-        title=_("Locations"),
-        formset_class=ff.LocationFormSet,
-        initial=lambda w: _rows(w.locations.all(), fs.LOCATION_FIELDS),
-        row_url_name="masterdata:warehouse_location_row",
-        columns=(
-            Field("code"),
-            Field("name"),
-            Field("type", value=lambda r: Location.Type(r.type).label),
-            Field("capacity", kind="qty"),
-            Field("active", kind="bool"),
+    lines=(
+        LinesConfig(
+            title=_("Locations"),
+            formset_class=ff.LocationFormSet,
+            initial=lambda w: _rows(w.locations.all(), fs.LOCATION_FIELDS),
+            row_url_name="masterdata:warehouse_location_row",
+            columns=(
+                Field("code"),
+                Field("name"),
+                Field("type", value=lambda r: Location.Type(r.type).label),
+                Field("capacity", kind="qty"),
+                Field("active", kind="bool"),
+            ),
+            prefix="locations",
+            empty_text=_("No locations yet: add at least one storage location."),
         ),
-        prefix="locations",
-        empty_text=_("No locations yet: add at least one storage location."),
     ),
 )
 
@@ -267,29 +285,29 @@ PRODUCTION_LINE = RecordConfig(
     **_perms("productionline"),
     form_class=ff.ProductionLineForm,
     get_object=sel.production_line_detail,
-    create=lambda actor, data, lines: fs.production_line_create(
-        actor=actor, data=data, steps=lines
-    ),
+    create=lambda actor, data, lines: fs.production_line_create(actor=actor, data=data, **lines),
     update=lambda actor, obj, data, lines: fs.production_line_update(
-        actor=actor, production_line_id=obj.pk, data=data, steps=lines
+        actor=actor, production_line_id=obj.pk, data=data, **lines
     ),
     set_active=lambda actor, obj, active: fs.production_line_update(
         actor=actor, production_line_id=obj.pk, data={"active": active}
     ),
     sections=[Section(_("Production line"), ("code", "name", "active"))],
     **_urls("production_line"),
-    lines=LinesConfig(
-        title=_("Steps"),
-        formset_class=ff.StepFormSet,
-        initial=lambda line: [
-            {"sequence": s.sequence, "work_center": s.work_center} for s in line.steps.all()
-        ],
-        row_url_name="masterdata:production_line_step_row",
-        columns=(
-            Field("sequence", kind="num"),
-            Field("work_center", value=lambda r: str(r.work_center)),
+    lines=(
+        LinesConfig(
+            title=_("Steps"),
+            formset_class=ff.StepFormSet,
+            initial=lambda line: [
+                {"sequence": s.sequence, "work_center": s.work_center} for s in line.steps.all()
+            ],
+            row_url_name="masterdata:production_line_step_row",
+            columns=(
+                Field("sequence", kind="num"),
+                Field("work_center", value=lambda r: str(r.work_center)),
+            ),
+            prefix="steps",
+            empty_text=_("No steps yet."),
         ),
-        prefix="steps",
-        empty_text=_("No steps yet."),
     ),
 )

@@ -3,6 +3,15 @@ from django.urls import path
 from erp.core.list_views import ListPage
 from erp.core.record_views import ActiveToggle, CreatePage, DetailPage, EditPage, LineRowView
 from erp.masterdata import lists, records
+from erp.masterdata.pickers import PickerOptions
+
+
+def _row_path(prefix: str, name: str, config, line_set: str):
+    return path(
+        f"{prefix}/",
+        LineRowView.as_view(config=config, prefix=line_set),
+        name=name,
+    )
 
 
 def _record_paths(prefix: str, name: str, config) -> list:
@@ -20,6 +29,7 @@ def _record_paths(prefix: str, name: str, config) -> list:
 
 app_name = "masterdata"
 urlpatterns = [
+    path("pick/<slug:kind>/", PickerOptions.as_view(), name="picker"),
     # materials, units, categories
     path("materials/", ListPage.as_view(config=lists.MATERIALS), name="material_list"),
     *_record_paths("materials", "material", records.MATERIAL),
@@ -40,17 +50,19 @@ from erp.masterdata import records_partners  # noqa: E402
 urlpatterns += [
     path("customers/", ListPage.as_view(config=lists.CUSTOMERS), name="customer_list"),
     *_record_paths("customers", "customer", records_partners.CUSTOMER),
-    path(
-        "customers/contact-row/",
-        LineRowView.as_view(config=records_partners.CUSTOMER),
-        name="customer_contact_row",
+    _row_path(
+        "customers/contact-row", "customer_contact_row", records_partners.CUSTOMER, "contacts"
+    ),
+    _row_path(
+        "customers/address-row", "customer_address_row", records_partners.CUSTOMER, "addresses"
     ),
     path("suppliers/", ListPage.as_view(config=lists.SUPPLIERS), name="supplier_list"),
     *_record_paths("suppliers", "supplier", records_partners.SUPPLIER),
-    path(
-        "suppliers/contact-row/",
-        LineRowView.as_view(config=records_partners.SUPPLIER),
-        name="supplier_contact_row",
+    _row_path(
+        "suppliers/contact-row", "supplier_contact_row", records_partners.SUPPLIER, "contacts"
+    ),
+    _row_path(
+        "suppliers/material-row", "supplier_material_row", records_partners.SUPPLIER, "materials"
     ),
     path("payment-terms/", ListPage.as_view(config=lists.PAYMENT_TERMS), name="payment_term_list"),
     *_record_paths("payment-terms", "payment_term", records_partners.PAYMENT_TERM),

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from erp.core.errors import BusinessRuleError, Conflict, InvalidTransition, PermissionDenied
+from erp.core.errors import (
+    BusinessRuleError,
+    Conflict,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from erp.inventory.models import Lot, StockBalance, StockMove
 from erp.inventory.services.documents import (
     stock_document_cancel,
@@ -153,10 +159,10 @@ def test_other_issue_requires_reason_and_picks_fefo(keeper, plant, receive, ledg
     early = receive(
         plant["resin"], plant["a"], "5", lot="EARLY", expiry_date=TODAY + dt.timedelta(days=10)
     )
-    with pytest.raises(Exception) as no_reason:
+    with pytest.raises(ValidationFailed) as no_reason:
         issue(keeper, plant, [], reason="")
     assert no_reason.value.code == "invalid_document"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         issue(keeper, plant, [], reason="gift")
     doc = issue(
         keeper,
@@ -229,7 +235,7 @@ def test_transfer_keeps_lot_and_moves_value(keeper, plant, receive, ledger_clean
 
 
 def test_transfer_to_same_location_refused(keeper, plant):
-    with pytest.raises(Exception) as err:
+    with pytest.raises(ValidationFailed) as err:
         stock_document_create(
             actor=keeper,
             kind="transfer",
@@ -273,7 +279,7 @@ def test_scrap_rejected_lot_with_reason(keeper, plant, receive, qm, ledger_clean
 
 
 def test_location_outside_warehouse_refused(keeper, plant):
-    with pytest.raises(Exception) as err:
+    with pytest.raises(ValidationFailed) as err:
         receipt(
             keeper,
             plant,

@@ -4,6 +4,7 @@ in erp.masterdata.services.facilities validate and apply the rules)."""
 from django import forms
 from django.contrib.auth import get_user_model
 
+from erp.masterdata.forms.pickers import use_pickers
 from erp.masterdata.forms.units import ParseOnlyModelForm
 from erp.masterdata.models import (
     Location,
@@ -35,6 +36,7 @@ class LocationForm(ParseOnlyModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.warehouse if self.instance.warehouse_id else None
         self.fields["warehouse"].queryset = warehouses_for_picker(current)
+        use_pickers(self, warehouse="warehouse")
 
 
 class WorkCenterForm(ParseOnlyModelForm):

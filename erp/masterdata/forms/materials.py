@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from erp.masterdata.forms.pickers import use_pickers
 from erp.masterdata.forms.units import ParseOnlyModelForm
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
 from erp.masterdata.selectors import units_for_picker
@@ -42,4 +43,12 @@ class MaterialForm(ParseOnlyModelForm):
             _active_or(Location, obj.default_location if obj.default_location_id else None)
             .select_related("warehouse")
             .order_by("warehouse__code", "code")
+        )
+        use_pickers(
+            self,
+            base_unit="unit",
+            purchase_unit="unit",
+            sales_unit="unit",
+            default_warehouse="warehouse",
+            default_location="location",
         )

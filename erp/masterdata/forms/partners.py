@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from erp.masterdata.forms.pickers import use_pickers
 from erp.masterdata.forms.units import ParseOnlyModelForm
 from erp.masterdata.models import (
     Customer,
@@ -84,10 +85,11 @@ class SuppliedMaterialLineForm(_LineForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["material"].queryset = Material.objects.filter(active=True).order_by("code")
-        self.fields["material"].label_from_instance = lambda m: (
-            f"{m.code} {m.name} {m.specification}"
-        )
+        # Any material validates here, so a line whose material was deactivated later can
+        # still be saved; the picker offers active ones and the service refuses adding an
+        # inactive one.
+        self.fields["material"].queryset = Material.objects.all()
+        use_pickers(self, material="material")
 
 
 ContactFormSet = forms.formset_factory(ContactLineForm, extra=0, can_delete=True)

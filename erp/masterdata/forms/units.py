@@ -1,5 +1,6 @@
 from django import forms
 
+from erp.masterdata.forms.pickers import use_pickers
 from erp.masterdata.models import Unit, UnitConversion
 from erp.masterdata.selectors import units_for_picker
 
@@ -30,6 +31,7 @@ class ConversionLineForm(ParseOnlyModelForm):
         for name in ("from_unit", "to_unit"):
             self.fields[name].queryset = units_for_picker(getattr(self.instance, name, None))
             self.fields[name].label_from_instance = lambda u: f"{u.code} {u.name}"
+        use_pickers(self, from_unit="unit", to_unit="unit")
 
 
 ConversionFormSet = forms.formset_factory(ConversionLineForm, extra=0, can_delete=True)

@@ -29,7 +29,7 @@ def admin_client(client, admin_user):
 def test_demo_loads_twice_without_changes(demo):
     from erp.core.models import AuditEvent
 
-    assert Customer.objects.count() == 8
+    assert Customer.objects.count() == 20
     count = AuditEvent.objects.count()
     load_partners_demo(actor=demo)
     assert AuditEvent.objects.count() == count
@@ -64,12 +64,12 @@ def test_injection_through_sort_or_filter_is_400(admin_client, demo, params):
     response = admin_client.get(LIST, params)
     assert response.status_code == 400
     assert "sqlite" not in response.content.decode().lower()
-    assert Customer.objects.count() == 8
+    assert Customer.objects.count() == 20
 
 
 def test_search_with_sql_text_is_harmless(admin_client, demo):
     response = admin_client.get(LIST, {"q": "'; DROP TABLE masterdata_customer; --"})
-    assert response.status_code == 200 and Customer.objects.count() == 8
+    assert response.status_code == 200 and Customer.objects.count() == 20
 
 
 def test_export_equals_page_rows(admin_client, demo):
@@ -238,8 +238,8 @@ def test_api_bad_ordering_is_400(admin_client, ordering):
 
 def test_api_list_filters_and_pagination(admin_client, demo):
     body = admin_client.get(API, {"payment_term_code": "PREPAY", "ordering": "-code"}).json()
-    assert [c["code"] for c in body["items"]] == ["C007", "C004"]
-    assert admin_client.get(API, {"q": "厦门"}).json()["count"] == 1
+    assert [c["code"] for c in body["items"]] == ["C020", "C016", "C014", "C007", "C004"]
+    assert admin_client.get(API, {"q": "厦门"}).json()["count"] == 3
 
 
 def test_api_warehouse_with_locations_and_lines(admin_client, demo):
@@ -247,8 +247,8 @@ def test_api_warehouse_with_locations_and_lines(admin_client, demo):
         "/api/v1/warehouses/",
         json.dumps(
             {
-                "code": "WH-QC",
-                "name": "待检仓",
+                "code": "WH-TMP",
+                "name": "临时仓",
                 "locations": [{"code": "Q-01", "name": "待检01", "type": "quarantine"}],
             }
         ),

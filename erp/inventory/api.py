@@ -1,0 +1,347 @@
+"""/api/v1/other-receipts/, /other-issues/, /transfers/, /scraps/, /stock-counts/: list, read,
+create draft (Idempotency-Key), PATCH draft, and transitions as POST /{id}/<action>. The same
+services as the pages; a posted or cancelled document answers 409 to edits and transitions."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ConfigDict
+
+from erp.core.access import require_perm
+from erp.core.errors import NotFound
+from erp.core.services.idempotency import idempotent
+from erp.inventory.models import StockCount
+from erp.inventory.services import counts as count_services
+from erp.inventory.services.documents import (
+    kind_get,
+    stock_document_cancel,
+    stock_document_create,
+    stock_document_post,
+    stock_document_update,
+)
+
+router = Router(tags=["inventory"])
+
+
+def _actor(request: HttpRequest):
+    return request.auth  # type: ignore[attr-defined]
+
+
+class LineIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    material_id: int
+    quantity: Decimal
+    unit_id: int | None = None
+    location_id: int | None = None
+    from_location_id: int | None = None
+    to_location_id: int | None = None
+    lot_id: int | None = None
+    lot_number: str = ""
+    supplier_lot: str = ""
+    production_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    unit_cost: Decimal | None = None
+
+
+class DocumentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date | None = None
+    warehouse_id: int
+    note: str = ""
+    reason: str | None = None
+    to_warehouse_id: int | None = None
+    lines: list[LineIn] = []
+
+
+class DocumentPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date | None = None
+    warehouse_id: int | None = None
+    note: str | None = None
+    reason: str | None = None
+    to_warehouse_id: int | None = None
+    lines: list[LineIn] | None = None
+    version: int | None = None
+
+
+class LineOut(Schema):
+    id: int
+    line_no: int
+    material_id: int
+    lot_id: int | None
+    unit_id: int
+    quantity: Decimal
+    base_quantity: Decimal
+
+
+class DocumentOut(Schema):
+    id: int
+    number: str
+    state: str
+    version: int
+    date: dt.date
+    warehouse_id: int
+    note: str
+    reason: str | None = None
+    to_warehouse_id: int | None = None
+    lines: list[LineOut] = []
+
+
+def _out(doc) -> dict:
+    body = {
+        "id": doc.pk,
+        "number": doc.number,
+        "state": doc.state,
+        "version": doc.version,
+        "date": doc.date,
+        "warehouse_id": doc.warehouse_id,
+        "note": doc.note,
+        "reason": getattr(doc, "reason", None),
+        "to_warehouse_id": getattr(doc, "to_warehouse_id", None),
+        "lines": [
+            {
+                "id": ln.pk,
+                "line_no": ln.line_no,
+                "material_id": ln.material_id,
+                "lot_id": ln.lot_id,
+                "unit_id": ln.unit_id,
+                "quantity": ln.quantity,
+                "base_quantity": ln.base_quantity,
+            }
+            for ln in doc.lines.all()
+        ],
+    }
+    return body
+
+
+def _header(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in ("lines", "version")}
+
+
+def _register(kind: str, slug: str) -> None:
+    """The five endpoints of one document kind."""
+
+    @router.get(f"/{slug}/", response=list[DocumentOut], operation_id=f"{kind}_list")
+    @paginate(PageNumberPagination)
+    def list_documents(request, state: str | None = None, warehouse_id: int | None = None):
+        require_perm(_actor(request), f"inventory.view_{kind}")
+        qs = kind_get(kind).model.objects.prefetch_related("lines").order_by("-date", "-pk")
+        if state:
+            qs = qs.filter(state=state)
+        if warehouse_id:
+            qs = qs.filter(warehouse_id=warehouse_id)
+        return [_out(d) for d in qs]
+
+    @router.get(f"/{slug}/{{doc_id}}", response=DocumentOut, operation_id=f"{kind}_read")
+    def read_document(request, doc_id: int):
+        require_perm(_actor(request), f"inventory.view_{kind}")
+        doc = kind_get(kind).model.objects.filter(pk=doc_id).first()
+        if doc is None:
+            raise NotFound()
+        return _out(doc)
+
+    @router.post(f"/{slug}/", response={201: DocumentOut}, operation_id=f"{kind}_create")
+    def create_document(request, body: DocumentIn):
+        data = body.dict()
+
+        def create():
+            doc = stock_document_create(
+                actor=_actor(request),
+                kind=kind,
+                header=_header(data),
+                lines=[{k: v for k, v in ln.items() if v is not None} for ln in data["lines"]],
+            )
+            return 201, _out(doc)
+
+        return idempotent(
+            user=_actor(request),
+            key=request.headers.get("Idempotency-Key", ""),
+            endpoint=f"{slug}.create",
+            create=create,
+        )
+
+    @router.patch(f"/{slug}/{{doc_id}}", response=DocumentOut, operation_id=f"{kind}_update")
+    def update_document(request, doc_id: int, body: DocumentPatch):
+        data = body.dict(exclude_unset=True)
+        lines = data.get("lines")
+        doc = stock_document_update(
+            actor=_actor(request),
+            kind=kind,
+            doc_id=doc_id,
+            header=_header(data),
+            lines=[{k: v for k, v in ln.items() if v is not None} for ln in lines]
+            if lines is not None
+            else None,
+            expected_version=data.get("version"),
+        )
+        return _out(doc)
+
+    @router.post(f"/{slug}/{{doc_id}}/post", response=DocumentOut, operation_id=f"{kind}_post")
+    def post_document(request, doc_id: int):
+        return _out(stock_document_post(actor=_actor(request), kind=kind, doc_id=doc_id))
+
+    @router.post(f"/{slug}/{{doc_id}}/cancel", response=DocumentOut, operation_id=f"{kind}_cancel")
+    def cancel_document(request, doc_id: int):
+        return _out(stock_document_cancel(actor=_actor(request), kind=kind, doc_id=doc_id))
+
+
+for _kind, _slug in {
+    "otherreceipt": "other-receipts",
+    "otherissue": "other-issues",
+    "transfer": "transfers",
+    "scrap": "scraps",
+}.items():
+    _register(_kind, _slug)
+
+
+# --- stock counts ------------------------------------------------------------------------
+
+
+class CountIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date | None = None
+    warehouse_id: int
+    location_ids: list[int] = []
+    category_ids: list[int] = []
+    blind: bool = False
+    tolerance_percent: Decimal = Decimal(0)
+    note: str = ""
+
+
+class CountLineOut(Schema):
+    id: int
+    line_no: int
+    material_id: int
+    location_id: int
+    lot_id: int | None
+    book_quantity: Decimal | None
+    counted_quantity: Decimal | None
+
+
+class CountOut(Schema):
+    id: int
+    number: str
+    state: str
+    date: dt.date
+    warehouse_id: int
+    blind: bool
+    tolerance_percent: Decimal
+    accuracy_percent: Decimal | None
+    lines_total: int
+    lines_within: int
+    lines: list[CountLineOut]
+
+
+class CountsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    counts: dict[int, Decimal | None]
+
+
+def _count_out(count: StockCount, actor) -> dict:
+    # A blind count hides book quantities from those who only count.
+    show_book = not count.blind or actor.has_perm("inventory.post_stockcount")
+    return {
+        **{
+            f: getattr(count, f)
+            for f in (
+                "number",
+                "state",
+                "date",
+                "warehouse_id",
+                "blind",
+                "tolerance_percent",
+                "accuracy_percent",
+                "lines_total",
+                "lines_within",
+            )
+        },
+        "id": count.pk,
+        "lines": [
+            {
+                "id": ln.pk,
+                "line_no": ln.line_no,
+                "material_id": ln.material_id,
+                "location_id": ln.location_id,
+                "lot_id": ln.lot_id,
+                "book_quantity": ln.book_quantity if show_book else None,
+                "counted_quantity": ln.counted_quantity,
+            }
+            for ln in count.lines.all()
+        ],
+    }
+
+
+def _count(count_id: int) -> StockCount:
+    count = StockCount.objects.filter(pk=count_id).first()
+    if count is None:
+        raise NotFound()
+    return count
+
+
+@router.get("/stock-counts/", response=list[CountOut], operation_id="stockcount_list")
+@paginate(PageNumberPagination)
+def stock_count_list(request, state: str | None = None):
+    require_perm(_actor(request), "inventory.view_stockcount")
+    qs = StockCount.objects.prefetch_related("lines").order_by("-date", "-pk")
+    if state:
+        qs = qs.filter(state=state)
+    return [_count_out(c, _actor(request)) for c in qs]
+
+
+@router.get("/stock-counts/{count_id}", response=CountOut, operation_id="stockcount_read")
+def stock_count_read(request, count_id: int):
+    require_perm(_actor(request), "inventory.view_stockcount")
+    return _count_out(_count(count_id), _actor(request))
+
+
+@router.post("/stock-counts/", response={201: CountOut}, operation_id="stockcount_create")
+def stock_count_create(request, body: CountIn):
+    actor = _actor(request)
+
+    def create():
+        count = count_services.stock_count_create(actor=actor, header=body.dict())
+        return 201, _count_out(count, actor)
+
+    return idempotent(
+        user=actor,
+        key=request.headers.get("Idempotency-Key", ""),
+        endpoint="stock-counts.create",
+        create=create,
+    )
+
+
+@router.post("/stock-counts/{count_id}/counts", response=CountOut, operation_id="stockcount_enter")
+def stock_count_enter(request, count_id: int, body: CountsIn):
+    actor = _actor(request)
+    count = count_services.stock_count_enter(actor=actor, count_id=count_id, counts=body.counts)
+    return _count_out(count, actor)
+
+
+def _count_action(name: str):
+    service = {
+        "freeze": count_services.stock_count_freeze,
+        "post": count_services.stock_count_post,
+        "cancel": count_services.stock_count_cancel,
+    }[name]
+
+    @router.post(
+        f"/stock-counts/{{count_id}}/{name}", response=CountOut, operation_id=f"stockcount_{name}"
+    )
+    def action(request, count_id: int):
+        actor = _actor(request)
+        return _count_out(service(actor=actor, count_id=count_id), actor)
+
+
+for _name in ("freeze", "post", "cancel"):
+    _count_action(_name)
+
+
+from erp.inventory import api_reports  # noqa: E402, F401  (reports endpoints on this router)
