@@ -26,7 +26,7 @@ class ListPage(View):
             "config": config,
             "columns": config.visible_columns(),
             "rows": [
-                (obj, config.detail_url(obj), [c.value(obj) for c in config.visible_columns()])
+                (obj, config.detail_url(obj), [c.cell(obj) for c in config.visible_columns()])
                 for obj in page.object_list
             ],
             "page": page,

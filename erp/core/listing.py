@@ -24,6 +24,15 @@ EXPORT_ROW_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
+class StateCell:
+    code: str
+    label: str
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+@dataclass(frozen=True)
 class Column:
     """One table column. `name` is an attribute path ("category.name"); `sort` is the field the
     column orders by (None: not sortable); `kind` drives alignment and formatting."""
@@ -35,6 +44,20 @@ class Column:
     total: bool = False
     link: bool = False
     export_only: bool = False
+
+    def cell(self, obj: Any) -> Any:
+        """What the page shows: like value(), but a state column keeps its code for the colour."""
+        if self.kind == "state":
+            return StateCell(code=self._raw(obj), label=self.value(obj))
+        return self.value(obj)
+
+    def _raw(self, obj: Any) -> Any:
+        target = obj
+        for part in self.name.split("."):
+            target = getattr(target, part, None)
+            if target is None:
+                return None
+        return target
 
     def value(self, obj: Any) -> Any:
         target = obj
