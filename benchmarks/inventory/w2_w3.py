@@ -202,6 +202,11 @@ def main() -> None:
             f"{r3['one_ms']:>10.3f} | {r3['all_ms']:>10.3f} | {r3['moves']}"
         )
     print("targets: W2 >= 1600 moves/s; W3a <= 1.2 ms; W3b <= 4 ms")
+    import json
+
+    for run, r2, r3 in rows:
+        # One machine-readable line per run for benchmarks/run_all.py.
+        print("RESULT " + json.dumps({"workload": "W2+W3", "run": run, **r2, **r3}))
 
 
 if __name__ == "__main__":

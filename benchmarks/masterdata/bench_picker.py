@@ -1,6 +1,6 @@
 """Picker search with 50,000 materials: median and p95 of a typed search (target < 100 ms).
 
-Run: DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python benchmarks/masterdata/bench_picker.py
+Run: .venv/bin/python benchmarks/masterdata/bench_picker.py
 (uses a throw-away SQLite file under /tmp; set DATABASE_URL for PostgreSQL)."""
 
 import os

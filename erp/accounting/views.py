@@ -177,7 +177,8 @@ def voucher_action(request, pk: int, action: str):
         result = services[action]()
     except VoucherInvalid as exc:
         problems = [
-            f"{_('Line')} {n}: {'; '.join(m)}" for n, m in exc.details.get("lines", {}).items()
+            _("Line %(n)s: %(problems)s") % {"n": n, "problems": "; ".join(m)}
+            for n, m in exc.details.get("lines", {}).items()
         ]
         messages.error(request, " ".join([str(exc.message), *problems]))
         return redirect("accounting:voucher_detail", pk=pk)

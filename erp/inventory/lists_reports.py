@@ -149,8 +149,9 @@ class DaysToExpiry(Column):
 
 
 class LotStock(Column):
-    """A lot's stock (annotations on_hand / stock_value); the column is named after the balance field so the
-    list total sums balances (a total over the annotation's own name trips Django)."""
+    """A lot's stock (annotations on_hand / stock_value). The column is named after the
+    balance field so the list total sums balances: a total over the annotation's own name
+    trips Django's aggregate-over-annotation SQL."""
 
     def value(self, obj):
         return getattr(obj, "on_hand" if self.name.endswith("on_hand") else "stock_value")
