@@ -6,3 +6,8 @@ class AccountingConfig(AppConfig):
     name = "erp.accounting"
     label = "accounting"
     verbose_name = _("Accounting")
+
+    def ready(self) -> None:
+        from erp.accounting.services.expenses import expense_claims_register
+
+        expense_claims_register()

@@ -60,6 +60,9 @@ class ApprovalSubject:
     lines: Callable[[Any], tuple[list[Any], list[list[Any]]]] = lambda doc: ([], [])
     requester: Callable[[Any], Any] = lambda doc: doc.created_by
     version_field: str = "version"
+    # Called by the engine when a decision or a withdrawal finishes a request (same
+    # transaction, document row locked), so the document can move its own state.
+    on_decided: Callable[[Any, Any], None] | None = None
     extra_fields: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
 

@@ -2,15 +2,24 @@
 
 `voucher_post` takes either a reviewed manual voucher (`voucher_id`) or a `VoucherDraft` built
 by a source document, validates it (open period, active leaf accounts, auxiliary values,
-Σdebit = Σcredit in whole fen) and writes it in one transaction. Lock order: period (shared;
-closing takes it exclusively) → voucher → sequence → balances sorted by account id.
+Σdebit = Σcredit in whole fen) and writes it in one transaction. `vouchers_post_batch` posts
+many drafts in one transaction with the same checks (workloads and imports post that way), and
+`voucher_post_for_source` is the call a source document's own posting service makes.
+
+Lock order: period (shared; closing takes it exclusively) → voucher → sequence → balances sorted
+by account id. Writes are set-based so a batch costs a handful of statements, not a handful per
+voucher: sequences are reserved once per (period, word), vouchers and lines are bulk-inserted
+(as drafts, then flipped to posted in one UPDATE so the database guards still check every
+voucher), balances are upserted with one executemany, audit events are bulk-inserted.
 """
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +27,6 @@ from erp.accounting.builders.drafts import VoucherDraft
 from erp.accounting.errors import VoucherInvalid
 from erp.accounting.models import (
     Account,
-    AccountPeriodBalance,
     Period,
     Voucher,
     VoucherLine,
@@ -30,7 +38,20 @@ from erp.accounting.services.periods import period_require_open
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
 from erp.core.errors import InvalidTransition, NotFound
+from erp.core.models import AuditEvent
 from erp.core.services.audit import audit_record
+
+CHUNK = 2000  # ids per IN (...) list: far below SQLite's variable limit
+
+
+@dataclass
+class _Prepared:
+    """A draft checked against the books: its period, resolved lines and total."""
+
+    draft: VoucherDraft
+    period: Period
+    inputs: list[LineInput]
+    total: Decimal
 
 
 def voucher_post(
@@ -41,8 +62,29 @@ def voucher_post(
     require_perm(actor, "accounting.post_voucher")
     with transaction.atomic():
         if draft is not None:
-            return _post_draft(actor, draft)
+            return _post_drafts(actor, [draft])[0]
         return _post_existing(actor, voucher_id)
+
+
+def vouchers_post_batch(*, actor, drafts: Sequence[VoucherDraft]) -> list[Voucher]:
+    """Post many drafts in ONE transaction: all or none. Every check of `voucher_post` applies
+    to every draft; the first invalid one aborts the batch (its error names the draft index)."""
+    require_perm(actor, "accounting.post_voucher")
+    if not drafts:
+        return []
+    with transaction.atomic():
+        return _post_drafts(actor, list(drafts))
+
+
+def voucher_post_for_source(*, actor, draft: VoucherDraft) -> Voucher:
+    """The voucher a source document posts as part of its own posting (a stock receipt, a
+    count). The document's posting permission, checked by its service, authorises it: a
+    warehouse keeper posts a receipt without holding accounting.post_voucher. Every other
+    gate check applies; call it inside the document's transaction."""
+    if not draft.source_type or not draft.source_id:
+        raise TypeError("voucher_post_for_source needs the draft's source_type and source_id")
+    with transaction.atomic():
+        return _post_drafts(actor, [draft])[0]
 
 
 def _post_existing(actor, voucher_id) -> Voucher:
@@ -56,85 +98,9 @@ def _post_existing(actor, voucher_id) -> Voucher:
     lines = list(voucher.lines.select_related("account"))
     inputs = [_input_of(line) for line in lines]
     total = lines_validate(inputs)
-    return _finish(actor, voucher, period, inputs, total, before_state=voucher.state)
-
-
-def _post_draft(actor, draft: VoucherDraft) -> Voucher:
-    period = period_require_open(draft.date)
-    if draft.word not in VoucherWord.values:
-        raise VoucherInvalid(_("Choose the voucher word 记, 收, 付 or 转."), code="voucher_word")
-    codes = {line.account_code for line in draft.lines}
-    accounts = Account.objects.in_bulk(codes, field_name="code")
-    inputs = []
-    for number, line in enumerate(draft.lines, start=1):
-        debit, credit = parse_amount(line.debit), parse_amount(line.credit)
-        if debit is None or credit is None:
-            raise VoucherInvalid(
-                _("Line %(line)s: amounts must be numbers with at most 2 decimal places.")
-                % {"line": number},
-                code="voucher_amount",
-            )
-        inputs.append(
-            LineInput(
-                line_no=number,
-                summary=line.summary,
-                account=accounts.get(line.account_code),
-                debit=debit,
-                credit=credit,
-                aux={
-                    "customer": line.customer_id,
-                    "supplier": line.supplier_id,
-                    "department": line.department_id,
-                    "employee": line.employee_id,
-                    "material": line.material_id,
-                },
-                source_line=line.source_line,
-            )
-        )
-    total = lines_validate(inputs)
-    voucher = Voucher.objects.create(
-        state=VoucherState.DRAFT,
-        created_by=actor,
-        word=draft.word,
-        date=draft.date,
-        period=period,
-        attachments=draft.attachments,
-        note=draft.note,
-        source_type=draft.source_type,
-        source_id=draft.source_id,
-        source_number=draft.source_number,
-        reversal_of_id=draft.reversal_of_id,
-    )
-    VoucherLine.objects.bulk_create(
-        VoucherLine(
-            voucher=voucher,
-            line_no=i.line_no,
-            summary=i.summary.strip()[:200],
-            account=i.account,
-            debit=i.debit,
-            credit=i.credit,
-            source_line=i.source_line,
-            **{f"{name}_id": value for name, value in i.aux.items()},
-        )
-        for i in inputs
-    )
-    return _finish(actor, voucher, period, inputs, total, before_state=None)
-
-
-def _input_of(line: VoucherLine) -> LineInput:
-    return LineInput(
-        line_no=line.line_no,
-        summary=line.summary,
-        account=line.account,
-        debit=line.debit,
-        credit=line.credit,
-        aux={name: getattr(line, f"{name}_id") for name in Account.AUX_FIELDS},
-    )
-
-
-def _finish(actor, voucher, period, inputs, total, *, before_state) -> Voucher:
-    voucher.seq = _next_seq(period, voucher.word)
-    voucher.number = f"{period} {voucher.word}-{voucher.seq:04d}"
+    before_state = voucher.state
+    voucher.seq = _seq_reserve(period, voucher.word, 1)
+    voucher.number = _number(period, voucher.word, voucher.seq)
     voucher.period = period
     voucher.state = VoucherState.POSTED
     voucher.posted_by = actor
@@ -154,7 +120,7 @@ def _finish(actor, voucher, period, inputs, total, *, before_state) -> Voucher:
             "updated_at",
         ]
     )
-    _balances_add(period, inputs)
+    _balances_add(_sums([(period, inputs)]))
     audit_record(
         actor=actor,
         action="transition",
@@ -165,30 +131,229 @@ def _finish(actor, voucher, period, inputs, total, *, before_state) -> Voucher:
     return voucher
 
 
-def _next_seq(period: Period, word: str) -> int:
-    VoucherSequence.objects.bulk_create(
-        [VoucherSequence(period=period, word=word)], ignore_conflicts=True
+def _input_of(line: VoucherLine) -> LineInput:
+    return LineInput(
+        line_no=line.line_no,
+        summary=line.summary,
+        account=line.account,
+        debit=line.debit,
+        credit=line.credit,
+        aux={name: getattr(line, f"{name}_id") for name in Account.AUX_FIELDS},
     )
-    sequence = VoucherSequence.objects.select_for_update().get(period=period, word=word)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value
 
 
-def _balances_add(period: Period, inputs: list[LineInput]) -> None:
-    sums: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
-    for line in inputs:
-        sums[line.account.pk][0] += line.debit
-        sums[line.account.pk][1] += line.credit
-    AccountPeriodBalance.objects.bulk_create(
-        [AccountPeriodBalance(period=period, account_id=pk) for pk in sorted(sums)],
-        ignore_conflicts=True,
+# --- drafts, one or many ---------------------------------------------------------------------
+
+
+def _post_drafts(actor, drafts: list[VoucherDraft]) -> list[Voucher]:
+    periods = _periods_open({d.date for d in drafts})
+    accounts = Account.objects.in_bulk(
+        {line.account_code for d in drafts for line in d.lines}, field_name="code"
     )
-    for pk in sorted(sums):  # fixed order: no deadlock between two posting transactions
-        debit, credit = sums[pk]
-        AccountPeriodBalance.objects.filter(period=period, account_id=pk).update(
-            debit=F("debit") + debit, credit=F("credit") + credit
+    size = len(drafts)
+    prepared = [_prepare(d, periods[d.date], accounts, i, size) for i, d in enumerate(drafts)]
+    vouchers = _vouchers_insert(actor, prepared)
+    _lines_insert(vouchers, prepared)
+    _vouchers_mark_posted(vouchers)
+    _balances_add(_sums([(p.period, p.inputs) for p in prepared]))
+    _audit_posted(actor, vouchers)
+    return vouchers
+
+
+def _periods_open(dates: set[dt.date]) -> dict[dt.date, Period]:
+    """The open, share-locked period of every date: one lookup per month, not per voucher."""
+    by_month: dict[tuple[int, int], Period] = {}
+    for on_date in sorted(dates):
+        if (on_date.year, on_date.month) not in by_month:
+            by_month[(on_date.year, on_date.month)] = period_require_open(on_date)
+    return {d: by_month[(d.year, d.month)] for d in dates}
+
+
+def _prepare(draft: VoucherDraft, period: Period, accounts, index: int, size: int) -> _Prepared:
+    try:
+        if draft.word not in VoucherWord.values:
+            raise VoucherInvalid(
+                _("Choose the voucher word 记, 收, 付 or 转."), code="voucher_word"
+            )
+        inputs = [_draft_input(n, line, accounts) for n, line in enumerate(draft.lines, 1)]
+        return _Prepared(draft, period, inputs, lines_validate(inputs))
+    except VoucherInvalid as exc:
+        if size > 1:  # in a batch, say which draft
+            exc.details["draft"] = index
+        raise
+
+
+def _draft_input(number: int, line, accounts) -> LineInput:
+    debit, credit = parse_amount(line.debit), parse_amount(line.credit)
+    if debit is None or credit is None:
+        raise VoucherInvalid(
+            _("Line %(line)s: amounts must be numbers with at most 2 decimal places.")
+            % {"line": number},
+            code="voucher_amount",
         )
+    return LineInput(
+        line_no=number,
+        summary=line.summary,
+        account=accounts.get(line.account_code),
+        debit=debit,
+        credit=credit,
+        aux={
+            "customer": line.customer_id,
+            "supplier": line.supplier_id,
+            "department": line.department_id,
+            "employee": line.employee_id,
+            "material": line.material_id,
+        },
+        source_line=line.source_line,
+    )
+
+
+def _number(period: Period, word: str, seq: int) -> str:
+    return f"{period} {word}-{seq:04d}"
+
+
+def _vouchers_insert(actor, prepared: list[_Prepared]) -> list[Voucher]:
+    """Insert the vouchers as drafts already carrying their numbers (taken inside this
+    transaction, so no one sees a numbered draft); `_vouchers_mark_posted` flips them."""
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for p in prepared:
+        counts[(p.period.pk, p.draft.word)] += 1
+    periods = {p.period.pk: p.period for p in prepared}
+    next_seq = {
+        key: _seq_reserve(periods[key[0]], key[1], n) - n + 1 for key, n in sorted(counts.items())
+    }
+    now = timezone.now()
+    vouchers = []
+    for p in prepared:
+        key = (p.period.pk, p.draft.word)
+        seq, next_seq[key] = next_seq[key], next_seq[key] + 1
+        d = p.draft
+        vouchers.append(
+            Voucher(
+                state=VoucherState.DRAFT,
+                version=2,  # created (1) and posted (2), as a reviewed draft would be
+                created_by=actor,
+                word=d.word,
+                date=d.date,
+                period=p.period,
+                seq=seq,
+                number=_number(p.period, d.word, seq),
+                attachments=d.attachments,
+                note=d.note,
+                total=p.total,
+                posted_by=actor,
+                posted_at=now,
+                source_type=d.source_type,
+                source_id=d.source_id,
+                source_number=d.source_number,
+                reversal_of_id=d.reversal_of_id,
+            )
+        )
+    return Voucher.objects.bulk_create(vouchers, batch_size=CHUNK)
+
+
+def _lines_insert(vouchers: list[Voucher], prepared: list[_Prepared]) -> None:
+    VoucherLine.objects.bulk_create(
+        (
+            VoucherLine(
+                voucher_id=voucher.pk,
+                line_no=i.line_no,
+                summary=i.summary.strip()[:200],
+                account_id=i.account.pk,
+                debit=i.debit,
+                credit=i.credit,
+                source_line=i.source_line,
+                **{f"{name}_id": value for name, value in i.aux.items()},
+            )
+            for voucher, p in zip(vouchers, prepared, strict=True)
+            for i in p.inputs
+        ),
+        batch_size=CHUNK,
+    )
+
+
+def _vouchers_mark_posted(vouchers: list[Voucher]) -> None:
+    """One UPDATE per chunk; the database guard checks each voucher's lines as it flips."""
+    ids = [v.pk for v in vouchers]
+    now = timezone.now()
+    for start in range(0, len(ids), CHUNK):
+        Voucher.objects.filter(pk__in=ids[start : start + CHUNK]).update(
+            state=VoucherState.POSTED, updated_at=now
+        )
+    for voucher in vouchers:
+        voucher.state = VoucherState.POSTED
+
+
+def _seq_reserve(period: Period, word: str, count: int) -> int:
+    """Take `count` numbers of (period, word) and return the last one. The UPDATE locks the
+    sequence row until commit (PostgreSQL), so numbers stay gap-free under concurrency."""
+    sql = (
+        "UPDATE accounting_vouchersequence SET last_value = last_value + %s "
+        "WHERE period_id = %s AND word = %s RETURNING last_value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, period.pk, word])
+        row = cursor.fetchone()
+        if row is None:
+            VoucherSequence.objects.bulk_create(
+                [VoucherSequence(period=period, word=word)], ignore_conflicts=True
+            )
+            cursor.execute(sql, [count, period.pk, word])
+            row = cursor.fetchone()
+    return row[0]
+
+
+def _sums(groups) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+    sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for period, inputs in groups:
+        for line in inputs:
+            row = sums[(period.pk, line.account.pk)]
+            row[0] += line.debit
+            row[1] += line.credit
+    return {key: (d, c) for key, (d, c) in sums.items()}
+
+
+def _balances_add(sums: dict[tuple[int, int], tuple[Decimal, Decimal]]) -> None:
+    """Add movements to the period balances with one upsert statement, in (period, account)
+    order so two posting transactions never lock balance rows in opposite orders."""
+    sql = (
+        "INSERT INTO accounting_accountperiodbalance (period_id, account_id, debit, credit) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (period_id, account_id) DO UPDATE SET "
+        "debit = accounting_accountperiodbalance.debit + EXCLUDED.debit, "
+        "credit = accounting_accountperiodbalance.credit + EXCLUDED.credit"
+    )
+    params = [
+        (period_id, account_id, _db_amount(d), _db_amount(c))
+        for (period_id, account_id), (d, c) in sorted(sums.items())
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _db_amount(value: Decimal):
+    # SQLite's DecimalField columns have REAL affinity: pass text so the value is exact until
+    # SQLite converts it; PostgreSQL takes the Decimal as numeric.
+    return str(value) if connection.vendor == "sqlite" else value
+
+
+def _audit_posted(actor, vouchers: list[Voucher]) -> None:
+    """One audit event per posted voucher, as `audit_record` writes it, in one insert."""
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        (
+            AuditEvent(
+                actor_id=actor_id,
+                action="transition",
+                object_type=Voucher._meta.label_lower,
+                object_id=str(v.pk),
+                object_repr=v.number,
+                changes={"state": [None, "posted"], "number": ["", v.number]},
+                note="post",
+            )
+            for v in vouchers
+        ),
+        batch_size=CHUNK,
+    )
 
 
 def voucher_reverse(*, actor, voucher_id: int, on_date=None) -> Voucher:

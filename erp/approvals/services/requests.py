@@ -278,6 +278,7 @@ def _decide_locked(actor, request_id: int, action: str, comment: str) -> Approva
         request.doc_version = _bump(subject, doc)
         request.save(update_fields=["state", "finished_at", "doc_version", "updated_at"])
         _audit(actor, request, before, note=comment)
+        _tell_subject(subject, doc, request)
     return request
 
 
@@ -295,6 +296,11 @@ def _approve(request, step, seat) -> None:
         return
     _finish(request, RequestState.APPROVED)
     _tell_requester(request, "")
+
+
+def _tell_subject(subject: ApprovalSubject, doc, request) -> None:
+    if subject.on_decided is not None and request.state != RequestState.PENDING:
+        subject.on_decided(doc, request)
 
 
 def _tell_requester(request, comment: str) -> None:
@@ -334,6 +340,7 @@ def approval_withdraw(*, actor, request_id: int) -> ApprovalRequest:
         request.doc_version = _bump(subject, doc)
         request.save(update_fields=["state", "finished_at", "doc_version", "updated_at"])
         _audit(actor, request, RequestState.PENDING)
+        _tell_subject(subject, doc, request)
     return request
 
 

@@ -71,7 +71,7 @@ def test_reimport_is_refused_and_writes_nothing(plant, keeper, rows):
     )
     assert again.result == ImportLog.Result.DRY_RUN_FAILED
     assert again.error_count == 1
-    assert "already imported" in str(again.report)
+    assert "期初库存已导入" in str(again.report)
     assert StockMove.objects.filter(source_type=OPENING_SOURCE).count() == 4
 
     # After reversing the opening stock, a corrected file can be imported.

@@ -17,7 +17,8 @@ from erp.core.demo import demo_logins
 from ._bind import add_bind_arguments, resolve_bind
 from ._demo_table import demo_logins_table
 
-STOP_GRACE_SECONDS = 10
+# Longer than gunicorn's --graceful-timeout, so the master can stop its own workers.
+STOP_GRACE_SECONDS = 20
 
 
 class Command(BaseCommand):

@@ -38,6 +38,7 @@ class Command(BaseCommand):
             "--access-logfile=-",
             # One control socket per user by default: two instances would fight over it.
             "--no-control-socket",
+            "--graceful-timeout=10",
         ]
         sys.stdout.flush()
         # Replace this process so signals reach gunicorn's master directly.

@@ -1,0 +1,101 @@
+"""Pure builders for expense claims: the tax split of a line and the two vouchers a claim
+produces (posting and payment). No database: facts in, `VoucherDraft` out."""
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from erp.accounting.builders.drafts import DraftLine, VoucherDraft
+from erp.core.money import round_amount, round_tax
+
+SOURCE_TYPE = "accounting.expenseclaim"
+# The same codes in both charts (企业会计准则 and 小企业会计准则).
+PAYABLE_ACCOUNT = "2241"  # 其他应付款, by employee
+INPUT_VAT_ACCOUNT = "22210101"  # 应交税费—应交增值税—进项税额
+PAYMENT_ACCOUNTS = {"bank": "1002", "cash": "1001"}  # 银行存款 / 库存现金
+ZERO = Decimal("0")
+
+
+def tax_of(amount: Decimal, rate: Decimal) -> Decimal:
+    """Input VAT contained in an amount incl. tax at `rate` (0.13 = 13 %), rounded to the fen.
+    The net amount is always `amount - tax`, so net + tax = amount exactly."""
+    if rate <= ZERO:
+        return ZERO.quantize(Decimal("0.01"))
+    return round_tax(amount * rate / (1 + rate))
+
+
+@dataclass(frozen=True)
+class ClaimLineFacts:
+    account_code: str
+    category: str
+    amount: Decimal  # incl. tax
+    tax: Decimal
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    claim_id: int
+    number: str
+    date: dt.date
+    purpose: str
+    employee_id: int
+    employee_name: str
+    department_id: int
+    attachments: int
+    lines: tuple[ClaimLineFacts, ...]
+
+
+def claim_totals(lines) -> tuple[Decimal, Decimal]:
+    """(total incl. tax, input VAT) of the lines."""
+    total = sum((round_amount(x.amount) for x in lines), ZERO)
+    tax = sum((round_amount(x.tax) for x in lines), ZERO)
+    return total, tax
+
+
+def claim_voucher_draft(facts: ClaimFacts, *, on_date: dt.date) -> VoucherDraft:
+    """Dr the expense accounts (one line per account, by department) and 进项税额, Cr 其他应付款
+    for the employee. Lines of the same account are summed so the voucher stays short."""
+    by_account: OrderedDict[str, Decimal] = OrderedDict()
+    for line in facts.lines:
+        by_account[line.account_code] = by_account.get(line.account_code, ZERO) + (
+            line.amount - line.tax
+        )
+    total, tax = claim_totals(facts.lines)
+    summary = f"报销 {facts.employee_name} {facts.purpose}"[:200]
+    lines = [
+        DraftLine(summary, code, debit=net, department_id=facts.department_id)
+        for code, net in by_account.items()
+        if net != ZERO
+    ]
+    if tax != ZERO:
+        lines.append(DraftLine(summary, INPUT_VAT_ACCOUNT, debit=tax))
+    lines.append(DraftLine(summary, PAYABLE_ACCOUNT, credit=total, employee_id=facts.employee_id))
+    return _draft(facts, lines, on_date=on_date, word="记")
+
+
+def claim_payment_draft(
+    facts: ClaimFacts, *, on_date: dt.date, method: str = "bank"
+) -> VoucherDraft:
+    """Dr 其他应付款 (employee), Cr 银行存款 or 库存现金 for the claim's total."""
+    total, _tax = claim_totals(facts.lines)
+    summary = f"支付报销款 {facts.employee_name} {facts.number}"[:200]
+    lines = [
+        DraftLine(summary, PAYABLE_ACCOUNT, debit=total, employee_id=facts.employee_id),
+        DraftLine(summary, PAYMENT_ACCOUNTS[method], credit=total),
+    ]
+    return _draft(facts, lines, on_date=on_date, word="付")
+
+
+def _draft(facts: ClaimFacts, lines: list[DraftLine], *, on_date, word) -> VoucherDraft:
+    return VoucherDraft(
+        date=on_date,
+        lines=tuple(lines),
+        word=word,
+        attachments=facts.attachments,
+        note=facts.purpose[:200],
+        source_type=SOURCE_TYPE,
+        source_id=str(facts.claim_id),
+        source_number=facts.number,
+    )

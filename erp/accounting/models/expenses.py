@@ -1,0 +1,134 @@
+"""Expense claims (费用报销): an employee's claim with lines per expense category, approved
+through the approvals engine, posted (Dr expense + 进项税额, Cr 其他应付款 by employee) and paid
+(Dr 其他应付款, Cr 银行存款). States and transitions: erp/accounting/services/expenses.py."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import Document, DocumentLine
+
+AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class ExpenseClaimState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    POSTED = "posted", _("Posted")
+    PAID = "paid", _("Paid")
+
+
+class ExpenseCategory(models.Model):
+    """What an expense is (差旅费, 办公费, 业务招待费 …) and the expense account it posts to."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    account = models.ForeignKey(
+        "accounting.Account",
+        verbose_name=_("expense account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("expense category")
+        verbose_name_plural = _("expense categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpenseClaim(Document):
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ExpenseClaimState.choices,
+        default=ExpenseClaimState.DRAFT,
+        db_index=True,
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "iam.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    purpose = models.CharField(_("purpose"), max_length=200)
+    total = models.DecimalField(_("amount incl. tax"), default=0, **AMOUNT)
+    tax_total = models.DecimalField(_("input VAT"), default=0, **AMOUNT)
+    attachments = models.PositiveSmallIntegerField(_("attachments"), default=0)
+    voucher = models.ForeignKey(
+        "accounting.Voucher",
+        verbose_name=_("voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    payment_voucher = models.ForeignKey(
+        "accounting.Voucher",
+        verbose_name=_("payment voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
+        ordering = ["-date", "-pk"]
+        permissions = [
+            ("submit_expenseclaim", "Can submit expense claim"),
+            ("post_expenseclaim", "Can post expense claim"),
+            ("pay_expenseclaim", "Can pay expense claim"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("Draft expense claim %(id)s") % {"id": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return str(self)
+
+    @property
+    def net_total(self):
+        return self.total - self.tax_total
+
+
+class ExpenseClaimLine(DocumentLine):
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="lines")
+    category = models.ForeignKey(
+        ExpenseCategory, verbose_name=_("expense category"), on_delete=models.PROTECT
+    )
+    amount = models.DecimalField(_("amount incl. tax"), **AMOUNT)
+    tax_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=0)
+    tax_amount = models.DecimalField(_("input VAT"), default=0, **AMOUNT)
+    attachments = models.PositiveSmallIntegerField(_("attachments"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("expense claim line")
+        verbose_name_plural = _("expense claim lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tax_amount__gte=0) & models.Q(tax_amount__lte=models.F("amount")),
+                name="accounting_expense_tax_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}#{self.line_no}"
+
+    @property
+    def net_amount(self):
+        return self.amount - self.tax_amount
