@@ -227,3 +227,6 @@ def trial_balance(request: HttpRequest, year: int, month: int):
             for r in tb.rows
         ],
     )
+
+
+from erp.accounting import api_expenses  # noqa: E402, F401  (registers /expense-claims/)

@@ -71,3 +71,59 @@ FIGURES = [
         "accounting:voucher_list",
     ),
 ]
+
+# Expense claims (费用报销): every employee files their own; finance sees all.
+MENU += [
+    MenuItem(
+        "finance",
+        _("My expense claims"),
+        "accounting:my_expenseclaim_list",
+        "accounting.add_expenseclaim",
+        "receipt",
+        50,
+    ),
+    MenuItem(
+        "finance",
+        _("Expense claims"),
+        "accounting:expenseclaim_list",
+        "accounting.view_expenseclaim",
+        "receipt-cutoff",
+        51,
+    ),
+]
+
+# Statements (views_statements).
+MENU += [
+    MenuItem(
+        "finance",
+        _("Balance sheet"),
+        "accounting:balance_sheet",
+        "accounting.view_accountperiodbalance",
+        "clipboard-data",
+        23,
+    ),
+    MenuItem(
+        "finance",
+        _("Income statement"),
+        "accounting:income_statement",
+        "accounting.view_accountperiodbalance",
+        "graph-up",
+        24,
+    ),
+    MenuItem(
+        "finance",
+        _("VAT summary"),
+        "accounting:vat_summary",
+        "accounting.view_accountperiodbalance",
+        "receipt",
+        25,
+    ),
+    MenuItem(
+        "finance",
+        _("Opening tie-out"),
+        "accounting:opening_tie_out",
+        "accounting.view_accountperiodbalance",
+        "check2-square",
+        26,
+    ),
+]

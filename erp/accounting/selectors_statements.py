@@ -51,7 +51,7 @@ def _amt(value) -> Decimal:
 
 
 def chart_standard() -> str:
-    """"small" when 本年利润 sits at 3103 (小企业会计准则), else "enterprise"."""
+    """ "small" when 本年利润 sits at 3103 (小企业会计准则), else "enterprise"."""
     profit = Account.objects.filter(purpose=AccountPurpose.CURRENT_YEAR_PROFIT).first()
     return "small" if profit is not None and profit.code.startswith("3") else "enterprise"
 
@@ -142,9 +142,7 @@ def layout_values(layout: Layout, amounts: dict[str, Decimal]) -> dict[int, Deci
         if row.heading:
             continue
         if row.is_total:
-            values[row.line] = sum(
-                (values[abs(n)] * (1 if n > 0 else -1) for n in row.total), ZERO
-            )
+            values[row.line] = sum((values[abs(n)] * (1 if n > 0 else -1) for n in row.total), ZERO)
             continue
         net = sum((a for code, a in amounts.items() if _matches(code, row.codes)), ZERO)
         values[row.line] = -net if row.side == C else net
@@ -338,6 +336,10 @@ class TieOut:
     unmapped_stock: Decimal  # stock value no posting rule maps to an account
     receivable_gl: Decimal
     payable_gl: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.debit_total - self.credit_total
 
     @property
     def balanced(self) -> bool:

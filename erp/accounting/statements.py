@@ -58,7 +58,8 @@ def head(label: str) -> Row:
 
 
 def item(line: int, label: str, side: str, *codes: str, part: bool = False) -> Row:
-    return Row(line, label, side, codes, indent=2 if part else 1, part=part)
+    indent = 0 if label[1:2] == "、" else 2 if part else 1  # 一、营业收入 starts a section
+    return Row(line, label, side, codes, indent=indent, part=part)
 
 
 def total(line: int, label: str, *terms: int, indent: int = 0) -> Row:
@@ -193,7 +194,20 @@ ENTERPRISE_IS = Layout(
         item(16, "信用减值损失（损失以“－”号填列）", C, "6702"),
         item(17, "资产减值损失（损失以“－”号填列）", C, "6701"),
         item(18, "资产处置收益（损失以“－”号填列）", C, "6115"),
-        total(19, "二、营业利润（亏损以“－”号填列）", 1, -2, -3, -4, -5, -6, -7, 10, 11, *_span(14, 18)),
+        total(
+            19,
+            "二、营业利润（亏损以“－”号填列）",
+            1,
+            -2,
+            -3,
+            -4,
+            -5,
+            -6,
+            -7,
+            10,
+            11,
+            *_span(14, 18),
+        ),
         item(20, "加：营业外收入", C, "6301"),
         item(21, "减：营业外支出", D, "6711"),
         total(22, "三、利润总额（亏损总额以“－”号填列）", 19, 20, -21),

@@ -37,3 +37,13 @@ urlpatterns += [
         name="expenseclaim_action",
     ),
 ]
+
+# Statements, VAT summary and the opening tie-out (views_statements).
+from erp.accounting import views_statements  # noqa: E402
+
+urlpatterns += [
+    path("balance-sheet/", views_statements.balance_sheet, name="balance_sheet"),
+    path("income-statement/", views_statements.income_statement, name="income_statement"),
+    path("vat-summary/", views_statements.vat_summary, name="vat_summary"),
+    path("opening-tie-out/", views_statements.opening_tie_out, name="opening_tie_out"),
+]

@@ -148,9 +148,7 @@ class ClaimLineForm(forms.Form):
         }
 
 
-LineFormSet = forms.formset_factory(
-    ClaimLineForm, extra=0, can_delete=True, max_num=svc.MAX_LINES
-)
+LineFormSet = forms.formset_factory(ClaimLineForm, extra=0, can_delete=True, max_num=svc.MAX_LINES)
 
 
 # --- pages ----------------------------------------------------------------------------------

@@ -2,9 +2,17 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.menu import HomeFigure, MenuItem, SearchEntry
 
-# Everyone reaches their inbox through the top bar badge (approvals/_badge.html); the sidebar
-# holds the administrator's pages.
+# Everyone reaches their inbox through the top bar badge (approvals/_badge.html); approvers
+# also find it in the sidebar, beside the administrator's pages.
 MENU = [
+    MenuItem(
+        section="settings",
+        label=_("Waiting for my approval"),
+        url_name="approvals:inbox",
+        permission="approvals.decide_approvalrequest",
+        icon="inbox",
+        order=39,
+    ),
     MenuItem(
         section="settings",
         label=_("Approval rules"),

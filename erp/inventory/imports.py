@@ -89,6 +89,18 @@ def opening_stock_upsert(*, actor, data: dict, lines: list[dict]) -> tuple[list,
         reason=str(_("Opening stock")),
         move_type=MoveType.OPENING,
     )
+    # The 期初 voucher (inventory against the opening_stock rule's offset) in the same
+    # transaction; accounting sits above inventory, hence the call-time import.
+    from erp.accounting.services.stock_posting import stock_voucher_post
+
+    stock_voucher_post(
+        actor=actor,
+        source_type=OPENING_SOURCE,
+        source_id=go_live.isoformat(),
+        source_number=go_live.isoformat(),
+        on_date=go_live - timedelta(days=1),
+        moves=moves,
+    )
     return moves, "created"
 
 

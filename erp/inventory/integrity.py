@@ -7,13 +7,16 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from erp.core.integrity import integrity_check
+from erp.core.money import round_amount, round_quantity
 from erp.inventory.models import MaterialValuation, Reservation, StockBalance, StockMove
 
 ZERO = Decimal(0)
 
 
 def _ledger_balances() -> dict[tuple, list[Decimal]]:
-    """(material, location, lot) → [quantity, value] summed from the ledger."""
+    """(material, location, lot) → [quantity, value] summed from the ledger. Sums are rounded
+    to the fields' places: SQLite adds decimals as binary floats, so a sum over a large ledger
+    comes back as 7000341.80000000004 although every addend has two places."""
     totals: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for field, sign in (("to_location_id", 1), ("from_location_id", -1)):
         rows = (
@@ -24,8 +27,8 @@ def _ledger_balances() -> dict[tuple, list[Decimal]]:
         )
         for r in rows:
             t = totals[(r["material_id"], r[field], r["lot_id"])]
-            t[0] += sign * r["q"]
-            t[1] += sign * r["v"]
+            t[0] += sign * round_quantity(r["q"])
+            t[1] += sign * round_amount(r["v"])
     return totals
 
 
@@ -40,8 +43,8 @@ def _ledger_valuations() -> dict[int, list[Decimal]]:
             .order_by()
         )
         for r in rows:
-            totals[r["material_id"]][0] += sign * r["q"]
-            totals[r["material_id"]][1] += sign * r["v"]
+            totals[r["material_id"]][0] += sign * round_quantity(r["q"])
+            totals[r["material_id"]][1] += sign * round_amount(r["v"])
     return totals
 
 
@@ -70,7 +73,7 @@ def _valuation_differences() -> list[str]:
     stored = {v.material_id: [v.quantity, v.value] for v in MaterialValuation.objects.all()}
     by_balance: dict[int, Decimal] = defaultdict(Decimal)
     for r in StockBalance.objects.values("material_id").annotate(v=Sum("value")).order_by():
-        by_balance[r["material_id"]] = r["v"]
+        by_balance[r["material_id"]] = round_amount(r["v"])
     for m in sorted(set(ledger) | set(stored)):
         want, have = ledger.get(m, [ZERO, ZERO]), stored.get(m, [ZERO, ZERO])
         if want != have:

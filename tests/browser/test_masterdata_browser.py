@@ -4,7 +4,6 @@ conversion line) and finds it in the list; the material list is also checked at 
 (one card per row). Drives Debian's /usr/bin/chromium through Playwright."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest

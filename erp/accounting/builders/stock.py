@@ -2,7 +2,14 @@
 
 A posting-rule table maps (event, category code, warehouse code) to (debit, credit) account
 codes; `rule_accounts` picks the most specific entry, so the table can be data in the
-database (PostingRule rows, see selectors.posting_rule_table) or a dict in a unit test."""
+database (PostingRule rows, see selectors.posting_rule_table) or a dict in a unit test.
+
+Valuation groups: stock of a (material category, warehouse) is held on ONE inventory account,
+the debit account of its `stock_receipt` rule (`inventory_account`). Every stock event posts
+its inventory side there and takes only the other side (the offset) from its own rule, so the
+GL inventory accounts follow the stock subledger by construction and a transfer between two
+groups moves value from one inventory account to the other (within a group it posts nothing).
+"""
 
 import datetime as dt
 from collections import defaultdict
@@ -37,6 +44,103 @@ def rule_accounts(rules: RuleTable, event: str, category: str, warehouse: str) -
     if (event, "", "") in rules:
         return rules[(event, "", "")]
     raise NoPostingRule(event)
+
+
+def inventory_account(rules: RuleTable, category: str, warehouse: str) -> str:
+    """The account a valuation group's stock is held on (debit of its stock_receipt rule)."""
+    return rule_accounts(rules, "stock_receipt", category, warehouse)[0]
+
+
+@dataclass(frozen=True)
+class StockMoveValue:
+    """One posted stock move as the builder needs it. A None warehouse is "outside"."""
+
+    material_id: int
+    category_code: str
+    move_type: str  # receipt, opening, issue, scrap, count_adjust, transfer
+    value: Decimal
+    from_warehouse: str | None = None
+    to_warehouse: str | None = None
+    source_line: str = ""
+
+
+INFLOW_EVENTS = {
+    "receipt": "stock_receipt",
+    "opening": "opening_stock",
+    "count_adjust": "count_gain",
+}
+OUTFLOW_EVENTS = {"issue": "stock_issue", "scrap": "scrap", "count_adjust": "count_loss"}
+
+
+class UnsupportedMove(ValueError):
+    pass
+
+
+def _move_entries(rules: RuleTable, move: StockMoveValue) -> tuple[str, tuple, tuple]:
+    """(event, debit (account, material), credit (account, material)) of one move; the
+    offset side carries no material so it sums into one line per account."""
+    cat, src, dst = move.category_code, move.from_warehouse, move.to_warehouse
+    if src is not None and dst is not None:
+        return (
+            "stock_transfer",
+            (inventory_account(rules, cat, dst), move.material_id),
+            (inventory_account(rules, cat, src), move.material_id),
+        )
+    if dst is not None and move.move_type in INFLOW_EVENTS:
+        event = INFLOW_EVENTS[move.move_type]
+        offset = rule_accounts(rules, event, cat, dst)[1]
+        return event, (inventory_account(rules, cat, dst), move.material_id), (offset, None)
+    if src is not None and move.move_type in OUTFLOW_EVENTS:
+        event = OUTFLOW_EVENTS[move.move_type]
+        offset = rule_accounts(rules, event, cat, src)[0]
+        return event, (offset, None), (inventory_account(rules, cat, src), move.material_id)
+    raise UnsupportedMove(move.move_type)
+
+
+def stock_moves_draft(
+    *,
+    date: dt.date,
+    summaries: dict[str, str],
+    moves: list[StockMoveValue],
+    rules: RuleTable,
+    source_type: str = "",
+    source_id: str = "",
+    source_number: str = "",
+) -> VoucherDraft | None:
+    """One 转 voucher for the moves of one document, amounts = the moves' values: debit and
+    credit lines per (account, material) on inventory accounts, per account on offsets. A
+    transfer inside one valuation group cancels out and posts nothing; None when nothing is
+    left (zero-valued stock). `summaries` gives the 摘要 per event."""
+    sides: dict[tuple[str, str, int | None, str], Decimal] = defaultdict(Decimal)
+    for move in moves:
+        event, (debit, d_mat), (credit, c_mat) = _move_entries(rules, move)
+        if debit == credit:
+            continue  # same account on both sides: no movement between valuation groups
+        value = round_amount(move.value)
+        sides[(event, debit, d_mat, "debit")] += value
+        sides[(event, credit, c_mat, "credit")] += value
+    lines = [
+        DraftLine(
+            summary=summaries.get(event, event),
+            account_code=code,
+            material_id=material,
+            **{side: amount},
+        )
+        for (event, code, material, side), amount in sorted(
+            sides.items(), key=lambda kv: (kv[0][3] != "debit", kv[0][0], kv[0][1], kv[0][2] or 0)
+        )
+        if amount
+    ]
+    if not lines:
+        return None
+    return VoucherDraft(
+        date=date,
+        word="转",
+        lines=tuple(lines),
+        source_type=source_type,
+        source_id=source_id,
+        source_number=source_number,
+    )
 
 
 def stock_document_draft(

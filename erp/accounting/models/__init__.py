@@ -17,4 +17,4 @@ __all__ = [
     "VoucherSequence",
     "VoucherWord",
 ]
-from .expenses import ExpenseCategory, ExpenseClaim, ExpenseClaimLine, ExpenseClaimState  # noqa: E402, F401
+from .expenses import ExpenseCategory, ExpenseClaim, ExpenseClaimLine, ExpenseClaimState  # noqa: F401

@@ -121,7 +121,8 @@ class ExpenseClaimLine(DocumentLine):
         verbose_name_plural = _("expense claim lines")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(tax_amount__gte=0) & models.Q(tax_amount__lte=models.F("amount")),
+                condition=models.Q(tax_amount__gte=0)
+                & models.Q(tax_amount__lte=models.F("amount")),
                 name="accounting_expense_tax_within_amount",
             ),
         ]

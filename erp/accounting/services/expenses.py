@@ -233,7 +233,9 @@ def _header_clean(actor, *, employee_id, department_id, date, purpose) -> dict[s
         errors["date"] = [str(_("Enter the date as 2026-03-01."))]
     purpose = str(purpose or "").strip()
     if not purpose or len(purpose) > 200:
-        errors["purpose"] = [str(_("Enter the purpose, e.g. 上海客户拜访差旅 (at most 200 characters)."))]
+        errors["purpose"] = [
+            str(_("Enter the purpose, e.g. 上海客户拜访差旅 (at most 200 characters)."))
+        ]
     if errors:
         raise ValidationFailed(fields=errors)
     return {"employee": employee, "department": department, "date": date, "purpose": purpose}

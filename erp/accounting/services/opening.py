@@ -82,9 +82,7 @@ def _require_balanced(lines: list[OpeningLine]) -> None:
 def _line_errors(exc: VoucherInvalid, numbers: list[int]) -> BusinessRuleError:
     """The gate's per-line problems as one message naming the file's data lines (`numbers`
     maps the voucher's line positions back to them: zero lines are not posted)."""
-    problems = {
-        str(numbers[int(n) - 1]): p for n, p in (exc.details.get("lines") or {}).items()
-    }
+    problems = {str(numbers[int(n) - 1]): p for n, p in (exc.details.get("lines") or {}).items()}
     text = "；".join(
         str(_("Line %(line)s: %(problems)s") % {"line": n, "problems": " ".join(p)})
         for n, p in problems.items()

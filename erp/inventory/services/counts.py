@@ -183,7 +183,7 @@ def _post_variances(actor, count: StockCount, lines: list[StockCountLine]) -> No
         return
     keys = [(ln.material_id, ln.location_id, ln.lot_id) for ln in changed]
     balances = stock_lock(keys=keys)
-    stock_count_adjust(
+    moves = stock_count_adjust(
         actor=actor,
         lines=[
             CountLine(
@@ -198,6 +198,17 @@ def _post_variances(actor, count: StockCount, lines: list[StockCountLine]) -> No
         posting_date=count.date,
         source=StockSource(SOURCE_TYPE, count.pk),
         reason=str(_("Stock count %(number)s") % {"number": count.number}),
+    )
+    # 盘盈/盘亏 voucher (待处理财产损溢) in the same transaction; see documents.stock_voucher_post.
+    from erp.accounting.services.stock_posting import stock_voucher_post
+
+    stock_voucher_post(
+        actor=actor,
+        source_type=SOURCE_TYPE,
+        source_id=count.pk,
+        source_number=count.number,
+        on_date=count.date,
+        moves=moves,
     )
 
 

@@ -264,10 +264,27 @@ def stock_document_post(*, actor, kind: str, doc_id: int, expected_version: int 
             on_date=doc.date,
             expected_version=expected_version,
         )
-        k.post(actor, doc, lines)
+        moves = k.post(actor, doc, lines)
+        stock_voucher_post(actor=actor, kind=k, doc=doc, moves=moves)
         doc.posted_at = timezone.now()
         doc.save(update_fields=["posted_at"])
     return doc
+
+
+def stock_voucher_post(*, actor, kind: DocKind, doc, moves: list) -> None:
+    """The document's voucher (存货核算凭证), posted in the caller's transaction."""
+    # Accounting sits above inventory: imported at call time so inventory never needs it to
+    # load. Posting the voucher here keeps document, moves and voucher one unit (issue 5).
+    from erp.accounting.services.stock_posting import stock_voucher_post as post
+
+    post(
+        actor=actor,
+        source_type=kind.source_type,
+        source_id=doc.pk,
+        source_number=doc.number,
+        on_date=doc.date,
+        moves=moves,
+    )
 
 
 def stock_document_cancel(*, actor, kind: str, doc_id: int):
