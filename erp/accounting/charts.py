@@ -137,10 +137,13 @@ SMALL: tuple[tuple[str, str, str, str, str, str], ...] = (
 
 CHARTS = {"enterprise": ENTERPRISE, "small": SMALL}
 
-# Default posting rules per chart: event → (debit code, credit code).
+# Default posting rules per chart: event → (debit code, credit code). The inventory side of
+# every stock event is the stock_receipt debit (builders/stock.py). Stock receipts without a
+# supplier (其他入库: samples, stock found) default to 待处理财产损溢 for finance to clear; a
+# receipt with a supplier (purchasing) posts 暂估应付款 with the supplier through its own rule.
 DEFAULT_RULES = {
     "enterprise": {
-        "stock_receipt": ("1403", "220202"),
+        "stock_receipt": ("1403", "1901"),
         "stock_issue": ("500101", "1403"),
         "stock_transfer": ("1405", "1403"),
         "scrap": ("1901", "1403"),
@@ -149,7 +152,7 @@ DEFAULT_RULES = {
         "opening_stock": ("1403", "410415"),
     },
     "small": {
-        "stock_receipt": ("1403", "2202"),
+        "stock_receipt": ("1403", "1901"),
         "stock_issue": ("4001", "1403"),
         "stock_transfer": ("1405", "1403"),
         "scrap": ("1901", "1403"),

@@ -10,12 +10,14 @@ from erp.accounting.services.chart import chart_seed
 from erp.accounting.services.closing import pl_carry_forward
 from erp.accounting.services.gate import voucher_post
 from erp.accounting.services.periods import period_close, periods_create_year
+from erp.accounting.services.stock_posting import stock_vouchers_catch_up
 from erp.accounting.services.vouchers import voucher_review, voucher_save
 
 OPENING = (
     ("1001", "8600.00", "0"),
-    ("1002", "1256000.00", "0"),
-    ("1403", "386500.00", "0"),
+    # Raw materials are not in the opening balances: the stock demo's documents post their own
+    # vouchers (stock_vouchers_catch_up), so stock value = GL 1403 at every month end.
+    ("1002", "1642500.00", "0"),
     ("1405", "245000.00", "0"),
     ("1601", "1800000.00", "0"),
     ("1602", "0", "356100.00"),
@@ -76,8 +78,8 @@ def load_demo(*, actor) -> None:
         voucher_post(
             actor=actor,
             draft=_d(
-                "采购原材料",
-                ("1403", "50000.00", "0", {}),
+                "采购原材料（在途）",
+                ("1402", "50000.00", "0", {}),
                 ("22210101", "6500.00", "0", {}),
                 (payable, "0", "56500.00", supp),
                 on=on.replace(day=18),
@@ -95,10 +97,12 @@ def load_demo(*, actor) -> None:
                 word="收",
             ),
         )
+    stock_vouchers_catch_up(actor=actor)
     january = Period.objects.get(year=2026, month=1)
     pl_carry_forward(actor=actor, period_id=january.pk)
     period_close(actor=actor, period_id=january.pk)
     _reviewed_voucher(actor)
+    _expense_claims_demo(actor)
 
 
 def _reviewed_voucher(actor) -> None:
@@ -120,3 +124,9 @@ def _reviewed_voucher(actor) -> None:
         attachments=1,
     )
     voucher_review(actor=reviewer, voucher_id=voucher.pk)
+
+
+def _expense_claims_demo(actor) -> None:
+    from erp.accounting.demo_expenses import load_demo as expenses_demo
+
+    expenses_demo(actor=actor)

@@ -1,5 +1,6 @@
-"""`erp check` facts for the books: every posted voucher balances, and the period balances
-equal the sums of the posted lines they summarise."""
+"""`erp check` facts for the books: every posted voucher balances, the period balances equal
+the sums of the posted lines they summarise, and the stock subledger equals the GL inventory
+accounts (stock_equals_gl)."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -50,4 +51,26 @@ def period_balances() -> list[str]:
             problems.append(
                 f"period {key[0]} account {key[1]}: balance {actual} but ledger {expected}"
             )
+    return problems[:50]
+
+
+@integrity_check("stock_equals_gl")
+def stock_equals_gl() -> list[str]:
+    """Stock value (StockBalance, mapped to inventory accounts through the posting rules)
+    equals each GL inventory account's balance. Silent before the books start."""
+    from erp.accounting.selectors_stock import stock_vs_gl
+    from erp.accounting.services.stock_posting import books_started
+
+    if not books_started():
+        return []
+    result = stock_vs_gl()
+    problems = [
+        f"account {r.code} {r.name}: stock {r.stock_value} but GL {r.gl_value} "
+        f"(difference {r.difference})"
+        for r in result.differences
+    ]
+    problems += [
+        f"stock of category {c or '-'} in warehouse {w or '-'} worth {v} has no posting rule"
+        for (c, w), v in sorted(result.unmapped.items())
+    ]
     return problems[:50]

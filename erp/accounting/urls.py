@@ -47,3 +47,10 @@ urlpatterns += [
     path("vat-summary/", views_statements.vat_summary, name="vat_summary"),
     path("opening-tie-out/", views_statements.opening_tie_out, name="opening_tie_out"),
 ]
+
+# Stock ↔ books: vouchers of a source document (views_stock).
+from erp.accounting import views_stock  # noqa: E402
+
+urlpatterns += [
+    path("source-vouchers/", views_stock.source_vouchers, name="source_vouchers"),
+]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from erp.accounting import selectors
 from erp.accounting.errors import VoucherInvalid
 from erp.accounting.models import Account, Period, Voucher, VoucherWord
+from erp.accounting.selectors_stock import source_url
 from erp.accounting.services import closing, gate, periods, vouchers
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
@@ -154,6 +155,7 @@ def voucher_detail(request, pk: int):
         and request.user.has_perm("accounting.reverse_voucher"),
         "reversed_by": Voucher.objects.filter(reversal_of=voucher).first(),
         "today": timezone.localdate(),
+        "source_url": source_url(voucher.source_type, voucher.source_id),
     }
     return render(request, "accounting/voucher_detail.html", context)
 

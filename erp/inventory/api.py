@@ -14,6 +14,7 @@ from erp.core.access import require_perm
 from erp.core.errors import NotFound
 from erp.core.services.idempotency import idempotent
 from erp.inventory.models import StockCount
+from erp.inventory.services import count_found
 from erp.inventory.services import counts as count_services
 from erp.inventory.services.documents import (
     kind_get,
@@ -323,6 +324,26 @@ def stock_count_enter(request, count_id: int, body: CountsIn):
     actor = _actor(request)
     count = count_services.stock_count_enter(actor=actor, count_id=count_id, counts=body.counts)
     return _count_out(count, actor)
+
+
+class FoundLineIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    material_id: int
+    location_id: int
+    counted_quantity: Decimal
+    lot_id: int | None = None
+    lot_number: str = ""
+
+
+@router.post(
+    "/stock-counts/{count_id}/lines", response={201: CountOut}, operation_id="stockcount_found"
+)
+def stock_count_found(request, count_id: int, body: FoundLineIn):
+    """Found stock the snapshot does not list: a line with book quantity 0, counted as given."""
+    actor = _actor(request)
+    count_found.stock_count_line_add(actor=actor, count_id=count_id, **body.dict())
+    return 201, _count_out(_count(count_id), actor)
 
 
 def _count_action(name: str):

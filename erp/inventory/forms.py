@@ -293,3 +293,50 @@ def document_filter(states):
             fields = ["state", "date_from", "date_to", "warehouse"]
 
     return DocumentFilter
+
+
+class FoundStockForm(forms.Form):
+    """Stock on the shelf that the count's snapshot does not list (phone entry page)."""
+
+    material = MaterialChoice(
+        label=_("Material"), queryset=_materials(), widget=forms.Select(attrs=SELECT)
+    )
+    location = LocationChoice(
+        label=_("Location"), queryset=_locations(), widget=forms.Select(attrs=SELECT)
+    )
+    lot_number = forms.CharField(
+        label=_("Lot number"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off"}),
+        help_text=_("As on the label; required for batch-managed materials."),
+    )
+    quantity = forms.DecimalField(
+        label=_("Counted quantity"),
+        min_value=0,
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(attrs={**INPUT, "inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            scope = list(count.locations.all())
+            self.fields["location"].queryset = (
+                _locations().filter(pk__in=[loc.pk for loc in scope])
+                if scope
+                else _locations().filter(warehouse_id=count.warehouse_id)
+            )
+            categories = list(count.categories.all())
+            if categories:
+                self.fields["material"].queryset = _materials().filter(category__in=categories)
+
+    def as_line(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "material_id": d["material"].pk,
+            "location_id": d["location"].pk,
+            "lot_number": d["lot_number"].strip(),
+            "counted_quantity": d["quantity"],
+        }

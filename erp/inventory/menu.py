@@ -78,20 +78,52 @@ def _lot_url(lot) -> str:
 
 
 MENU += [
-    _report("warehouse", _("Stock on hand"), "stock_on_hand", "inventory.view_stockbalance",
-            "stack", 5),
-    _report("warehouse", _("Lots and expiry"), "lots_expiring", "inventory.view_lot",
-            "hourglass-split", 6),
-    _report("warehouse", _("Stock ledger"), "report_ledger", "inventory.view_stockmove",
-            "journal-text", 7),
-    _report("reports", _("On hand and value"), "report_on_hand",
-            "inventory.view_stockbalance", "box-seam", 20),
-    _report("reports", _("Slow-moving stock"), "report_slow", "inventory.view_stockbalance",
-            "snow", 21),
-    _report("reports", _("Inventory accuracy"), "report_accuracy",
-            "inventory.view_stockcount", "bullseye", 22),
-    _report("reports", _("Inventory turnover"), "report_turnover",
-            "inventory.view_stockbalance", "arrow-repeat", 23),
+    _report(
+        "warehouse", _("Stock on hand"), "stock_on_hand", "inventory.view_stockbalance", "stack", 5
+    ),
+    _report(
+        "warehouse",
+        _("Lots and expiry"),
+        "lots_expiring",
+        "inventory.view_lot",
+        "hourglass-split",
+        6,
+    ),
+    _report(
+        "warehouse",
+        _("Stock ledger"),
+        "report_ledger",
+        "inventory.view_stockmove",
+        "journal-text",
+        7,
+    ),
+    _report(
+        "reports",
+        _("On hand and value"),
+        "report_on_hand",
+        "inventory.view_stockbalance",
+        "box-seam",
+        20,
+    ),
+    _report(
+        "reports", _("Slow-moving stock"), "report_slow", "inventory.view_stockbalance", "snow", 21
+    ),
+    _report(
+        "reports",
+        _("Inventory accuracy"),
+        "report_accuracy",
+        "inventory.view_stockcount",
+        "bullseye",
+        22,
+    ),
+    _report(
+        "reports",
+        _("Inventory turnover"),
+        "report_turnover",
+        "inventory.view_stockbalance",
+        "arrow-repeat",
+        23,
+    ),
 ]
 # The documents part of this module may declare figures and search entries of its own.
 FIGURES = [

@@ -309,25 +309,26 @@ def _scope_sum(moves: QuerySet, loc_ids: set[int] | None) -> tuple[Decimal, Deci
 
 
 def lots_with_stock() -> QuerySet[Lot]:
-    """Lots that still hold stock, with on hand and value. Correlated subqueries rather than a
-    join + GROUP BY, so list totals can sum the annotations."""
+    """Lots that still hold stock, with on hand and value."""
+    return lots_annotated().filter(on_hand__gt=0)
+
+
+def lots_annotated() -> QuerySet[Lot]:
+    """Every lot with its on hand and stock value. Correlated subqueries rather than a join +
+    GROUP BY, so list totals can sum the annotations."""
     per_lot = StockBalance.objects.filter(lot=OuterRef("pk")).values("lot")
-    return (
-        Lot.objects.annotate(
-            on_hand=Coalesce(
-                Subquery(per_lot.annotate(s=Sum("on_hand")).values("s")),
-                Value(ZERO),
-                output_field=_DEC,
-            ),
-            stock_value=Coalesce(
-                Subquery(per_lot.annotate(s=Sum("value")).values("s")),
-                Value(ZERO),
-                output_field=DecimalField(max_digits=18, decimal_places=2),
-            ),
-        )
-        .filter(on_hand__gt=0)
-        .select_related("material")
-    )
+    return Lot.objects.annotate(
+        on_hand=Coalesce(
+            Subquery(per_lot.annotate(s=Sum("on_hand")).values("s")),
+            Value(ZERO),
+            output_field=_DEC,
+        ),
+        stock_value=Coalesce(
+            Subquery(per_lot.annotate(s=Sum("value")).values("s")),
+            Value(ZERO),
+            output_field=DecimalField(max_digits=18, decimal_places=2),
+        ),
+    ).select_related("material")
 
 
 def lots_expiring(*, within_days: int, on_date: date | None = None) -> QuerySet[Lot]:
@@ -510,13 +511,57 @@ def categories() -> QuerySet[MaterialCategory]:
     return MaterialCategory.objects.order_by("code")
 
 
+# --- API reads (api_reports.py) -------------------------------------------------------------
+
+BALANCE_ORDERINGS = (
+    "material__code",
+    "location__code",
+    "lot__number",
+    "lot__expiry_date",
+    "on_hand",
+    "reserved",
+    "value",
+    "id",
+)
+
+
+def lots_list(
+    *, material: int | None = None, status: str = "", expiring_within_days: int | None = None
+) -> QuerySet[Lot]:
+    """Lots (with or without stock) by material and status; with `expiring_within_days`, only
+    lots holding stock that expire by today + N days (expired ones included)."""
+    qs = (
+        lots_annotated()
+        if expiring_within_days is None
+        else lots_expiring(within_days=expiring_within_days)
+    )
+    if material:
+        qs = qs.filter(material_id=material)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("material__code", "number")
+
+
+def balances_list(*, flt: StockFilter, ordering: str) -> QuerySet[StockBalance]:
+    """Balance rows holding stock, filtered like the stock reports; `ordering` is checked
+    against BALANCE_ORDERINGS by the caller."""
+    return (
+        StockBalance.objects.filter(Q(on_hand__gt=0) & _material_q(flt) & _where_q(flt, "location"))
+        .select_related("material", "location", "lot")
+        .order_by(ordering, "pk")
+    )
+
+
 __all__ = [
     "GROUPS",
     "StockFilter",
     "accuracy_by_month",
+    "balances_list",
     "counts_posted",
     "lot_trace",
+    "lots_annotated",
     "lots_expiring",
+    "lots_list",
     "lots_with_stock",
     "on_hand_rows",
     "slow_movers",

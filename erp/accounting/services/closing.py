@@ -17,6 +17,7 @@ from erp.accounting.models import (
     Voucher,
 )
 from erp.accounting.selectors import account_closing_balances, trial_balance
+from erp.accounting.selectors_stock import stock_documents_unposted, stock_vs_gl
 from erp.accounting.services.gate import voucher_post
 from erp.accounting.states import VoucherState
 from erp.core.errors import BusinessRuleError, NotFound
@@ -53,6 +54,7 @@ def period_checklist(period: Period) -> list[CheckItem]:
             "" if tb.balanced else str(_("Debit and credit totals differ.")),
             reverse("accounting:trial_balance") + f"?period={period.pk}",
         ),
+        *stock_checks(period),
         CheckItem(
             "pl_carried_forward",
             str(_("Profit and loss is carried forward into current-year profit")),
@@ -61,6 +63,56 @@ def period_checklist(period: Period) -> list[CheckItem]:
             if pl_left
             else "",
             reverse("accounting:period_detail", args=[period.pk]),
+        ),
+    ]
+
+
+def stock_checks(period: Period) -> list[CheckItem]:
+    """All stock documents of the period posted; stock subledger = GL inventory accounts at
+    the period end (per account, linked to the detail ledger of the first one that differs)."""
+    drafts = stock_documents_unposted(period)
+    result = stock_vs_gl(period)
+    wrong = result.differences
+    detail = "; ".join(
+        str(
+            _("%(account)s: stock %(stock)s, GL %(gl)s")
+            % {"account": f"{r.code} {r.name}", "stock": r.stock_value, "gl": r.gl_value}
+        )
+        for r in wrong[:5]
+    )
+    if result.unmapped:
+        detail = " ".join(
+            [
+                detail,
+                str(
+                    _("Stock without a posting rule: %(groups)s.")
+                    % {
+                        "groups": ", ".join(
+                            f"{c or '-'}/{w or '-'}" for c, w in sorted(result.unmapped)
+                        )
+                    }
+                ),
+            ]
+        ).strip()
+    url = reverse("accounting:trial_balance") + f"?period={period.pk}"
+    if wrong and wrong[0].account_id:
+        url = reverse("accounting:detail_ledger") + (
+            f"?account={wrong[0].code}&from={period.start}&to={period.end}"
+        )
+    return [
+        CheckItem(
+            "stock_documents_posted",
+            str(_("All stock documents of the period are posted")),
+            not drafts,
+            "; ".join(f"{d.label}: {d.count}" for d in drafts),
+            drafts[0].url if drafts else "",
+        ),
+        CheckItem(
+            "stock_equals_gl",
+            str(_("Stock value equals the GL inventory accounts")),
+            result.ok,
+            detail,
+            url,
         ),
     ]
 

@@ -11,8 +11,10 @@ posting dated in a closed or missing period is refused like any other posting.
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounting.builders.stock import (
@@ -25,6 +27,7 @@ from erp.accounting.models import Period, PostingEvent, Voucher
 from erp.accounting.selectors import posting_rule_table
 from erp.accounting.services.gate import voucher_post_for_source
 from erp.accounting.services.periods import period_require_open
+from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
 from erp.masterdata.models import Location, Material
 
@@ -115,10 +118,30 @@ def _rule_missing(event: str, facts: list[StockMoveValue]) -> BusinessRuleError:
     )
 
 
-def vouchers_of_source(source_type: str, source_id: int | str) -> list[Voucher]:
-    """单据联查: the vouchers a source document posted (and their reversals)."""
-    return list(
-        Voucher.objects.filter(source_type=source_type, source_id=str(source_id))
-        .select_related("period")
-        .order_by("date", "pk")
-    )
+def stock_vouchers_catch_up(*, actor) -> list[Voucher]:
+    """When the books start after stock was already kept (the demo; a site that switches the
+    accounting module on): post the voucher of every stock posting that has none, per
+    (source, posting date), dated as its moves. Sources already carrying a voucher are
+    skipped, so running it twice posts nothing new."""
+    from erp.inventory.models import StockMove
+
+    require_perm(actor, "accounting.post_voucher")
+    with transaction.atomic():
+        done = set(Voucher.objects.exclude(source_type="").values_list("source_type", "source_id"))
+        groups: dict[tuple[str, str, dt.date], list] = defaultdict(list)
+        for move in StockMove.objects.order_by("posting_date", "pk"):
+            if (move.source_type, move.source_id) not in done:
+                groups[(move.source_type, move.source_id, move.posting_date)].append(move)
+        posted = []
+        for (source_type, source_id, on_date), moves in groups.items():
+            voucher = stock_voucher_post(
+                actor=actor,
+                source_type=source_type,
+                source_id=source_id,
+                source_number=f"{source_type.rsplit('.', 1)[-1]}:{source_id}"[:40],
+                on_date=on_date,
+                moves=moves,
+            )
+            if voucher is not None:
+                posted.append(voucher)
+        return posted

@@ -28,7 +28,13 @@ def test_month_end_close_and_reopen(books, accountant):
     jan = Period.objects.get(year=2026, month=1)
     _sale(books, dt.date(2026, 1, 10))
     checks = {c.code: c.ok for c in period_checklist(jan)}
-    assert checks == {"vouchers_posted": True, "trial_balance": True, "pl_carried_forward": False}
+    assert checks == {
+        "vouchers_posted": True,
+        "trial_balance": True,
+        "stock_documents_posted": True,
+        "stock_equals_gl": True,
+        "pl_carried_forward": False,
+    }
     with pytest.raises(BusinessRuleError) as exc:
         period_close(actor=books, period_id=jan.pk)
     assert exc.value.code == "period_checks_failed"

@@ -72,6 +72,11 @@ def test_tax_of_known_values():
 
 @pytest.fixture
 def setup(books, make_user):
+    return claims_world(make_user)
+
+
+def claims_world(make_user) -> dict:
+    """Users of every role involved, department SALES, categories, the demo approval rules."""
     from erp.approvals.demo import load_demo
     from erp.core.services.numbering import numbering_rules_ensure_defaults
     from erp.iam.models import Department
@@ -79,11 +84,11 @@ def setup(books, make_user):
     admin = make_user("admin", "admin")
     people = {
         "admin": admin,
-        "emp": make_user("wangfang", "employee", full_name="王芳"),
+        "emp": make_user("wangfang", "sales", full_name="王芳"),
         "fm": make_user("fm", "finance_manager", full_name="马超"),
         "gm": make_user("gm", "general_manager", full_name="刘总"),
         "acc": make_user("acc", "accountant", full_name="孙莉"),
-        "other": make_user("other", "employee"),
+        "other": make_user("other", "sales"),
     }
     sales = Department.objects.create(code="SALES", name="销售部")
     for user in (people["emp"], people["other"]):
@@ -214,7 +219,9 @@ def test_self_approval_is_refused_even_holding_the_role(setup):
     fm2.save(update_fields=["department"])
     other_fm = type(fm2).objects.create_user(username="fm_b", password="pw-Secret-123")
     other_fm.groups.add(*fm2.groups.all())
-    claim = svc.expense_claim_create(actor=fm2, date=ON, purpose="培训", lines=[_line(amount="9000")])
+    claim = svc.expense_claim_create(
+        actor=fm2, date=ON, purpose="培训", lines=[_line(amount="9000")]
+    )
     claim = svc.expense_claim_submit(actor=fm2, claim_id=claim.pk)
     assert claim.state == "submitted"
     request = ApprovalRequest.objects.get(object_id=claim.pk)

@@ -131,10 +131,10 @@ def test_vat_summary_per_month(ledger, books):
     assert len(months) == 12 and months[3].vat_closing == Decimal("-6500.00")
 
 
-def test_balance_sheet_balances_on_demo_books(manager):
+def test_balance_sheet_balances_on_demo_books(admin_user):
     from erp.accounting.demo import load_demo
 
-    load_demo(actor=manager)
+    load_demo(actor=admin_user)
     for period in Period.objects.filter(year=2026, month__lte=2):
         bs = balance_sheet(period)
         assert bs.balanced, period
@@ -154,7 +154,7 @@ def test_small_enterprise_statements(manager):
     post(manager, on, ("1002", "8000.00", "0"), ("5001", "0", "8000.00"))
     post(manager, on, ("5401", "3000.00", "0"), ("1405", "0", "3000.00"))
     post(manager, on, ("1601", "20000.00", "0"), ("1002", "0", "20000.00"))
-    post(manager, on, ("5602", "500.00", "0"), ("1602", "0", "500.00"))  # depreciation
+    post(manager, on, ("5603", "500.00", "0"), ("1602", "0", "500.00"))
     march = Period.objects.get(year=2026, month=3)
     bs = balance_sheet(march)
     assert bs.layout.form == "会小企01表" and bs.balanced
@@ -201,7 +201,8 @@ def test_pages_export_and_print(client, ledger, accountant, make_user):
     assert "155,500.00" in page.content.decode()
     vat = client.get("/accounting/vat-summary/?year=2026")
     assert vat.status_code == 200 and "13,000.00" in vat.content.decode()
-    sheet = load_workbook(io.BytesIO(client.get("/accounting/vat-summary/?year=2026&export=xlsx").content))
+    xlsx = client.get("/accounting/vat-summary/?year=2026&export=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content))
     assert sheet.active.cell(row=2, column=2).value == 13000
     assert client.get("/accounting/vat-summary/?export=pdf").content.startswith(b"%PDF")
     assert client.get("/accounting/balance-sheet/?period=99999").status_code == 404

@@ -12,9 +12,10 @@ from erp.core.errors import DomainError, NotFound
 from erp.core.printing import pdf_response
 from erp.core.record_views import style_form
 from erp.core.selectors import audit_events_for, audit_rows
-from erp.inventory.forms import StockCountForm
+from erp.inventory.forms import FoundStockForm, StockCountForm
 from erp.inventory.lists_documents import STOCK_COUNTS
 from erp.inventory.models import StockCount
+from erp.inventory.services.count_found import stock_count_line_add
 from erp.inventory.services.counts import (
     MACHINE,
     line_within_tolerance,
@@ -160,14 +161,41 @@ class CountEntryPage(View):
         messages.success(request, _("Counts saved."))
         return redirect("inventory:stockcount_entry", pk=count.pk)
 
-    def _render(self, request, count, posted=None, status=200):
+    def _render(self, request, count, posted=None, status=200, found_form=None):
         rows = count_rows(count)
         if posted is not None:
             for row in rows:
                 row["entered"] = posted.get(f"line-{row['line'].pk}", "")
         show_book = not count.blind or request.user.has_perm("inventory.post_stockcount")
-        context = {"doc": count, "rows": rows, "show_book": show_book}
+        found_form = found_form or FoundStockForm(count=count, prefix="found")
+        style_form(found_form)
+        context = {"doc": count, "rows": rows, "show_book": show_book, "found_form": found_form}
         return render(request, "inventory/count_entry.html", context, status=status)
+
+
+class CountFoundStockPage(CountEntryPage):
+    """POST from the entry page: a line for stock the snapshot does not list (book 0)."""
+
+    def get(self, request, pk):
+        return redirect("inventory:stockcount_entry", pk=pk)
+
+    def post(self, request, pk):
+        require_perm(request.user, "inventory.count_stockcount")
+        count = count_get(pk)
+        form = FoundStockForm(request.POST, count=count, prefix="found")
+        if not form.is_valid():
+            return self._render(request, count, status=400, found_form=form)
+        try:
+            line = stock_count_line_add(actor=request.user, count_id=count.pk, **form.as_line())
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(None, str(exc.message))
+            return self._render(request, count, status=exc.status, found_form=form)
+        messages.success(
+            request, _("Line %(no)s added for the stock found.") % {"no": line.line_no}
+        )
+        return redirect("inventory:stockcount_entry", pk=count.pk)
 
 
 class CountActionPage(View):

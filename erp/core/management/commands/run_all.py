@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from erp.core.demo import demo_logins
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bind = resolve_bind(options["host"], options["port"])
+        _require_free(bind)
         erp = [sys.executable, "-m", "erp.cli"]
         host, port = bind.rsplit(":", 1)
         extra = ["--no-collectstatic"] if options["no_collectstatic"] else []
@@ -68,6 +69,21 @@ class Command(BaseCommand):
         if table:
             self.stdout.write("\nDemo logins / 演示账号:\n" + table + "\n")
         self.stdout.flush()
+
+
+def _require_free(bind: str) -> None:
+    # Otherwise whatever holds the port would answer and the banner would lie.
+    host, port = bind.rsplit(":", 1)
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn: TIME_WAIT is ok
+        try:
+            sock.bind((host.strip("[]"), int(port)))
+        except OSError as exc:
+            raise CommandError(
+                f"{bind} is already in use ({exc.strerror}): stop the other server or choose "
+                f"another address, e.g. ERP_BIND=127.0.0.1:8123.\n"
+                f"{bind} 已被占用：请停止占用该端口的程序，或用 ERP_BIND 指定其他地址。"
+            ) from None
 
 
 def _wait_listening(bind: str, children, timeout: float = 30) -> bool:
