@@ -55,7 +55,7 @@ VOUCHERS = ListConfig(
         Column("total", _("Amount"), sort="total", kind="amount", total=True),
         Column("attachments", _("Attachments"), kind="num"),
         Column("created_by.full_name", _("Entered by")),
-        Column("state", _("State"), sort="state", kind="state"),
+        Column("state", _("State"), sort="state", kind="state", choices=VoucherState),
         Column("source_number", _("Source document")),
     ],
     search_fields=("number", "note", "source_number"),

@@ -44,6 +44,8 @@ class Column:
     total: bool = False
     link: bool = False
     export_only: bool = False
+    # Labels for coded values when the model field declares no choices (e.g. Document.state).
+    choices: Any = None
 
     def cell(self, obj: Any) -> Any:
         """What the page shows: like value(), but a state column keeps its code for the colour."""
@@ -71,7 +73,10 @@ class Column:
         if callable(display):
             return display()
         value = getattr(target, last, None)
-        return value() if callable(value) else value
+        value = value() if callable(value) else value
+        if self.choices is not None and value is not None:
+            return dict(self.choices.choices).get(value, value)
+        return value
 
 
 @dataclass

@@ -74,4 +74,14 @@ STATE_COLOURS = {
     "inactive": "dark",
     "cancelled": "danger",
     "closed": "dark",
+    "counting": "warning",
+    "paid": "success",
+    "open": "primary",
+    "withdrawn": "secondary",
+    "returned": "warning",
+    "rejected": "danger",
+    # lot quality status: 待检 orange, 合格 green, 不合格 red, 冻结 dark
+    "quarantine": "warning",
+    "released": "success",
+    "blocked": "dark",
 }

@@ -2,6 +2,7 @@
 different user, cancel the review, delete a draft. Posting is services.gate.voucher_post."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -97,6 +98,8 @@ def voucher_save(
         voucher.version += 1
     voucher.word, voucher.date, voucher.period = word, date, period
     voucher.attachments, voucher.note = attachments, note.strip()
+    # Drafts show their amount in lists too; the gate recomputes it when posting.
+    voucher.total = sum((i.debit for i in inputs), Decimal(0))
     voucher.save()
     voucher.lines.all().delete()
     VoucherLine.objects.bulk_create(
