@@ -206,3 +206,128 @@ OPENING_BALANCES = ImportSpec(
 )
 
 SPECS = [CHART, OPENING_BALANCES]
+
+
+# --- opening AR/AP (期初应收 / 期初应付): one row per open invoice -----------------------------
+
+
+def _opening_arap_upsert(kind: str):
+    from erp.accounting.services.arap import OpeningItem, opening_arap_post
+
+    partner = "customer" if kind == "receivable" else "supplier"
+
+    def upsert(*, actor, data: dict, lines: list[dict]) -> tuple[Voucher, str]:
+        items = [
+            OpeningItem(
+                partner_id=line[partner].pk,
+                number=str(line["number"]).strip(),
+                doc_date=line["doc_date"],
+                amount=line["amount"],
+                due_date=line.get("due_date"),
+                account_code=line["account"].code if line.get("account") else "",
+            )
+            for line in lines
+        ]
+        voucher = opening_arap_post(
+            actor=actor, kind=kind, go_live=data["go_live_date"], items=items
+        )
+        return voucher, "created"
+
+    return upsert
+
+
+def _opening_arap_columns(kind: str) -> list[Column]:
+    from erp.masterdata.models import Customer, Supplier
+
+    receivable = kind == "receivable"
+    return [
+        Column(
+            _("Go-live date"),
+            "go_live_date",
+            DATE,
+            required=True,
+            help=_("Same date on every row; the items are posted the day before."),
+        ),
+        Column(
+            _("Customer code") if receivable else _("Supplier code"),
+            "customer" if receivable else "supplier",
+            REFERENCE,
+            model=Customer if receivable else Supplier,
+            line=True,
+            required=True,
+        ),
+        Column(_("Document number"), "number", line=True, required=True, width=18),
+        Column(_("Document date"), "doc_date", DATE, line=True, required=True),
+        Column(
+            _("Due date"),
+            "due_date",
+            DATE,
+            line=True,
+            help=_("Empty: document date + the partner's payment term."),
+        ),
+        Column(
+            _("Open amount"),
+            "amount",
+            DECIMAL,
+            line=True,
+            required=True,
+            places=2,
+            width=16,
+            help=_("What is still open; negative for an advance (预收/预付)."),
+        ),
+        Column(
+            _("Account code"),
+            "account",
+            REFERENCE,
+            model=Account,
+            line=True,
+            help=_("Empty: 1122 应收账款 / 220201 应付货款 (2202 in the small chart)."),
+        ),
+    ]
+
+
+def _opening_arap_spec(kind: str, key: str, title, sheet: str, order: int, example) -> ImportSpec:
+    partner = "customer" if kind == "receivable" else "supplier"
+    return ImportSpec(
+        key=key,
+        title=title,
+        sheet=sheet,
+        order=order,
+        columns=_opening_arap_columns(kind),
+        key_fields=("go_live_date",),
+        line_key_fields=(partner, "number"),
+        permissions=("accounting.post_voucher",),
+        upsert=_opening_arap_upsert(kind),
+        existing=lambda data: None,  # never updated: a second import is refused
+        queryset=lambda: Voucher.objects.none(),
+        example=example,
+        notes=(
+            _(
+                "One file is one opening voucher (Dr/Cr the control accounts by partner, "
+                "against 未分配利润) and one open item per row, all or nothing."
+            ),
+            _(
+                "Leave these control accounts out of the GL opening balances file: this "
+                "import posts them. Check the result on Finance → AR/AP tie-out."
+            ),
+        ),
+    )
+
+
+OPENING_AR = _opening_arap_spec(
+    "receivable",
+    "accounting.opening_ar",
+    _("Opening receivables"),
+    "期初应收",
+    320,
+    ("2026-03-01", "C-001", "INV-2026-0211", "2026-02-11", "", 113000, ""),
+)
+OPENING_AP = _opening_arap_spec(
+    "payable",
+    "accounting.opening_ap",
+    _("Opening payables"),
+    "期初应付",
+    330,
+    ("2026-03-01", "S-001", "PI-88017", "2026-02-20", "2026-03-31", 56500, ""),
+)
+SPECS += [OPENING_AR, OPENING_AP]

@@ -74,3 +74,27 @@ def stock_equals_gl() -> list[str]:
         for (c, w), v in sorted(result.unmapped.items())
     ]
     return problems[:50]
+
+
+@integrity_check("arap_equals_control")
+def arap_equals_control() -> list[str]:
+    """AR/AP subledger (open items) = the control accounts per partner, today; and every
+    open item's allocated amount = the allocations of posted receipts/payments."""
+    import datetime as dt
+
+    from erp.accounting.models import OpenItem
+    from erp.accounting.selectors_arap import allocated_as_of, control_tie_out
+
+    problems = [
+        f"account {r.account_code} {r.kind} partner {r.partner_id} {r.partner}: subledger "
+        f"{r.subledger} but GL {r.gl} (difference {r.difference})"
+        for r in control_tie_out(dt.date.max)
+        if r.difference
+    ]
+    for kind in ("receivable", "payable"):
+        lines = allocated_as_of(kind, dt.date.max)
+        for pk, allocated in OpenItem.objects.filter(kind=kind).values_list("pk", "allocated"):
+            if round_amount(allocated) != lines.get(pk, Decimal(0)):
+                found = lines.get(pk, Decimal(0))
+                problems.append(f"open item {pk}: allocated {allocated} but allocations {found}")
+    return problems[:50]

@@ -127,3 +127,55 @@ MENU += [
         26,
     ),
 ]
+
+# AR/AP subledgers (views_arap).
+MENU += [
+    MenuItem(
+        "finance",
+        _("Customer receipts"),
+        "accounting:arap_receipts",
+        "accounting.view_customerreceipt",
+        "cash-coin",
+        60,
+    ),
+    MenuItem(
+        "finance",
+        _("Supplier payments"),
+        "accounting:arap_payments",
+        "accounting.view_supplierpayment",
+        "credit-card",
+        61,
+    ),
+    MenuItem(
+        "finance",
+        _("Open items (AR/AP)"),
+        "accounting:arap_open_items",
+        "accounting.view_openitem",
+        "list-check",
+        62,
+    ),
+    MenuItem(
+        "finance",
+        _("Aging"),
+        "accounting:arap_aging",
+        "accounting.view_openitem",
+        "hourglass-split",
+        63,
+    ),
+    MenuItem(
+        "finance",
+        _("Partner statements"),
+        "accounting:arap_statement",
+        "accounting.view_openitem",
+        "file-earmark-text",
+        64,
+    ),
+    MenuItem(
+        "finance",
+        _("AR/AP tie-out"),
+        "accounting:arap_tie_out",
+        "accounting.view_openitem",
+        "check2-all",
+        65,
+    ),
+]

@@ -54,3 +54,48 @@ from erp.accounting import views_stock  # noqa: E402
 urlpatterns += [
     path("source-vouchers/", views_stock.source_vouchers, name="source_vouchers"),
 ]
+
+# AR/AP subledgers: open items, receipts/payments, aging, statements, tie-out (views_arap).
+from erp.accounting import views_arap  # noqa: E402
+
+urlpatterns += [
+    path("arap/open-items/", views_arap.open_item_list, name="arap_open_items"),
+    path("arap/receipts/", views_arap.receipt_list, name="arap_receipts"),
+    path("arap/payments/", views_arap.payment_list, name="arap_payments"),
+    path(
+        "arap/receipts/new/",
+        views_arap.settlement_form,
+        {"kind": "receipts"},
+        name="arap_receipt_create",
+    ),
+    path(
+        "arap/payments/new/",
+        views_arap.settlement_form,
+        {"kind": "payments"},
+        name="arap_payment_create",
+    ),
+    path(
+        "arap/receipts/<int:pk>/",
+        views_arap.settlement_detail,
+        {"kind": "receipts"},
+        name="arap_receipt_detail",
+    ),
+    path(
+        "arap/payments/<int:pk>/",
+        views_arap.settlement_detail,
+        {"kind": "payments"},
+        name="arap_payment_detail",
+    ),
+    path("arap/<slug:kind>/items/", views_arap.settlement_items, name="arap_items"),
+    path("arap/<slug:kind>/<int:pk>/edit/", views_arap.settlement_form, name="arap_edit"),
+    path("arap/<slug:kind>/<int:pk>/print/", views_arap.settlement_print, name="arap_print"),
+    path(
+        "arap/<slug:kind>/<int:pk>/<slug:action>/",
+        views_arap.settlement_action,
+        name="arap_action",
+    ),
+    path("arap/aging/", views_arap.aging_page, name="arap_aging"),
+    path("arap/statement/", views_arap.statement_page, name="arap_statement"),
+    path("arap/tie-out/", views_arap.tie_out_page, name="arap_tie_out"),
+    path("arap/register-vouchers/", views_arap.register_vouchers, name="arap_register"),
+]

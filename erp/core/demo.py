@@ -17,6 +17,7 @@ from erp.core.errors import BusinessRuleError
 from erp.core.models import Company
 from erp.core.services.audit import audit_record, snapshot
 from erp.core.services.company import company_update
+from erp.core.services.numbering import numbering_rules_ensure_defaults
 
 DEMO_PASSWORD = "demo1234"
 DEMO_COMPANY = {
@@ -113,6 +114,7 @@ def demo_load() -> list[DemoLogin]:
         return demo_logins()
     with transaction.atomic():
         roles = roles_sync()
+        numbering_rules_ensure_defaults()  # app demos confirm documents, which take numbers
         admin = None
         for role in roles:
             user = _demo_user_create(role)

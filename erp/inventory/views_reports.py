@@ -196,7 +196,7 @@ class OnHandReport(ReportPage):
             Col(_("On hand"), "qty", total=True),
             Col(_("Unit")),
             Col(_("Unit cost"), "price"),
-            Col(_("Value"), "amount", total=True),
+            Col(_("Stock value"), "amount", total=True),
         ]
         out = []
         for r in rows:
@@ -354,7 +354,7 @@ class SlowMoversReport(ReportPage):
             Col(_("Material name")),
             Col(_("On hand"), "qty", total=True),
             Col(_("Unit")),
-            Col(_("Value"), "amount", total=True),
+            Col(_("Stock value"), "amount", total=True),
             Col(_("Last outflow"), "date"),
             Col(_("Days without outflow"), "num"),
         ]

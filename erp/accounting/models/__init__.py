@@ -18,3 +18,4 @@ __all__ = [
     "VoucherWord",
 ]
 from .expenses import ExpenseCategory, ExpenseClaim, ExpenseClaimLine, ExpenseClaimState  # noqa: F401
+from .arap import CustomerReceipt, CustomerReceiptLine, OpenItem, OpenItemKind, OpenItemState, SettlementState, SupplierPayment, SupplierPaymentLine  # noqa: F401,E501

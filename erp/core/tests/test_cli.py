@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from erp.core import demo as demo_module
 from erp.core.demo import DEMO_PASSWORD
 from erp.core.management.commands._static import collectstatic_if_stale
 from erp.core.models import AuditEvent, Company
@@ -104,13 +105,21 @@ def test_demo_refusal_exits_non_zero_with_bilingual_message(db):
     assert any("The demo is only loaded" in line for line in lines), lines
 
 
-def test_demo_calls_each_apps_load_demo_with_the_demo_admin(db, monkeypatch):
+def test_demo_calls_each_apps_load_demo_in_app_order_with_the_demo_admin(db, monkeypatch):
     calls = []
-    module = types.ModuleType("erp.masterdata.demo")
-    module.load_demo = lambda *, actor: calls.append(actor.username)
-    monkeypatch.setitem(sys.modules, "erp.masterdata.demo", module)
+    configs = []
+    for name in ("erp.alpha", "erp.nodemo", "erp.beta"):
+        configs.append(types.SimpleNamespace(name=name))
+        package = types.ModuleType(name)
+        package.__path__ = []  # an app package without a demo module
+        monkeypatch.setitem(sys.modules, name, package)
+        if name != "erp.nodemo":
+            module = types.ModuleType(f"{name}.demo")
+            module.load_demo = lambda *, actor, app=name: calls.append((app, actor.username))
+            monkeypatch.setitem(sys.modules, f"{name}.demo", module)
+    monkeypatch.setattr(demo_module.apps, "get_app_configs", lambda: configs)
     call_command("demo", stdout=StringIO())
-    assert calls == ["admin"]
+    assert calls == [("erp.alpha", "admin"), ("erp.beta", "admin")]
 
 
 def test_setup_loads_the_demo_only_into_an_empty_database(db):

@@ -97,6 +97,10 @@ class DocumentFormPage(View):
         for form in [header, *formset.forms]:
             style_form(form)
         line_form = formset.form()
+        lines = {"title": _("Lines"), "row_url_name": f"inventory:{self.kind}_row"}
+        line_headers = [
+            (f.label, f.required) for name, f in line_form.fields.items() if name != "DELETE"
+        ]
         context = {
             "kind": self.kind,
             "config": LISTS[self.kind],
@@ -104,11 +108,8 @@ class DocumentFormPage(View):
             "doc": doc,
             "form": header,
             "form_sections": [(_("Header"), [(f, False) for f in header])],
-            "formset": formset,
-            "lines": {"title": _("Lines"), "row_url_name": f"inventory:{self.kind}_row"},
-            "line_headers": [
-                (f.label, f.required) for name, f in line_form.fields.items() if name != "DELETE"
-            ],
+            # core/record_form.html renders every (lines, formset, headers) of this list.
+            "line_formsets": [(lines, formset, line_headers)],
             "max_lines": MAX_LINES,
             "cancel_url": reverse(f"inventory:{self.kind}_detail", args=[doc.pk])
             if doc
