@@ -229,4 +229,5 @@ def trial_balance(request: HttpRequest, year: int, month: int):
     )
 
 
-from erp.accounting import api_expenses  # noqa: E402, F401  (registers /expense-claims/)
+# Registers /expense-claims/ and the AR/AP endpoints (open items, receipts, payments, aging).
+from erp.accounting import api_arap, api_expenses  # noqa: E402, F401

@@ -1,0 +1,208 @@
+"""/api/v1/ AR/AP: open items, customer receipts and supplier payments (create, read, post),
+aging. The same services as the pages; partners travel as codes, amounts as decimal strings.
+Unknown fields are a 400 (state, number, voucher cannot be sent)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ConfigDict, Field
+
+from erp.accounting import selectors_arap as reads
+from erp.accounting.api import router
+from erp.accounting.models import OpenItem
+from erp.accounting.services import arap as svc
+from erp.core.access import require_perm
+from erp.core.errors import NotFound, ValidationFailed
+
+AMOUNT = {"max_digits": 18, "decimal_places": 2}
+PATHS = {"receivable": "customer-receipts", "payable": "supplier-payments"}
+
+
+class AllocationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    open_item_id: int
+    amount: Decimal = Field(**AMOUNT)
+
+
+class SettlementIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    partner_code: str
+    date: dt.date
+    amount: Decimal = Field(**AMOUNT)
+    bank_account_code: str = "1002"
+    reference: str = Field(default="", max_length=60)
+    note: str = ""
+    allocations: list[AllocationIn] = []
+
+
+class AllocationOut(Schema):
+    open_item_id: int
+    document: str
+    amount: Decimal
+
+
+class SettlementOut(Schema):
+    id: int
+    number: str
+    state: str
+    partner_code: str
+    date: dt.date
+    amount: Decimal
+    bank_account_code: str
+    reference: str
+    voucher: str | None
+    allocations: list[AllocationOut]
+
+
+class OpenItemOut(Schema):
+    id: int
+    kind: str
+    partner_code: str
+    account_code: str
+    document: str
+    doc_date: dt.date
+    due_date: dt.date
+    amount: Decimal
+    allocated: Decimal
+    state: str
+
+
+class AgingRowOut(Schema):
+    partner_code: str
+    partner: str
+    buckets: dict[str, Decimal]
+    advances: Decimal
+    total: Decimal
+    overdue: Decimal
+
+
+def _settlement_out(side, doc) -> SettlementOut:
+    doc = side.model.objects.select_related(side.partner_field, "bank_account", "voucher").get(
+        pk=doc.pk
+    )
+    return SettlementOut(
+        id=doc.pk,
+        number=doc.number,
+        state=doc.state,
+        partner_code=getattr(doc, side.partner_field).code,
+        date=doc.date,
+        amount=doc.amount,
+        bank_account_code=doc.bank_account.code,
+        reference=doc.reference,
+        voucher=doc.voucher.number if doc.voucher else None,
+        allocations=[
+            AllocationOut(open_item_id=x.open_item_id, document=str(x.open_item), amount=x.amount)
+            for x in doc.lines.select_related("open_item").order_by("line_no")
+        ],
+    )
+
+
+def _create(side, actor, payload: SettlementIn):
+    partner = reads.partners(side.kind).filter(code=payload.partner_code).first()
+    if partner is None:
+        raise ValidationFailed(fields={"partner_code": ["unknown code"]})
+    save = svc.customer_receipt_save if side.kind == "receivable" else svc.supplier_payment_save
+    key = "customer_id" if side.kind == "receivable" else "supplier_id"
+    return save(
+        actor=actor,
+        **{key: partner.pk},
+        date=payload.date,
+        amount=payload.amount,
+        bank_account_code=payload.bank_account_code,
+        lines=[a.model_dump() for a in payload.allocations],
+        reference=payload.reference,
+        note=payload.note,
+    )
+
+
+def _read(side, actor, doc_id: int):
+    require_perm(actor, f"accounting.view_{side.model._meta.model_name}")
+    doc = side.model.objects.filter(pk=doc_id).first()
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+@router.post("/customer-receipts/", response={201: SettlementOut})
+def customer_receipt_create(request: HttpRequest, payload: SettlementIn):
+    return 201, _settlement_out(svc.RECEIPTS, _create(svc.RECEIPTS, request.auth, payload))
+
+
+@router.get("/customer-receipts/{doc_id}", response=SettlementOut)
+def customer_receipt_read(request: HttpRequest, doc_id: int):
+    return _settlement_out(svc.RECEIPTS, _read(svc.RECEIPTS, request.auth, doc_id))
+
+
+@router.post("/customer-receipts/{doc_id}/post", response=SettlementOut)
+def customer_receipt_post(request: HttpRequest, doc_id: int):
+    doc = svc.customer_receipt_post(actor=request.auth, receipt_id=doc_id)
+    return _settlement_out(svc.RECEIPTS, doc)
+
+
+@router.post("/supplier-payments/", response={201: SettlementOut})
+def supplier_payment_create(request: HttpRequest, payload: SettlementIn):
+    return 201, _settlement_out(svc.PAYMENTS, _create(svc.PAYMENTS, request.auth, payload))
+
+
+@router.get("/supplier-payments/{doc_id}", response=SettlementOut)
+def supplier_payment_read(request: HttpRequest, doc_id: int):
+    return _settlement_out(svc.PAYMENTS, _read(svc.PAYMENTS, request.auth, doc_id))
+
+
+@router.post("/supplier-payments/{doc_id}/post", response=SettlementOut)
+def supplier_payment_post(request: HttpRequest, doc_id: int):
+    doc = svc.supplier_payment_post(actor=request.auth, payment_id=doc_id)
+    return _settlement_out(svc.PAYMENTS, doc)
+
+
+@router.get("/open-items/", response=list[OpenItemOut])
+@paginate(PageNumberPagination, page_size=100)
+def open_item_list(request: HttpRequest, kind: str = "", state: str = "", partner_code: str = ""):
+    require_perm(request.auth, "accounting.view_openitem")
+    qs = OpenItem.objects.select_related("customer", "supplier", "account").order_by("pk")
+    if kind in ("receivable", "payable"):
+        qs = qs.filter(kind=kind)
+    if state in ("open", "closed"):
+        qs = qs.filter(state=state)
+    if partner_code:
+        qs = qs.filter(customer__code=partner_code) | qs.filter(supplier__code=partner_code)
+    return [
+        OpenItemOut(
+            id=i.pk,
+            kind=i.kind,
+            partner_code=i.partner.code,
+            account_code=i.account.code,
+            document=str(i),
+            doc_date=i.doc_date,
+            due_date=i.due_date,
+            amount=i.amount,
+            allocated=i.allocated,
+            state=i.state,
+        )
+        for i in qs
+    ]
+
+
+@router.get("/aging/{kind}", response=list[AgingRowOut])
+def aging(request: HttpRequest, kind: str, as_of: dt.date | None = None):
+    require_perm(request.auth, "accounting.view_openitem")
+    if kind not in ("receivable", "payable"):
+        raise NotFound()
+    result = reads.aging(kind, as_of or timezone.localdate())
+    return [
+        AgingRowOut(
+            partner_code=r.partner.code,
+            partner=r.partner.name,
+            buckets=dict(zip(result.labels, r.buckets, strict=True)),
+            advances=r.advances,
+            total=r.total,
+            overdue=r.overdue,
+        )
+        for r in result.rows
+    ]
