@@ -95,7 +95,7 @@ def on_hand_by_material(
     """On hand per material in a location or warehouse (all lots, any status). Today's figure
     comes from the balances; a past date is summed from the ledger up to that posting date."""
     if on_date is None or on_date >= timezone.localdate():
-        qs = StockBalance.objects.all()
+        qs = StockBalance.objects.filter(on_hand__gt=0)  # served by index balance_in_stock
         if location is not None:
             qs = qs.filter(location_id=_pk(location))
         elif warehouse is not None:
