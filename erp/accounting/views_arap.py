@@ -69,7 +69,7 @@ OPEN_ITEMS = ListConfig(
         Column("due_date", _("Due date"), sort="due_date", kind="date"),
         Column("amount", _("Amount"), sort="amount", kind="amount", total=True),
         Column("allocated", _("Allocated"), kind="amount", total=True),
-        Column("open_amount", _("Open"), kind="amount"),
+        Column("open_amount", _("Open amount"), kind="amount"),
         Column("state", _("State"), sort="state", kind="state"),
     ],
     search_fields=("source_number", "customer__name", "supplier__name", "summary"),
@@ -90,7 +90,7 @@ def _settlement_config(side) -> ListConfig:
         permission=f"accounting.view_{name}",
         title=model._meta.verbose_name_plural,
         columns=[
-            Column("display_number", _("Number"), sort="number", link=True),
+            Column("display_number", _("Doc. no."), sort="number", link=True),
             Column("date", _("Date"), sort="date", kind="date"),
             Column(
                 f"{side.partner_field}.name", model._meta.get_field(side.partner_field).verbose_name
@@ -164,6 +164,8 @@ def _form_context(request, side, doc, values, errors=None) -> dict:
     partner_id = values.get("partner")
     slug = "receipts" if side.kind == RECEIVABLE else "payments"
     return {
+        "doc_label": side.model._meta.verbose_name,
+        "list_label": side.model._meta.verbose_name_plural,
         "cancel_url": _detail_url(side, doc) if doc else reverse(f"accounting:arap_{slug}"),
         "side": side,
         "slug": "receipts" if side.kind == RECEIVABLE else "payments",
@@ -266,6 +268,7 @@ def settlement_detail(request, kind, pk):
     context = {
         "side": side,
         "slug": kind,
+        "list_label": side.model._meta.verbose_name_plural,
         "doc": doc,
         "partner": getattr(doc, side.partner_field),
         "lines": doc.lines.select_related("open_item__account").order_by("line_no"),

@@ -8,12 +8,10 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
 
-from erp.core.access import require_perm
-from erp.core.errors import NotFound, ValidationFailed
-from erp.core.services.idempotency import idempotent
+from erp.core.api_crud import Resource, actor, register
+from erp.core.errors import ValidationFailed
 from erp.masterdata import selectors
 from erp.masterdata.models import Location, Material, MaterialCategory, Unit, Warehouse
 from erp.masterdata.services import categories, materials, units
@@ -21,10 +19,6 @@ from erp.masterdata.services import categories, materials, units
 router = Router(tags=["masterdata"])
 
 QTY = {"max_digits": 18, "decimal_places": 4, "ge": 0}
-
-
-def _actor(request: HttpRequest):
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _code(obj) -> str | None:
@@ -251,100 +245,60 @@ def conversion_rows(payload: MaterialPatch) -> list[dict] | None:
     ]
 
 
-# --- materials -----------------------------------------------------------------------------
+# --- resources -----------------------------------------------------------------------------
 
 
-@router.get("/materials/", response=list[MaterialOut])
-@paginate(PageNumberPagination)
-def materials_list(
-    request: HttpRequest,
-    q: str = "",
-    category_code: str = "",
-    inventory_type: str = "",
-    procurement: str = "",
-    active: bool | None = None,
-    ordering: str = "code",
+def _material_write(payload: MaterialPatch, current: Material | None = None) -> dict:
+    return {"data": material_data(payload, current), "conversions": conversion_rows(payload)}
+
+
+for resource in (
+    Resource(
+        module=__name__,
+        name="materials",
+        path="/materials/",
+        model="masterdata.material",
+        out=MaterialOut,
+        rows=selectors.material_list,
+        query=("q", "category_code", "inventory_type", "procurement", "active", "ordering"),
+        detail=selectors.material_detail,
+        detail_out=MaterialDetailOut,
+        id_name="material_id",
+        create_in=MaterialIn,
+        create=lambda actor, payload: materials.material_create(
+            actor=actor, **_material_write(payload)
+        ),
+        replay_current=True,
+        patch_in=MaterialPatch,
+        update=lambda actor, pk, payload, current: materials.material_update(
+            actor=actor, material_id=pk, **_material_write(payload, current)
+        ),
+    ),
+    Resource(
+        module=__name__,
+        name="units",
+        path="/units/",
+        model="masterdata.unit",
+        out=UnitOut,
+        rows=selectors.unit_list,
+        ordering="",
+    ),
+    Resource(
+        module=__name__,
+        name="categories",
+        path="/material-categories/",
+        model="masterdata.materialcategory",
+        out=CategoryOut,
+        rows=selectors.category_list,
+        ordering="",
+    ),
 ):
-    require_perm(_actor(request), "masterdata.view_material")
-    return selectors.material_list(
-        q=q,
-        category_code=category_code,
-        inventory_type=inventory_type,
-        procurement=procurement,
-        active=active,
-        ordering=ordering,
-    )
-
-
-@router.post("/materials/", response={201: MaterialDetailOut})
-def materials_create(request: HttpRequest, payload: MaterialIn):
-    """Honours the Idempotency-Key header: a retry returns the first answer, one record."""
-    actor = _actor(request)
-    require_perm(actor, "masterdata.add_material")
-
-    def create():
-        material = materials.material_create(
-            actor=actor, data=material_data(payload), conversions=conversion_rows(payload)
-        )
-        return 201, {"id": material.pk, "code": material.code}
-
-    status, body = idempotent(
-        user=actor,
-        key=request.headers.get("Idempotency-Key", ""),
-        endpoint="materials.create",
-        create=create,
-    )
-    # The stored answer names the record; answer with its current state (same id on retry).
-    return status, selectors.material_detail(body["id"])
-
-
-@router.get("/materials/{material_id}", response=MaterialDetailOut)
-def materials_get(request: HttpRequest, material_id: int):
-    require_perm(_actor(request), "masterdata.view_material")
-    material = selectors.material_detail(material_id)
-    if material is None:
-        raise NotFound()
-    return material
-
-
-@router.patch("/materials/{material_id}", response=MaterialDetailOut)
-def materials_update(request: HttpRequest, material_id: int, payload: MaterialPatch):
-    actor = _actor(request)
-    require_perm(actor, "masterdata.change_material")
-    current = selectors.material_detail(material_id)
-    if current is None:
-        raise NotFound()
-    materials.material_update(
-        actor=actor,
-        material_id=material_id,
-        data=material_data(payload, current),
-        conversions=conversion_rows(payload),
-    )
-    return selectors.material_detail(material_id)
-
-
-# --- units and categories ------------------------------------------------------------------
-
-
-@router.get("/units/", response=list[UnitOut])
-@paginate(PageNumberPagination)
-def units_list(request: HttpRequest, q: str = "", active: bool | None = None, ordering: str = ""):
-    require_perm(_actor(request), "masterdata.view_unit")
-    return selectors.unit_list(q=q, active=active, ordering=ordering)
+    register(router, resource)
 
 
 @router.post("/units/", response={201: UnitOut})
 def units_create(request: HttpRequest, payload: UnitIn):
-    return 201, units.unit_create(actor=_actor(request), data=payload.dict())
-
-
-@router.get("/material-categories/", response=list[CategoryOut])
-@paginate(PageNumberPagination)
-def categories_list(
-    request: HttpRequest, q: str = "", active: bool | None = None, ordering: str = ""
-):
-    require_perm(_actor(request), "masterdata.view_materialcategory")
-    return selectors.category_list(q=q, active=active, ordering=ordering)
+    return 201, units.unit_create(actor=actor(request), data=payload.dict())
 
 
 @router.post("/material-categories/", response={201: CategoryOut})
@@ -352,7 +306,7 @@ def categories_create(request: HttpRequest, payload: CategoryIn):
     data = payload.dict()
     parent_code = data.pop("parent_code")
     data["parent"] = _resolve(MaterialCategory, "parent_code", _("material category"), parent_code)
-    return 201, categories.category_create(actor=_actor(request), data=data)
+    return 201, categories.category_create(actor=actor(request), data=data)
 
 
 from erp.masterdata import api_partners  # noqa: E402,F401

@@ -10,34 +10,25 @@ allowlist; anything else is a 400."""
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
 
-from erp.core.access import require_perm
-from erp.core.errors import NotFound
-from erp.core.services.idempotency import idempotent
+from erp.core.api_crud import Resource, register
 from erp.masterdata import selectors_partners as sel
-from erp.masterdata.api import _actor, _resolve, _unknown, router
+from erp.masterdata.api import _resolve, _unknown, router
 from erp.masterdata.models import (
-    Customer,
     Location,
     Material,
     PaymentTerm,
-    ProductionLine,
     Supplier,
     Warehouse,
     WorkCenter,
 )
-from erp.masterdata.selectors import checked_ordering
 from erp.masterdata.services import facilities as fs
 from erp.masterdata.services import partners as ps
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2}
-PARTNER_ORDERINGS = ("code", "name", "created_at", "updated_at")
 
 
 class _In(Schema):
@@ -372,364 +363,148 @@ def _steps(payload) -> list[dict] | None:
     return rows
 
 
-def _listing(qs: QuerySet, *, q: str, active: bool | None, ordering: str) -> QuerySet:
-    q = q.strip()[:100]
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if active is not None:
-        qs = qs.filter(active=active)
-    return qs.order_by(checked_ordering(ordering, PARTNER_ORDERINGS), "pk")
+def _with_code(payload: Schema, field: str, model, what) -> dict:
+    """`_data`, with the record named by `field` (a code) resolved too."""
+    data = _data(payload)
+    data[field.removesuffix("_code")] = _resolve(model, field, what, data.pop(field))
+    return data
 
 
-def _found(obj):
-    if obj is None:
-        raise NotFound()
-    return obj
+TAGS = ("partners",)
 
 
-def _create(request, *, perm: str, endpoint: str, build, out: type[Schema], detail):
-    """Create through `build(actor)` once per Idempotency-Key; answer with the detail."""
-    actor = _actor(request)
-    require_perm(actor, perm)
-
-    def create():
-        obj = build(actor)
-        return 201, out.from_orm(detail(obj.pk)).model_dump(mode="json")
-
-    return idempotent(
-        user=actor,
-        key=request.headers.get("Idempotency-Key", ""),
-        endpoint=endpoint,
-        create=create,
-    )
+def _resource(name: str, model: str, **options) -> Resource:
+    path = "/" + name.replace("_", "-") + "/"
+    return Resource(module=__name__, name=name, path=path, model=model, tags=TAGS, **options)
 
 
-# --- customers -----------------------------------------------------------------------------
-
-CUSTOMER_LINES = ("contacts", "addresses")
-
-
-@router.get("/customers/", response=list[CustomerOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def customers_list(
-    request: HttpRequest,
-    q: str = "",
-    active: bool | None = None,
-    payment_term_code: str = "",
-    ordering: str = "code",
-):
-    require_perm(_actor(request), "masterdata.view_customer")
-    qs = Customer.objects.select_related("payment_term", "salesperson").prefetch_related(
-        "contacts", "addresses"
-    )
-    if payment_term_code:
-        qs = qs.filter(payment_term__code=payment_term_code)
-    return _listing(qs, q=q, active=active, ordering=ordering)
+def _customer(payload) -> dict:
+    return {
+        "data": _data(payload, ("contacts", "addresses")),
+        "contacts": _rows(payload, "contacts"),
+        "addresses": _rows(payload, "addresses"),
+    }
 
 
-@router.post("/customers/", response={200: CustomerOut, 201: CustomerOut}, tags=["partners"])
-def customers_create(request: HttpRequest, payload: CustomerIn):
-    """Honours the Idempotency-Key header: a retry returns the first answer, one record."""
-    return _create(
-        request,
-        perm="masterdata.add_customer",
-        endpoint="customers.create",
+def _supplier(payload) -> dict:
+    return {
+        "data": _data(payload, ("contacts", "materials")),
+        "contacts": _rows(payload, "contacts"),
+        "materials": _supplied(payload),
+    }
+
+
+def _warehouse(payload) -> dict:
+    return {"data": _data(payload, ("locations",)), "locations": _rows(payload, "locations")}
+
+
+def _line(payload) -> dict:
+    return {"data": _data(payload, ("steps",)), "steps": _steps(payload)}
+
+
+def _plain(payload) -> dict:
+    return {"data": _data(payload)}
+
+
+def _writes(create, update, key: str, service_args=_plain) -> dict:
+    """A resource's create and update through the record's two services; `service_args`
+    turns the payload into their keyword arguments (data and line sets)."""
+    return {
+        "create": lambda actor, payload: create(actor=actor, **service_args(payload)),
+        "update": lambda actor, pk, payload, current: update(
+            actor=actor, **{key: pk}, **service_args(payload)
+        ),
+    }
+
+
+RESOURCES = (
+    _resource(
+        "customers",
+        "masterdata.customer",
         out=CustomerOut,
+        rows=sel.customer_list,
+        query=("q", "active", "payment_term_code", "ordering"),
         detail=sel.customer_detail,
-        build=lambda actor: ps.customer_create(
-            actor=actor,
-            data=_data(payload, CUSTOMER_LINES),
-            contacts=_rows(payload, "contacts"),
-            addresses=_rows(payload, "addresses"),
-        ),
-    )
-
-
-@router.get("/customers/{customer_id}", response=CustomerOut, tags=["partners"])
-def customers_get(request: HttpRequest, customer_id: int):
-    require_perm(_actor(request), "masterdata.view_customer")
-    return _found(sel.customer_detail(customer_id))
-
-
-@router.patch("/customers/{customer_id}", response=CustomerOut, tags=["partners"])
-def customers_update(request: HttpRequest, customer_id: int, payload: CustomerPatch):
-    ps.customer_update(
-        actor=_actor(request),
-        customer_id=customer_id,
-        data=_data(payload, CUSTOMER_LINES),
-        contacts=_rows(payload, "contacts"),
-        addresses=_rows(payload, "addresses"),
-    )
-    return sel.customer_detail(customer_id)
-
-
-# --- suppliers -----------------------------------------------------------------------------
-
-SUPPLIER_LINES = ("contacts", "materials")
-
-
-@router.get("/suppliers/", response=list[SupplierOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def suppliers_list(
-    request: HttpRequest,
-    q: str = "",
-    active: bool | None = None,
-    approval_status: str = "",
-    ordering: str = "code",
-):
-    require_perm(_actor(request), "masterdata.view_supplier")
-    qs = Supplier.objects.select_related("payment_term").prefetch_related(
-        "contacts", "materials__material"
-    )
-    if approval_status:
-        qs = qs.filter(approval_status=approval_status)
-    return _listing(qs, q=q, active=active, ordering=ordering)
-
-
-@router.post("/suppliers/", response={200: SupplierOut, 201: SupplierOut}, tags=["partners"])
-def suppliers_create(request: HttpRequest, payload: SupplierIn):
-    return _create(
-        request,
-        perm="masterdata.add_supplier",
-        endpoint="suppliers.create",
+        id_name="customer_id",
+        create_in=CustomerIn,
+        patch_in=CustomerPatch,
+        **_writes(ps.customer_create, ps.customer_update, "customer_id", _customer),
+    ),
+    _resource(
+        "suppliers",
+        "masterdata.supplier",
         out=SupplierOut,
+        rows=sel.supplier_list,
+        query=("q", "active", "approval_status", "ordering"),
         detail=sel.supplier_detail,
-        build=lambda actor: ps.supplier_create(
-            actor=actor,
-            data=_data(payload, SUPPLIER_LINES),
-            contacts=_rows(payload, "contacts"),
-            materials=_supplied(payload),
-        ),
-    )
-
-
-@router.get("/suppliers/{supplier_id}", response=SupplierOut, tags=["partners"])
-def suppliers_get(request: HttpRequest, supplier_id: int):
-    require_perm(_actor(request), "masterdata.view_supplier")
-    return _found(sel.supplier_detail(supplier_id))
-
-
-@router.patch("/suppliers/{supplier_id}", response=SupplierOut, tags=["partners"])
-def suppliers_update(request: HttpRequest, supplier_id: int, payload: SupplierPatch):
-    ps.supplier_update(
-        actor=_actor(request),
-        supplier_id=supplier_id,
-        data=_data(payload, SUPPLIER_LINES),
-        contacts=_rows(payload, "contacts"),
-        materials=_supplied(payload),
-    )
-    return sel.supplier_detail(supplier_id)
-
-
-# --- payment terms -------------------------------------------------------------------------
-
-
-@router.get("/payment-terms/", response=list[PaymentTermOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def payment_terms_list(
-    request: HttpRequest, q: str = "", active: bool | None = None, ordering: str = "code"
-):
-    require_perm(_actor(request), "masterdata.view_paymentterm")
-    return _listing(PaymentTerm.objects.all(), q=q, active=active, ordering=ordering)
-
-
-@router.post(
-    "/payment-terms/", response={200: PaymentTermOut, 201: PaymentTermOut}, tags=["partners"]
-)
-def payment_terms_create(request: HttpRequest, payload: PaymentTermIn):
-    return _create(
-        request,
-        perm="masterdata.add_paymentterm",
-        endpoint="payment-terms.create",
+        id_name="supplier_id",
+        create_in=SupplierIn,
+        patch_in=SupplierPatch,
+        **_writes(ps.supplier_create, ps.supplier_update, "supplier_id", _supplier),
+    ),
+    _resource(
+        "payment_terms",
+        "masterdata.paymentterm",
         out=PaymentTermOut,
+        rows=sel.payment_term_list,
         detail=sel.payment_term_detail,
-        build=lambda actor: ps.payment_term_create(actor=actor, data=_data(payload)),
-    )
-
-
-@router.get("/payment-terms/{term_id}", response=PaymentTermOut, tags=["partners"])
-def payment_terms_get(request: HttpRequest, term_id: int):
-    require_perm(_actor(request), "masterdata.view_paymentterm")
-    return _found(sel.payment_term_detail(term_id))
-
-
-@router.patch("/payment-terms/{term_id}", response=PaymentTermOut, tags=["partners"])
-def payment_terms_update(request: HttpRequest, term_id: int, payload: PaymentTermPatch):
-    ps.payment_term_update(actor=_actor(request), payment_term_id=term_id, data=_data(payload))
-    return sel.payment_term_detail(term_id)
-
-
-# --- warehouses and locations --------------------------------------------------------------
-
-
-@router.get("/warehouses/", response=list[WarehouseOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def warehouses_list(
-    request: HttpRequest, q: str = "", active: bool | None = None, ordering: str = "code"
-):
-    require_perm(_actor(request), "masterdata.view_warehouse")
-    qs = Warehouse.objects.select_related("manager").prefetch_related("locations")
-    return _listing(qs, q=q, active=active, ordering=ordering)
-
-
-@router.post("/warehouses/", response={200: WarehouseOut, 201: WarehouseOut}, tags=["partners"])
-def warehouses_create(request: HttpRequest, payload: WarehouseIn):
-    return _create(
-        request,
-        perm="masterdata.add_warehouse",
-        endpoint="warehouses.create",
+        id_name="term_id",
+        create_in=PaymentTermIn,
+        patch_in=PaymentTermPatch,
+        **_writes(ps.payment_term_create, ps.payment_term_update, "payment_term_id"),
+    ),
+    _resource(
+        "warehouses",
+        "masterdata.warehouse",
         out=WarehouseOut,
+        rows=sel.warehouse_list,
         detail=sel.warehouse_detail,
-        build=lambda actor: fs.warehouse_create(
-            actor=actor,
-            data=_data(payload, ("locations",)),
-            locations=_rows(payload, "locations"),
-        ),
-    )
-
-
-@router.get("/warehouses/{warehouse_id}", response=WarehouseOut, tags=["partners"])
-def warehouses_get(request: HttpRequest, warehouse_id: int):
-    require_perm(_actor(request), "masterdata.view_warehouse")
-    return _found(sel.warehouse_detail(warehouse_id))
-
-
-@router.patch("/warehouses/{warehouse_id}", response=WarehouseOut, tags=["partners"])
-def warehouses_update(request: HttpRequest, warehouse_id: int, payload: WarehousePatch):
-    fs.warehouse_update(
-        actor=_actor(request),
-        warehouse_id=warehouse_id,
-        data=_data(payload, ("locations",)),
-        locations=_rows(payload, "locations"),
-    )
-    return sel.warehouse_detail(warehouse_id)
-
-
-@router.get("/locations/", response=list[LocationOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def locations_list(
-    request: HttpRequest,
-    q: str = "",
-    active: bool | None = None,
-    warehouse_code: str = "",
-    type: str = "",
-    ordering: str = "code",
-):
-    require_perm(_actor(request), "masterdata.view_location")
-    qs = Location.objects.select_related("warehouse")
-    if warehouse_code:
-        qs = qs.filter(warehouse__code=warehouse_code)
-    if type:
-        qs = qs.filter(type=type)
-    return _listing(qs, q=q, active=active, ordering=ordering)
-
-
-@router.post("/locations/", response={200: LocationOut, 201: LocationOut}, tags=["partners"])
-def locations_create(request: HttpRequest, payload: LocationIn):
-    def build(actor):
-        data = _data(payload)
-        code = data.pop("warehouse_code")
-        data["warehouse"] = _resolve(Warehouse, "warehouse_code", _("warehouse"), code)
-        return fs.location_create(actor=actor, data=data)
-
-    return _create(
-        request,
-        perm="masterdata.add_location",
-        endpoint="locations.create",
+        id_name="warehouse_id",
+        create_in=WarehouseIn,
+        patch_in=WarehousePatch,
+        **_writes(fs.warehouse_create, fs.warehouse_update, "warehouse_id", _warehouse),
+    ),
+    _resource(
+        "locations",
+        "masterdata.location",
         out=LocationOut,
+        rows=sel.location_list,
+        query=("q", "active", "warehouse_code", "type", "ordering"),
         detail=sel.location_detail,
-        build=build,
-    )
-
-
-@router.get("/locations/{location_id}", response=LocationOut, tags=["partners"])
-def locations_get(request: HttpRequest, location_id: int):
-    require_perm(_actor(request), "masterdata.view_location")
-    return _found(sel.location_detail(location_id))
-
-
-@router.patch("/locations/{location_id}", response=LocationOut, tags=["partners"])
-def locations_update(request: HttpRequest, location_id: int, payload: LocationPatch):
-    fs.location_update(actor=_actor(request), location_id=location_id, data=_data(payload))
-    return sel.location_detail(location_id)
-
-
-# --- work centres and production lines -----------------------------------------------------
-
-
-@router.get("/work-centers/", response=list[WorkCenterOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def work_centers_list(
-    request: HttpRequest, q: str = "", active: bool | None = None, ordering: str = "code"
-):
-    require_perm(_actor(request), "masterdata.view_workcenter")
-    return _listing(WorkCenter.objects.all(), q=q, active=active, ordering=ordering)
-
-
-@router.post("/work-centers/", response={200: WorkCenterOut, 201: WorkCenterOut}, tags=["partners"])
-def work_centers_create(request: HttpRequest, payload: WorkCenterIn):
-    return _create(
-        request,
-        perm="masterdata.add_workcenter",
-        endpoint="work-centers.create",
-        out=WorkCenterOut,
-        detail=sel.work_center_detail,
-        build=lambda actor: fs.work_center_create(actor=actor, data=_data(payload)),
-    )
-
-
-@router.get("/work-centers/{work_center_id}", response=WorkCenterOut, tags=["partners"])
-def work_centers_get(request: HttpRequest, work_center_id: int):
-    require_perm(_actor(request), "masterdata.view_workcenter")
-    return _found(sel.work_center_detail(work_center_id))
-
-
-@router.patch("/work-centers/{work_center_id}", response=WorkCenterOut, tags=["partners"])
-def work_centers_update(request: HttpRequest, work_center_id: int, payload: WorkCenterPatch):
-    fs.work_center_update(actor=_actor(request), work_center_id=work_center_id, data=_data(payload))
-    return sel.work_center_detail(work_center_id)
-
-
-@router.get("/production-lines/", response=list[ProductionLineOut], tags=["partners"])
-@paginate(PageNumberPagination)
-def production_lines_list(
-    request: HttpRequest, q: str = "", active: bool | None = None, ordering: str = "code"
-):
-    require_perm(_actor(request), "masterdata.view_productionline")
-    qs = ProductionLine.objects.prefetch_related("steps__work_center")
-    return _listing(qs, q=q, active=active, ordering=ordering)
-
-
-@router.post(
-    "/production-lines/",
-    response={200: ProductionLineOut, 201: ProductionLineOut},
-    tags=["partners"],
-)
-def production_lines_create(request: HttpRequest, payload: ProductionLineIn):
-    return _create(
-        request,
-        perm="masterdata.add_productionline",
-        endpoint="production-lines.create",
-        out=ProductionLineOut,
-        detail=sel.production_line_detail,
-        build=lambda actor: fs.production_line_create(
-            actor=actor, data=_data(payload, ("steps",)), steps=_steps(payload)
+        id_name="location_id",
+        create_in=LocationIn,
+        create=lambda actor, payload: fs.location_create(
+            actor=actor, data=_with_code(payload, "warehouse_code", Warehouse, _("warehouse"))
         ),
-    )
-
-
-@router.get("/production-lines/{line_id}", response=ProductionLineOut, tags=["partners"])
-def production_lines_get(request: HttpRequest, line_id: int):
-    require_perm(_actor(request), "masterdata.view_productionline")
-    return _found(sel.production_line_detail(line_id))
-
-
-@router.patch("/production-lines/{line_id}", response=ProductionLineOut, tags=["partners"])
-def production_lines_update(request: HttpRequest, line_id: int, payload: ProductionLinePatch):
-    fs.production_line_update(
-        actor=_actor(request),
-        production_line_id=line_id,
-        data=_data(payload, ("steps",)),
-        steps=_steps(payload),
-    )
-    return sel.production_line_detail(line_id)
+        patch_in=LocationPatch,
+        update=lambda actor, pk, payload, current: fs.location_update(
+            actor=actor, location_id=pk, data=_data(payload)
+        ),
+    ),
+    _resource(
+        "work_centers",
+        "masterdata.workcenter",
+        out=WorkCenterOut,
+        rows=sel.work_center_list,
+        detail=sel.work_center_detail,
+        id_name="work_center_id",
+        create_in=WorkCenterIn,
+        patch_in=WorkCenterPatch,
+        **_writes(fs.work_center_create, fs.work_center_update, "work_center_id"),
+    ),
+    _resource(
+        "production_lines",
+        "masterdata.productionline",
+        out=ProductionLineOut,
+        rows=sel.production_line_list,
+        detail=sel.production_line_detail,
+        id_name="line_id",
+        create_in=ProductionLineIn,
+        patch_in=ProductionLinePatch,
+        **_writes(
+            fs.production_line_create, fs.production_line_update, "production_line_id", _line
+        ),
+    ),
+)
+for resource in RESOURCES:
+    register(router, resource)

@@ -304,26 +304,33 @@ def _contact_columns() -> list[Column]:
     ]
 
 
-CUSTOMERS = ImportSpec(
-    key="masterdata.customer",
+def _partner_spec(model, upsert, *, headers, own: Column, **spec) -> ImportSpec:
+    """Customers and suppliers: partner columns, their own column, active, contacts as lines."""
+    name = model._meta.model_name
+    return ImportSpec(
+        key=f"masterdata.{name}",
+        columns=[*_partner_columns(*headers), own, _active(), *_contact_columns()],
+        permissions=(f"masterdata.add_{name}", f"masterdata.change_{name}"),
+        upsert=_with_lines(upsert, "contacts"),
+        existing=_by_code(model),
+        line_objects=lambda partner: partner.contacts.order_by("-is_primary", "id"),
+        queryset=lambda: (
+            model.objects.select_related("payment_term")
+            .prefetch_related("contacts")
+            .order_by("code")
+        ),
+        **spec,
+    )
+
+
+CUSTOMERS = _partner_spec(
+    Customer,
+    partners.customer_upsert,
+    headers=(_("Customer code"), _("Customer name")),
+    own=Column(_("Credit limit"), "credit_limit", DECIMAL, places=2, minimum=ZERO),
     title=_("Customers"),
     sheet="客户",
     order=60,
-    columns=[
-        *_partner_columns(_("Customer code"), _("Customer name")),
-        Column(_("Credit limit"), "credit_limit", DECIMAL, places=2, minimum=ZERO),
-        _active(),
-        *_contact_columns(),
-    ],
-    permissions=("masterdata.add_customer", "masterdata.change_customer"),
-    upsert=_with_lines(partners.customer_upsert, "contacts"),
-    existing=_by_code(Customer),
-    line_objects=lambda customer: customer.contacts.order_by("-is_primary", "id"),
-    queryset=lambda: (
-        Customer.objects.select_related("payment_term")
-        .prefetch_related("contacts")
-        .order_by("code")
-    ),
     example=(
         "C0001",
         "华东涂料有限公司",
@@ -344,31 +351,14 @@ CUSTOMERS = ImportSpec(
     ),
 )
 
-SUPPLIERS = ImportSpec(
-    key="masterdata.supplier",
+SUPPLIERS = _partner_spec(
+    Supplier,
+    partners.supplier_upsert,
+    headers=(_("Supplier code"), _("Supplier name")),
+    own=Column(_("Approved-supplier status"), "approval_status", CHOICE, choices=APPROVALS),
     title=_("Suppliers"),
     sheet="供应商",
     order=70,
-    columns=[
-        *_partner_columns(_("Supplier code"), _("Supplier name")),
-        Column(
-            _("Approved-supplier status"),
-            "approval_status",
-            CHOICE,
-            choices=APPROVALS,
-        ),
-        _active(),
-        *_contact_columns(),
-    ],
-    permissions=("masterdata.add_supplier", "masterdata.change_supplier"),
-    upsert=_with_lines(partners.supplier_upsert, "contacts"),
-    existing=_by_code(Supplier),
-    line_objects=lambda supplier: supplier.contacts.order_by("-is_primary", "id"),
-    queryset=lambda: (
-        Supplier.objects.select_related("payment_term")
-        .prefetch_related("contacts")
-        .order_by("code")
-    ),
     example=(
         "S0001",
         "江苏化工原料有限公司",

@@ -45,6 +45,20 @@ def _perms(model: str) -> dict:
     }
 
 
+def _writes(create, update, id_name: str) -> dict:
+    """create/update/set_active of a record page, through the record's two services (line
+    sets go to the service as keywords; records without lines get none)."""
+    return {
+        "create": lambda actor, data, lines: create(actor=actor, data=data, **lines),
+        "update": lambda actor, obj, data, lines: update(
+            actor=actor, **{id_name: obj.pk}, data=data, **lines
+        ),
+        "set_active": lambda actor, obj, active: update(
+            actor=actor, **{id_name: obj.pk}, data={"active": active}
+        ),
+    }
+
+
 def _rows(objs, fields: tuple[str, ...]) -> list[dict]:
     return [{"id": o.pk, **{f: getattr(o, f) for f in fields}} for o in objs]
 
@@ -81,13 +95,7 @@ CUSTOMER = RecordConfig(
     **_perms("customer"),
     form_class=pf.CustomerForm,
     get_object=sel.customer_detail,
-    create=lambda actor, data, lines: ps.customer_create(actor=actor, data=data, **lines),
-    update=lambda actor, obj, data, lines: ps.customer_update(
-        actor=actor, customer_id=obj.pk, data=data, **lines
-    ),
-    set_active=lambda actor, obj, active: ps.customer_update(
-        actor=actor, customer_id=obj.pk, data={"active": active}
-    ),
+    **_writes(ps.customer_create, ps.customer_update, "customer_id"),
     sections=[
         Section(
             _("Customer"),
@@ -131,13 +139,7 @@ SUPPLIER = RecordConfig(
     **_perms("supplier"),
     form_class=pf.SupplierForm,
     get_object=sel.supplier_detail,
-    create=lambda actor, data, lines: ps.supplier_create(actor=actor, data=data, **lines),
-    update=lambda actor, obj, data, lines: ps.supplier_update(
-        actor=actor, supplier_id=obj.pk, data=data, **lines
-    ),
-    set_active=lambda actor, obj, active: ps.supplier_update(
-        actor=actor, supplier_id=obj.pk, data={"active": active}
-    ),
+    **_writes(ps.supplier_create, ps.supplier_update, "supplier_id"),
     sections=[
         Section(
             _("Supplier"),
@@ -179,13 +181,7 @@ PAYMENT_TERM = RecordConfig(
     **_perms("paymentterm"),
     form_class=pf.PaymentTermForm,
     get_object=sel.payment_term_detail,
-    create=lambda actor, data, lines: ps.payment_term_create(actor=actor, data=data),
-    update=lambda actor, obj, data, lines: ps.payment_term_update(
-        actor=actor, payment_term_id=obj.pk, data=data
-    ),
-    set_active=lambda actor, obj, active: ps.payment_term_update(
-        actor=actor, payment_term_id=obj.pk, data={"active": active}
-    ),
+    **_writes(ps.payment_term_create, ps.payment_term_update, "payment_term_id"),
     sections=[Section(_("Payment term"), ("code", "name", "days", "active"))],
     **_urls("payment_term"),
 )
@@ -197,13 +193,7 @@ WAREHOUSE_RECORD = RecordConfig(
     **_perms("warehouse"),
     form_class=ff.WarehouseForm,
     get_object=sel.warehouse_detail,
-    create=lambda actor, data, lines: fs.warehouse_create(actor=actor, data=data, **lines),
-    update=lambda actor, obj, data, lines: fs.warehouse_update(
-        actor=actor, warehouse_id=obj.pk, data=data, **lines
-    ),
-    set_active=lambda actor, obj, active: fs.warehouse_update(
-        actor=actor, warehouse_id=obj.pk, data={"active": active}
-    ),
+    **_writes(fs.warehouse_create, fs.warehouse_update, "warehouse_id"),
     sections=[Section(_("Warehouse"), ("code", "name", "address", "manager", "active"))],
     **_urls("warehouse"),
     lines=(
@@ -232,13 +222,7 @@ LOCATION = RecordConfig(
     **_perms("location"),
     form_class=ff.LocationForm,
     get_object=sel.location_detail,
-    create=lambda actor, data, lines: fs.location_create(actor=actor, data=data),
-    update=lambda actor, obj, data, lines: fs.location_update(
-        actor=actor, location_id=obj.pk, data=data
-    ),
-    set_active=lambda actor, obj, active: fs.location_update(
-        actor=actor, location_id=obj.pk, data={"active": active}
-    ),
+    **_writes(fs.location_create, fs.location_update, "location_id"),
     sections=[
         Section(
             _("Location"),
@@ -255,13 +239,7 @@ WORK_CENTER = RecordConfig(
     **_perms("workcenter"),
     form_class=ff.WorkCenterForm,
     get_object=sel.work_center_detail,
-    create=lambda actor, data, lines: fs.work_center_create(actor=actor, data=data),
-    update=lambda actor, obj, data, lines: fs.work_center_update(
-        actor=actor, work_center_id=obj.pk, data=data
-    ),
-    set_active=lambda actor, obj, active: fs.work_center_update(
-        actor=actor, work_center_id=obj.pk, data={"active": active}
-    ),
+    **_writes(fs.work_center_create, fs.work_center_update, "work_center_id"),
     sections=[
         Section(
             _("Work centre"),
@@ -285,13 +263,7 @@ PRODUCTION_LINE = RecordConfig(
     **_perms("productionline"),
     form_class=ff.ProductionLineForm,
     get_object=sel.production_line_detail,
-    create=lambda actor, data, lines: fs.production_line_create(actor=actor, data=data, **lines),
-    update=lambda actor, obj, data, lines: fs.production_line_update(
-        actor=actor, production_line_id=obj.pk, data=data, **lines
-    ),
-    set_active=lambda actor, obj, active: fs.production_line_update(
-        actor=actor, production_line_id=obj.pk, data={"active": active}
-    ),
+    **_writes(fs.production_line_create, fs.production_line_update, "production_line_id"),
     sections=[Section(_("Production line"), ("code", "name", "active"))],
     **_urls("production_line"),
     lines=(

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -199,6 +201,27 @@ def checked_ordering(ordering: str, allowed: tuple[str, ...]) -> str:
     return ordering
 
 
+def search(
+    qs: QuerySet,
+    *,
+    q: str = "",
+    active: bool | None = None,
+    ordering: str = "",
+    allowed: tuple[str, ...],
+    fields: tuple[str, ...] = ("code", "name"),
+    **lookups: str,
+) -> QuerySet:
+    """The API list filters in one place: `q` in any of `fields`, `active`, exact `lookups`
+    ("" = any), ordering from the allowlist with the id as tie-break (stable pages)."""
+    q = q.strip()[:100]
+    if q:
+        qs = qs.filter(reduce(or_, (Q(**{f"{name}__icontains": q}) for name in fields)))
+    qs = qs.filter(**{lookup: value for lookup, value in lookups.items() if value})
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by(checked_ordering(ordering, allowed), "pk")
+
+
 def material_list(
     *,
     q: str = "",
@@ -216,35 +239,23 @@ def material_list(
         "default_warehouse",
         "default_location",
     )
-    q = q.strip()[:100]
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q))
-    if category_code:
-        qs = qs.filter(category__code=category_code)
-    if inventory_type:
-        qs = qs.filter(inventory_type=inventory_type)
-    if procurement:
-        qs = qs.filter(procurement=procurement)
-    if active is not None:
-        qs = qs.filter(active=active)
-    return qs.order_by(checked_ordering(ordering, MATERIAL_ORDERINGS), "pk")
+    return search(
+        qs,
+        q=q,
+        active=active,
+        ordering=ordering,
+        allowed=MATERIAL_ORDERINGS,
+        fields=("code", "name", "specification"),
+        category__code=category_code,
+        inventory_type=inventory_type,
+        procurement=procurement,
+    )
 
 
 def unit_list(*, q: str = "", active: bool | None = None, ordering: str = "code"):
-    qs = Unit.objects.all()
-    q = q.strip()[:100]
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if active is not None:
-        qs = qs.filter(active=active)
-    return qs.order_by(checked_ordering(ordering, UNIT_ORDERINGS), "pk")
+    return search(Unit.objects.all(), q=q, active=active, ordering=ordering, allowed=UNIT_ORDERINGS)
 
 
 def category_list(*, q: str = "", active: bool | None = None, ordering: str = "code"):
     qs = MaterialCategory.objects.select_related("parent")
-    q = q.strip()[:100]
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if active is not None:
-        qs = qs.filter(active=active)
-    return qs.order_by(checked_ordering(ordering, CATEGORY_ORDERINGS), "pk")
+    return search(qs, q=q, active=active, ordering=ordering, allowed=CATEGORY_ORDERINGS)

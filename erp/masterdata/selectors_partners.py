@@ -14,6 +14,7 @@ from erp.masterdata.models import (
     Warehouse,
     WorkCenter,
 )
+from erp.masterdata.selectors import search
 
 
 def _primary_contact(model, parent: str) -> Subquery:
@@ -111,3 +112,44 @@ def customer_search_scope() -> QuerySet:
 
 def supplier_search_scope() -> QuerySet:
     return Supplier.objects.filter(active=True)
+
+
+# --- API lists (q, active, exact filters, allowlisted ordering; see selectors.search) -------
+
+PARTNER_ORDERINGS = ("code", "name", "created_at", "updated_at")
+
+
+def customer_list(*, payment_term_code: str = "", **query) -> QuerySet:
+    qs = Customer.objects.select_related("payment_term", "salesperson")
+    qs = qs.prefetch_related("contacts", "addresses")
+    return search(qs, allowed=PARTNER_ORDERINGS, payment_term__code=payment_term_code, **query)
+
+
+def supplier_list(*, approval_status: str = "", **query) -> QuerySet:
+    qs = Supplier.objects.select_related("payment_term")
+    qs = qs.prefetch_related("contacts", "materials__material")
+    return search(qs, allowed=PARTNER_ORDERINGS, approval_status=approval_status, **query)
+
+
+def payment_term_list(**query) -> QuerySet:
+    return search(PaymentTerm.objects.all(), allowed=PARTNER_ORDERINGS, **query)
+
+
+def warehouse_list(**query) -> QuerySet:
+    qs = Warehouse.objects.select_related("manager").prefetch_related("locations")
+    return search(qs, allowed=PARTNER_ORDERINGS, **query)
+
+
+def location_list(*, warehouse_code: str = "", type: str = "", **query) -> QuerySet:
+    qs = Location.objects.select_related("warehouse")
+    lookups = {"warehouse__code": warehouse_code, "type": type}
+    return search(qs, allowed=PARTNER_ORDERINGS, **lookups, **query)
+
+
+def work_center_list(**query) -> QuerySet:
+    return search(WorkCenter.objects.all(), allowed=PARTNER_ORDERINGS, **query)
+
+
+def production_line_list(**query) -> QuerySet:
+    qs = ProductionLine.objects.prefetch_related("steps__work_center")
+    return search(qs, allowed=PARTNER_ORDERINGS, **query)

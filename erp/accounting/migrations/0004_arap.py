@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
                 ('allocated', models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='allocated')),
                 ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('closed', 'Settled')], db_index=True, default='open', max_length=10, verbose_name='state')),
+                ('state', models.CharField(choices=[('open', 'Outstanding'), ('closed', 'Settled')], db_index=True, default='open', max_length=10, verbose_name='state')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.account', verbose_name='control account')),
                 ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='masterdata.customer', verbose_name='customer')),

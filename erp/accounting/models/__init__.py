@@ -17,5 +17,14 @@ __all__ = [
     "VoucherSequence",
     "VoucherWord",
 ]
+from .arap import (  # noqa: F401
+    CustomerReceipt,
+    CustomerReceiptLine,
+    OpenItem,
+    OpenItemKind,
+    OpenItemState,
+    SettlementState,
+    SupplierPayment,
+    SupplierPaymentLine,
+)
 from .expenses import ExpenseCategory, ExpenseClaim, ExpenseClaimLine, ExpenseClaimState  # noqa: F401
-from .arap import CustomerReceipt, CustomerReceiptLine, OpenItem, OpenItemKind, OpenItemState, SettlementState, SupplierPayment, SupplierPaymentLine  # noqa: F401,E501

@@ -20,7 +20,7 @@ class OpenItemKind(models.TextChoices):
 
 
 class OpenItemState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Outstanding")
     CLOSED = "closed", _("Settled")
 
 

@@ -49,7 +49,8 @@ def test_receipt_entry_allocate_and_post_in_the_browser_flow(client, customer, a
     receipt.refresh_from_db()
     assert receipt.state == "posted" and receipt.voucher is not None
     body = client.get(f"/accounting/arap/receipts/{receipt.pk}/").content.decode()
-    assert receipt.number in body and "-300.00" in body  # the advance
+    assert receipt.number in body
+    assert "-¥300.00" in body  # the advance
     too_much = client.post(
         "/accounting/arap/receipts/new/",
         {"partner": customer.pk, "date": "2026-02-10", "amount": "5000", "bank": "1002",

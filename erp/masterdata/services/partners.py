@@ -182,48 +182,48 @@ PAYMENT_TERM = RecordKind(
 )
 
 
-def _lines(**sets: list[dict] | None) -> dict[str, list[dict]]:
+Lines = list[dict] | None  # a line set: None leaves the record's lines alone
+
+
+def _lines(**sets: Lines) -> dict[str, list[dict]]:
     return {name: list(rows) for name, rows in sets.items() if rows is not None}
+
+
+# The three writes every partner kind shares; the public functions below only name the kind
+# and its line sets.
+
+
+def _create(kind: RecordKind, actor, data: dict, **sets: Lines):
+    return record_create(kind, actor=actor, data=data, lines=_lines(**sets))
+
+
+def _update(kind: RecordKind, actor, pk: int, data: dict, **sets: Lines):
+    return record_update(kind, actor=actor, pk=pk, data=data, lines=_lines(**sets))
+
+
+def _upsert(kind: RecordKind, actor, data: dict, **sets: Lines) -> tuple:
+    return record_upsert(kind, actor=actor, key=("code",), data=data, lines=_lines(**sets))
 
 
 # Customers ---------------------------------------------------------------------------------
 
 
 def customer_create(
-    *, actor, data: dict, contacts: list[dict] | None = None, addresses: list[dict] | None = None
+    *, actor, data: dict, contacts: Lines = None, addresses: Lines = None
 ) -> Customer:
-    return record_create(
-        CUSTOMER, actor=actor, data=data, lines=_lines(contacts=contacts, addresses=addresses)
-    )
+    return _create(CUSTOMER, actor, data, contacts=contacts, addresses=addresses)
 
 
 def customer_update(
-    *,
-    actor,
-    customer_id: int,
-    data: dict,
-    contacts: list[dict] | None = None,
-    addresses: list[dict] | None = None,
+    *, actor, customer_id: int, data: dict, contacts: Lines = None, addresses: Lines = None
 ) -> Customer:
-    return record_update(
-        CUSTOMER,
-        actor=actor,
-        pk=customer_id,
-        data=data,
-        lines=_lines(contacts=contacts, addresses=addresses),
-    )
+    return _update(CUSTOMER, actor, customer_id, data, contacts=contacts, addresses=addresses)
 
 
 def customer_upsert(
-    *, actor, data: dict, contacts: list[dict] | None = None, addresses: list[dict] | None = None
+    *, actor, data: dict, contacts: Lines = None, addresses: Lines = None
 ) -> tuple[Customer, str]:
-    return record_upsert(
-        CUSTOMER,
-        actor=actor,
-        key=("code",),
-        data=data,
-        lines=_lines(contacts=contacts, addresses=addresses),
-    )
+    return _upsert(CUSTOMER, actor, data, contacts=contacts, addresses=addresses)
 
 
 def customer_remove(*, actor, customer_id: int) -> str:
@@ -235,40 +235,21 @@ def customer_remove(*, actor, customer_id: int) -> str:
 
 
 def supplier_create(
-    *, actor, data: dict, contacts: list[dict] | None = None, materials: list[dict] | None = None
+    *, actor, data: dict, contacts: Lines = None, materials: Lines = None
 ) -> Supplier:
-    return record_create(
-        SUPPLIER, actor=actor, data=data, lines=_lines(contacts=contacts, materials=materials)
-    )
+    return _create(SUPPLIER, actor, data, contacts=contacts, materials=materials)
 
 
 def supplier_update(
-    *,
-    actor,
-    supplier_id: int,
-    data: dict,
-    contacts: list[dict] | None = None,
-    materials: list[dict] | None = None,
+    *, actor, supplier_id: int, data: dict, contacts: Lines = None, materials: Lines = None
 ) -> Supplier:
-    return record_update(
-        SUPPLIER,
-        actor=actor,
-        pk=supplier_id,
-        data=data,
-        lines=_lines(contacts=contacts, materials=materials),
-    )
+    return _update(SUPPLIER, actor, supplier_id, data, contacts=contacts, materials=materials)
 
 
 def supplier_upsert(
-    *, actor, data: dict, contacts: list[dict] | None = None, materials: list[dict] | None = None
+    *, actor, data: dict, contacts: Lines = None, materials: Lines = None
 ) -> tuple[Supplier, str]:
-    return record_upsert(
-        SUPPLIER,
-        actor=actor,
-        key=("code",),
-        data=data,
-        lines=_lines(contacts=contacts, materials=materials),
-    )
+    return _upsert(SUPPLIER, actor, data, contacts=contacts, materials=materials)
 
 
 def supplier_remove(*, actor, supplier_id: int) -> str:
@@ -279,12 +260,12 @@ def supplier_remove(*, actor, supplier_id: int) -> str:
 
 
 def payment_term_create(*, actor, data: dict) -> PaymentTerm:
-    return record_create(PAYMENT_TERM, actor=actor, data=data, lines={})
+    return _create(PAYMENT_TERM, actor, data)
 
 
 def payment_term_update(*, actor, payment_term_id: int, data: dict) -> PaymentTerm:
-    return record_update(PAYMENT_TERM, actor=actor, pk=payment_term_id, data=data, lines={})
+    return _update(PAYMENT_TERM, actor, payment_term_id, data)
 
 
 def payment_term_upsert(*, actor, data: dict) -> tuple[PaymentTerm, str]:
-    return record_upsert(PAYMENT_TERM, actor=actor, key=("code",), data=data, lines={})
+    return _upsert(PAYMENT_TERM, actor, data)

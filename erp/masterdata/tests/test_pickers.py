@@ -53,7 +53,7 @@ def test_inactive_material_leaves_the_picker_but_stays_on_its_supplier(demo, cli
 
 
 def test_picker_needs_the_view_permission_and_a_known_kind(client, make_user):
-    client.force_login(make_user("nobody", "employee"))
+    client.force_login(make_user("nobody"))
     assert client.get(reverse("masterdata:picker", args=["material"])).status_code == 403
     assert client.get(reverse("masterdata:picker", args=["secret"])).status_code == 404
 
