@@ -15,6 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Excel refuses these in sheet names (openpyxl raises): titles like "应收/应付" must still export.
+SHEET_TITLE_FORBIDDEN = str.maketrans({c: "-" for c in "\\/?*[]:"})
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,9 +45,13 @@ def cell_value(value):
     return neutralise(str(value))
 
 
+def sheet_title_safe(title: str) -> str:
+    return str(title).translate(SHEET_TITLE_FORBIDDEN).strip("'")[:31] or "Sheet1"
+
+
 def xlsx_bytes(*, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31] or "Sheet1")
+    ws = wb.create_sheet(title=sheet_title_safe(sheet_title))
     bold = Font(bold=True)
     header_cells = []
     for text in headers:

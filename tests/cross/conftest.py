@@ -24,7 +24,7 @@ def demo(django_db_setup, django_db_blocker):
 
 def _extra_rows() -> None:
     """Rows the demo does not have but pages need to be reachable: an API token for the
-    administrator and one empty draft of each stock document kind."""
+    administrator and two empty drafts of each stock document kind."""
     from erp.iam.models import User
     from erp.iam.services.tokens import api_token_create
     from erp.inventory.services.documents import KINDS, stock_document_create
@@ -39,7 +39,7 @@ def _extra_rows() -> None:
         "reason": "other",
         "note": "QA",
     }
-    for kind in KINDS:
+    for kind in [*KINDS, *KINDS]:  # two of each, so their lists have rows to compare
         stock_document_create(actor=admin, kind=kind, header=header, lines=[])
 
 
