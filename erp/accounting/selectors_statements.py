@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from erp.accounting.builders.stock import NoPostingRule, rule_accounts
+from erp.accounting.builders.stock import NoPostingRule, inventory_account
 from erp.accounting.models import (
     Account,
     AccountCategory,
@@ -25,6 +25,7 @@ from erp.accounting.models import (
     VoucherLine,
 )
 from erp.accounting.selectors import posting_rule_table
+from erp.accounting.selectors_stock import inventory_accounts
 from erp.accounting.statements import (
     LAYOUTS,
     VAT_INPUT,
@@ -326,6 +327,21 @@ class StockTie:
 
 
 @dataclass
+class ArapTie:
+    """One AR/AP control account at the opening date: its open items against its GL balance
+    (lines naming a partner; payables credit-positive)."""
+
+    code: str
+    name: str
+    subledger: Decimal
+    gl_value: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.gl_value - self.subledger
+
+
+@dataclass
 class TieOut:
     go_live: dt.date
     opening_date: dt.date
@@ -334,8 +350,7 @@ class TieOut:
     credit_total: Decimal  # Σ credit balances
     stock: list[StockTie]
     unmapped_stock: Decimal  # stock value no posting rule maps to an account
-    receivable_gl: Decimal
-    payable_gl: Decimal
+    arap: list[ArapTie]
 
     @property
     def difference(self) -> Decimal:
@@ -348,6 +363,10 @@ class TieOut:
     @property
     def stock_ok(self) -> bool:
         return not self.unmapped_stock and all(not s.difference for s in self.stock)
+
+    @property
+    def arap_ok(self) -> bool:
+        return all(not a.difference for a in self.arap)
 
 
 def stock_value_by_group(on_date: dt.date) -> dict[tuple[str, str], Decimal]:
@@ -369,30 +388,17 @@ def stock_value_by_group(on_date: dt.date) -> dict[tuple[str, str], Decimal]:
     return groups
 
 
-def inventory_account_codes() -> set[str]:
-    """The accounts stock is valued in: the debit side of opening/receipt/gain rules and both
-    sides of transfers between valuation groups."""
-    events_debit = ("opening_stock", "stock_receipt", "count_gain", "stock_transfer")
-    codes = set()
-    for (event, _cat, _wh), (debit, credit) in posting_rule_table().items():
-        if event in events_debit:
-            codes.add(debit)
-        if event in ("stock_transfer", "stock_issue", "scrap", "count_loss"):
-            codes.add(credit)
-    return codes
-
-
 def _stock_ties(on_date, amounts) -> tuple[list[StockTie], Decimal]:
     rules = posting_rule_table()
     by_account: dict[str, Decimal] = defaultdict(Decimal)
     unmapped = ZERO
     for (category, warehouse), value in stock_value_by_group(on_date).items():
         try:
-            by_account[rule_accounts(rules, "opening_stock", category, warehouse)[0]] += value
+            by_account[inventory_account(rules, category, warehouse)] += value
         except NoPostingRule:
             unmapped += value
     names = dict(Account.objects.values_list("code", "name"))
-    codes = sorted(set(by_account) | inventory_account_codes())
+    codes = sorted(set(by_account) | inventory_accounts(rules))
     ties = [
         StockTie(code, names.get(code, ""), by_account.get(code, ZERO), amounts.get(code, ZERO))
         for code in codes
@@ -412,6 +418,15 @@ def opening_tie_out(go_live: dt.date) -> TieOut:
         credit_total=-sum((a for a in amounts.values() if a < 0), ZERO),
         stock=stock,
         unmapped_stock=unmapped,
-        receivable_gl=_prefix_sum(amounts, "1122"),
-        payable_gl=-_prefix_sum(amounts, "2202"),
+        arap=_arap_ties(opening_date),
     )
+
+
+def _arap_ties(on_date: dt.date) -> list[ArapTie]:
+    from erp.accounting.selectors_arap import control_totals
+
+    names = dict(Account.objects.values_list("code", "name"))
+    return [
+        ArapTie(code, names.get(code, ""), subledger, gl)
+        for code, (subledger, gl) in control_totals(on_date).items()
+    ]

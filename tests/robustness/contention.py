@@ -35,6 +35,8 @@ def _barrier(directory: Path, name: str, worker: int, workers: int) -> None:
     (directory / f"{name}.{worker}").touch()
     deadline = time.monotonic() + BARRIER_TIMEOUT
     while len(list(directory.glob(f"{name}.*"))) < workers:
+        if any(directory.glob("failed.*")):
+            raise SystemExit(f"worker {worker}: another worker failed; stopping at {name!r}")
         if time.monotonic() > deadline:
             raise SystemExit(f"worker {worker}: gave up waiting for the others at {name!r}")
         time.sleep(0.01)
@@ -234,6 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    try:
+        return _work(args)
+    except BaseException:
+        (args.dir / f"failed.{args.worker}").touch()  # releases the others from the barrier
+        raise
+
+
+def _work(args: argparse.Namespace) -> int:
     import django
 
     django.setup()

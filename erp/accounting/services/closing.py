@@ -1,10 +1,13 @@
 """Month-end (月结) and year-end: the checklist, P&L carry-forward (结转损益) into 本年利润 and
-the year-end roll of 本年利润 into 利润分配—未分配利润. Both write through the posting gate."""
+the year-end roll of 本年利润 into 利润分配—未分配利润. Both write through the posting gate.
+The other month-end postings (制造费用 allocation, 转出未交增值税) and the whole close as one
+background job live in services/month_end.py; the balances they clear are read here."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -15,15 +18,22 @@ from erp.accounting.models import (
     AccountPurpose,
     Period,
     Voucher,
+    VoucherLine,
 )
 from erp.accounting.selectors import account_closing_balances, trial_balance
+from erp.accounting.selectors_arap import arap_control_differences
+from erp.accounting.selectors_statements import chart_standard
 from erp.accounting.selectors_stock import stock_documents_unposted, stock_vs_gl
 from erp.accounting.services.gate import voucher_post
+from erp.accounting.statements import VAT_PAYABLE
 from erp.accounting.states import VoucherState
 from erp.core.errors import BusinessRuleError, NotFound
+from erp.core.money import round_amount
 
 SOURCE_PL = "accounting.pl_carry_forward"
 SOURCE_YEAR_END = "accounting.year_end"
+# 制造费用 → 生产成本 per chart standard: (overhead account, the leaf it is allocated to).
+OVERHEAD_ACCOUNTS = {"enterprise": ("5101", "500103"), "small": ("4101", "4001")}
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ def period_checklist(period: Period) -> list[CheckItem]:
             reverse("accounting:trial_balance") + f"?period={period.pk}",
         ),
         *stock_checks(period),
+        arap_check(period),
+        overhead_check(period),
+        vat_check(period),
         CheckItem(
             "pl_carried_forward",
             str(_("Profit and loss is carried forward into current-year profit")),
@@ -115,6 +128,83 @@ def stock_checks(period: Period) -> list[CheckItem]:
             url,
         ),
     ]
+
+
+def arap_check(period: Period) -> CheckItem:
+    wrong = arap_control_differences(period)
+    detail = "; ".join(
+        str(
+            _("%(account)s %(partner)s: open items %(sub)s, GL %(gl)s")
+            % {"account": r.account_code, "partner": r.partner, "sub": r.subledger, "gl": r.gl}
+        )
+        for r in wrong[:5]
+    )
+    return CheckItem(
+        "arap_equals_control",
+        str(_("Receivables and payables equal their control accounts")),
+        not wrong,
+        detail,
+        reverse("accounting:arap_tie_out") + f"?as_of={period.end}",
+    )
+
+
+def overhead_balances(period: Period) -> dict[tuple[str, int | None], Decimal]:
+    """制造费用 left at the period end per (leaf account code, department): debit positive."""
+    prefix = OVERHEAD_ACCOUNTS[chart_standard()][0]
+    rows = (
+        VoucherLine.objects.filter(
+            voucher__state=VoucherState.POSTED,
+            voucher__date__lte=period.end,
+            account__code__startswith=prefix,
+        )
+        .values("account__code", "department_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    balances = {
+        (r["account__code"], r["department_id"]): round_amount(r["d"] or 0)
+        - round_amount(r["c"] or 0)
+        for r in rows
+    }
+    return {k: v for k, v in balances.items() if v}
+
+
+def overhead_check(period: Period) -> CheckItem:
+    left = overhead_balances(period)
+    code = OVERHEAD_ACCOUNTS[chart_standard()][0]
+    total = sum(left.values(), Decimal("0"))
+    return CheckItem(
+        "overhead_allocated",
+        str(_("Manufacturing overhead is allocated to production cost")),
+        not left,
+        str(
+            _("%(account)s still has a balance of %(amount)s.") % {"account": code, "amount": total}
+        )
+        if left
+        else "",
+        reverse("accounting:detail_ledger")
+        + f"?account={code}&from={period.start}&to={period.end}",
+    )
+
+
+def vat_payable_balance(period: Period) -> Decimal:
+    """应交增值税 (222101 and its sub-accounts) at the period end, CREDIT positive: > 0 is VAT
+    still to transfer to 未交增值税, < 0 is input VAT carried forward (留抵)."""
+    accounts = Account.objects.filter(code__startswith=VAT_PAYABLE, is_leaf=True)
+    return -sum(account_closing_balances(period, accounts).values(), Decimal("0"))
+
+
+def vat_check(period: Period) -> CheckItem:
+    left = vat_payable_balance(period)
+    return CheckItem(
+        "vat_transferred",
+        str(_("VAT payable is transferred to unpaid VAT")),
+        left <= 0,
+        str(_("VAT payable has a credit balance of %(amount)s to transfer.") % {"amount": left})
+        if left > 0
+        else "",
+        reverse("accounting:detail_ledger")
+        + f"?account={VAT_PAYABLE}&from={period.start}&to={period.end}",
+    )
 
 
 def _pl_balances(period: Period) -> dict[int, Decimal]:

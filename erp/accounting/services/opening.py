@@ -2,24 +2,32 @@
 转 voucher dated the day before go-live, posted through the gate with the source
 "golive.openingbalance:<go-live date>". Refused unless Σdebit = Σcredit (the message names both
 totals and the difference) and refused while a live opening voucher for that date exists, so a
-file imported twice cannot double the balances (reverse the voucher to import again)."""
+file imported twice cannot double the balances (reverse the voucher to import again).
+Accounts a subledger feeds (inventory, AR/AP control accounts) are refused row by row: their
+openings come from the opening stock and opening AR/AP imports (docs/accounting.md, Go-live
+sequence)."""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from erp.accounting.builders.arap import INVOICE_ACCOUNT, NOT_CONTROL, is_control
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.accounting.errors import VoucherInvalid
 from erp.accounting.models import Account, Voucher
+from erp.accounting.selectors import posting_rule_table
 from erp.accounting.selectors_statements import OPENING_SOURCE, opening_voucher
+from erp.accounting.selectors_stock import inventory_accounts
 from erp.accounting.services.gate import voucher_post
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, Conflict, ValidationFailed
 
 ZERO = Decimal("0")
+# 应收账款 / 应付账款 are always kept by partner (not 220202 暂估应付款, cleared by invoices).
+INVOICE_PREFIXES = tuple(INVOICE_ACCOUNT.values())
 AUX = Account.AUX_FIELDS
 
 
@@ -79,6 +87,60 @@ def _require_balanced(lines: list[OpeningLine]) -> None:
         )
 
 
+def _subledger_problem(line: OpeningLine, inventory: set[str], partner_codes: set[str]) -> str:
+    """Why a row's opening balance must come from a subledger import ("" = it may not)."""
+    code = line.account_code
+    by_partner = line.customer_id or line.supplier_id
+    if any(code == inv or code.startswith(inv) for inv in inventory):
+        return str(
+            _(
+                "%(account)s is an inventory account: its opening balance is created by the "
+                "opening stock import. Remove the row and import the opening stock instead."
+            )
+            % {"account": code}
+        )
+    if code.startswith(NOT_CONTROL):  # 暂估应付款 is cleared by invoices, not by a subledger
+        return ""
+    if (
+        code.startswith(INVOICE_PREFIXES)
+        or code in partner_codes
+        or (is_control(code) and by_partner)
+    ):
+        return str(
+            _(
+                "%(account)s is a receivable/payable account kept by customer or supplier: its "
+                "opening balance is created by the opening receivables/payables import. Remove "
+                "the row and import the open invoices instead."
+            )
+            % {"account": code}
+        )
+    return ""
+
+
+def _refuse_subledger_accounts(lines: list[OpeningLine]) -> None:
+    """Inventory and AR/AP accounts are fed by their subledgers (opening stock, opening AR/AP
+    imports): a GL opening balance on them would count the same value twice and break the
+    stock = GL and AR/AP = control checks from day one."""
+    inventory = inventory_accounts(posting_rule_table())
+    codes = {line.account_code for line in lines}
+    partner_codes = set(
+        Account.objects.filter(code__in=codes)
+        .filter(models.Q(aux_customer=True) | models.Q(aux_supplier=True))
+        .values_list("code", flat=True)
+    )
+    problems = {
+        str(number): problem
+        for number, line in enumerate(lines, start=1)
+        if (problem := _subledger_problem(line, inventory, partner_codes))
+    }
+    if problems:
+        text = "；".join(
+            str(_("Line %(line)s: %(problems)s") % {"line": n, "problems": p})
+            for n, p in problems.items()
+        )
+        raise BusinessRuleError(text, code="opening_subledger_account", lines=problems)
+
+
 def _line_errors(exc: VoucherInvalid, numbers: list[int]) -> BusinessRuleError:
     """The gate's per-line problems as one message naming the file's data lines (`numbers`
     maps the voucher's line positions back to them: zero lines are not posted)."""
@@ -115,6 +177,7 @@ def opening_balances_post(*, actor, go_live: dt.date, lines: list[OpeningLine]) 
                 % {"line": number},
                 code="opening_both_sides",
             )
+    _refuse_subledger_accounts(lines)
     _require_balanced(lines)
     numbers = [n for n, line in enumerate(lines, start=1) if line.debit or line.credit]
     posted = [lines[n - 1] for n in numbers]  # rows listing an account at zero are skipped

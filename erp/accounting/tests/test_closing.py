@@ -33,6 +33,9 @@ def test_month_end_close_and_reopen(books, accountant):
         "trial_balance": True,
         "stock_documents_posted": True,
         "stock_equals_gl": True,
+        "arap_equals_control": True,
+        "overhead_allocated": True,
+        "vat_transferred": True,
         "pl_carried_forward": False,
     }
     with pytest.raises(BusinessRuleError) as exc:

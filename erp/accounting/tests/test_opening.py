@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.accounting.imports import OPENING_BALANCES
 from erp.accounting.models import Voucher
 from erp.accounting.selectors_statements import balances_as_of, opening_tie_out
-from erp.accounting.services.gate import voucher_reverse
+from erp.accounting.services.gate import voucher_post, voucher_reverse
 from erp.accounting.services.opening import OpeningLine, opening_balances_post
+from erp.accounting.services.stock_posting import stock_vouchers_catch_up
 from erp.core.errors import BusinessRuleError
 from erp.golive.models import ImportLog
 from erp.golive.services.imports import import_apply, import_dry_run
@@ -135,13 +137,20 @@ def _opening_stock(plant_actor, value_qty="500", cost="25"):
 @pytest.mark.parametrize("extra", [Decimal("0"), Decimal("100.00")])
 def test_tie_out_stock_against_gl_inventory(books, extra, make_user):
     _opening_stock(make_user("cangku", "warehouse"))  # 500 kg × 25 = 12,500.00 in WH1, category RM
-    # If the inventory wiring already posted the opening stock to the GL, import the rest only.
-    already = balances_as_of(OPENING_DAY).get("1403", Decimal("0"))
-    missing = Decimal("12500.00") - already + extra
-    lines = [OpeningLine("1002", debit=Decimal("1000.00"))]
-    lines += [OpeningLine("1403", debit=missing)] if missing else []
-    lines += [OpeningLine("4001", credit=Decimal("1000.00") + missing)]
-    opening_balances_post(actor=books, go_live=GO_LIVE, lines=lines)
+    # The opening stock posts its own voucher (stock wiring); the GL file leaves 1403 out.
+    stock_vouchers_catch_up(actor=books)
+    assert balances_as_of(OPENING_DAY).get("1403") == Decimal("12500.00")
+    opening_balances_post(
+        actor=books,
+        go_live=GO_LIVE,
+        lines=[
+            OpeningLine("1002", debit=Decimal("1000.00")),
+            OpeningLine("4001", credit=Decimal("1000.00")),
+        ],
+    )
+    if extra:  # a manual voucher on the inventory account breaks the tie
+        lines = (DraftLine("补录", "1403", debit=extra), DraftLine("补录", "4001", credit=extra))
+        voucher_post(actor=books, draft=VoucherDraft(date=OPENING_DAY, word="转", lines=lines))
     tie = opening_tie_out(GO_LIVE)
     assert tie.balanced
     stock = {s.code: s for s in tie.stock}
@@ -149,7 +158,45 @@ def test_tie_out_stock_against_gl_inventory(books, extra, make_user):
     assert stock["1403"].gl_value == Decimal("12500.00") + extra
     assert stock["1403"].difference == extra
     assert tie.stock_ok is (extra == 0)
-    assert tie.receivable_gl == 0 and tie.unmapped_stock == 0
+    assert tie.arap == [] and tie.arap_ok and tie.unmapped_stock == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [("1403", "opening stock import"), ("1122", "receivables/payables import"),
+     ("220201", "receivables/payables import"), ("2203", "receivables/payables import")],
+)  # fmt: skip
+def test_subledger_accounts_are_refused_per_row(books, code, words):
+    with pytest.raises(BusinessRuleError) as exc:
+        opening_balances_post(
+            actor=books,
+            go_live=GO_LIVE,
+            lines=[
+                OpeningLine("1002", debit=Decimal("9.00")),
+                OpeningLine(code, debit=Decimal("1")),
+                OpeningLine("4001", credit=Decimal("10.00")),
+            ],
+        )
+    assert exc.value.code == "opening_subledger_account"
+    assert exc.value.details["lines"] == {"2": exc.value.details["lines"]["2"]}
+    assert code in str(exc.value.message) and words in str(exc.value.message)
+    assert not Voucher.objects.filter(source_type="golive.openingbalance").exists()
+
+
+def test_subledger_refusal_is_translated(books):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(BusinessRuleError) as exc:
+        opening_balances_post(
+            actor=books,
+            go_live=GO_LIVE,
+            lines=[
+                OpeningLine("1403", debit=Decimal("5")),
+                OpeningLine("4001", credit=Decimal("5")),
+            ],
+        )
+    message = str(exc.value.message)
+    assert "第 1 行" in message and "库存科目的期初由期初库存导入生成" in message
 
 
 def test_tie_out_page(client, books):
@@ -165,7 +212,8 @@ def test_tie_out_page(client, books):
     page = client.get("/accounting/opening-tie-out/")  # defaults to the known go-live date
     body = page.content.decode()
     assert page.status_code == 200 and "2026-03-01" in body
-    assert "应收明细账上线后提供" in body or "Not available until the AR" in body
+    assert "Not available" not in body and "erp-tie-arap" in body
+    assert "No open receivables or payables at this date." in body or "期初无未清应收应付" in body
     assert client.get("/accounting/opening-tie-out/?go_live=bad").status_code == 200
 
 

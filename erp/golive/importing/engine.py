@@ -6,6 +6,7 @@ first; the caller decides whether the surrounding transaction commits (apply) or
 back (dry run)."""
 
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from .spec import REFERENCE, TEXT, Column, Group, ImportSpec
 
 OMIT = object()
 REPORT_ROW_LIMIT = 2000
+IN_CHUNK = 900  # values per `IN (...)`: below SQLite's oldest variable limit (999)
 
 
 @dataclass
@@ -288,11 +290,26 @@ def _data(values: dict[Column, Any]) -> dict[str, Any]:
 
 
 class _References:
-    """Codes → records, looked up when a row is applied; only hits are cached, so a record
-    created by an earlier row of the same file is found."""
+    """Codes → records. Every code a file names is read up front, one query per referenced
+    model and lookup (not one per row); a code not found then is looked up again when its row
+    is applied, so a record created by an earlier row of the same file is found. Only hits
+    are cached."""
 
     def __init__(self) -> None:
         self.cache: dict[tuple, Any] = {}
+
+    def prefetch(self, spec: ImportSpec, groups: list[Group]) -> None:
+        wanted: dict[tuple, set] = {}
+        for data, columns in _targets(spec, groups):
+            for column in columns:
+                code = data.get(column.field)
+                if column.kind == REFERENCE and code is not None and not hasattr(code, "_meta"):
+                    wanted.setdefault((column.model, column.lookup), set()).add(code)
+        for (model, lookup), codes in wanted.items():
+            value_of = attrgetter(lookup.replace("__", "."))
+            for chunk in _chunks(sorted(codes)):
+                for found in model._default_manager.filter(**{f"{lookup}__in": chunk}):
+                    self.cache.setdefault((model, lookup, value_of(found)), found)
 
     def resolve(self, column: Column, code: str) -> Any:
         key = (column.model, column.lookup, code)
@@ -304,23 +321,57 @@ class _References:
         return self.cache[key]
 
 
+def _targets(spec: ImportSpec, groups: list[Group]):
+    for group in groups:
+        yield group.data, spec.header_columns()
+        for line in group.lines:
+            yield line, spec.line_columns()
+
+
+def _chunks(values: list, size: int = IN_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Existing:
+    """The current record of each group: read for the whole file at once when the spec can
+    (`existing_in`), else per group. Keys are unique within a file (duplicates are refused
+    while parsing), so a record read up front is the one the group will update."""
+
+    def __init__(self, spec: ImportSpec, groups: list[Group]) -> None:
+        self.spec = spec
+        self.found: dict[tuple, Any] | None = None
+        if spec.existing_in is not None:
+            self.found = {}
+            keys = [g.key for g in groups]
+            for chunk in _chunks(keys):
+                self.found.update(spec.existing_in(chunk))
+
+    def get(self, group: Group) -> Any:
+        if self.found is None:
+            return self.spec.existing(group.data)
+        return self.found.get(group.key)
+
+
 def execute(spec: ImportSpec, actor, parsed: Parsed) -> Outcome:
     outcome = Outcome(results=[], errors=list(parsed.errors))
     references = _References()
+    references.prefetch(spec, parsed.groups)
+    existing = _Existing(spec, parsed.groups)
     for group in parsed.groups:
-        _execute_group(spec, actor, group, references, outcome)
+        _execute_group(spec, actor, group, references, existing, outcome)
     return outcome
 
 
-def _execute_group(spec, actor, group, references, outcome) -> None:
+def _execute_group(spec, actor, group, references, existing, outcome) -> None:
     key_text = " / ".join(str(k) for k in group.key if k is not None)
     errors = _resolve(spec, group, references)
     if errors:
         outcome.errors.extend(errors)
         outcome.results.append(RowResult(group.first_row, key_text, "error"))
         return
-    existing = spec.existing(group.data)
-    changes = _changes(spec, existing, group) if existing is not None else []
+    current = existing.get(group)
+    changes = _changes(spec, current, group) if current is not None else []
     try:
         with transaction.atomic():
             _obj, status = spec.upsert(actor=actor, data=group.data, lines=group.lines)

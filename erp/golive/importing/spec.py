@@ -93,6 +93,9 @@ class ImportSpec:
     key_fields: tuple[str, ...] = ("code",)
     line_key_fields: tuple[str, ...] = ()
     line_objects: Callable[[Any], Any] | None = None
+    # existing_in(keys) -> {key: record} for many groups in one query (keys as in Group.key);
+    # optional, it spares the per-row `existing` query on large files.
+    existing_in: Callable[[list[tuple]], dict[tuple, Any]] | None = None
     example: Sequence[Any] = ()
     notes: Sequence[Any] = ()
     order: int = 100

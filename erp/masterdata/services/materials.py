@@ -144,12 +144,17 @@ def _check_location(material: Material, errors: dict) -> None:
 
 
 def _check_units(material: Material, own: list[Rate] | None, errors: dict) -> None:
+    fields = [
+        name
+        for name in ("purchase_unit", "sales_unit")
+        if getattr(material, f"{name}_id") not in (None, material.base_unit_id)
+    ]
+    if not fields:
+        return  # nothing to convert: spare the query (once per row of a large import)
     stored, common = conversion_rates(material.pk)
     own = stored if own is None else own
-    for field in ("purchase_unit", "sales_unit"):
+    for field in fields:
         unit = getattr(material, field)
-        if unit is None or unit.pk == material.base_unit_id:
-            continue
         if conversion_factor(unit.pk, material.base_unit_id, own, common) is None:
             errors[field] = [
                 _(
