@@ -105,13 +105,34 @@ class ListConfig:
 
     def base_queryset(self, user) -> models.QuerySet:
         qs = self.model._default_manager.all()
-        if self.select_related:
-            qs = qs.select_related(*self.select_related)
+        related = {*self.select_related, *self._column_relations()}
+        if related:
+            qs = qs.select_related(*sorted(related))
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         if self.queryset_hook:
             qs = self.queryset_hook(user, qs)
         return qs
+
+    def _column_relations(self) -> list[str]:
+        """Forward foreign keys that dotted columns ("warehouse.code") walk through, so a list
+        never issues one query per row for them."""
+        paths = []
+        for column in self.columns:
+            parts = column.name.split(".")[:-1]
+            model, walked = self.model, []
+            for part in parts:
+                try:
+                    field = model._meta.get_field(part)
+                except Exception:  # a property or method: nothing to join
+                    break
+                if not (field.many_to_one or field.one_to_one) or field.auto_created:
+                    break
+                walked.append(part)
+                model = field.related_model
+            if walked:
+                paths.append("__".join(walked))
+        return paths
 
     def sort_keys(self) -> dict[str, str]:
         return {c.sort: c.sort for c in self.columns if c.sort}

@@ -115,10 +115,7 @@ def test_export_holds_the_rows_of_the_page(admin_client, demo, page):
 
 
 # Known bugs in apps being edited now (not fixed here): listed in the QA report.
-QUERY_COUNT_BUGS = {
-    "inventory:transfer_list": "TRANSFERS list shows to_warehouse.code without select_related: "
-    "one query per row (erp/inventory/lists_documents.py)",
-}
+QUERY_COUNT_BUGS: dict[str, str] = {}
 
 
 def _query_pages():
