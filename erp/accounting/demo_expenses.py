@@ -32,7 +32,7 @@ def load_demo(*, actor) -> None:
         employee.department = _department(actor)
         employee.save(update_fields=["department"])
     cat = {c.code: c.pk for c in ExpenseCategory.objects.all()}
-    on = dt.date(2026, 2, 16)
+    on = dt.date(2026, 11, 16)
 
     def claim(purpose, *lines):
         rows = [

@@ -99,3 +99,14 @@ urlpatterns += [
     path("arap/tie-out/", views_arap.tie_out_page, name="arap_tie_out"),
     path("arap/register-vouchers/", views_arap.register_vouchers, name="arap_register"),
 ]
+
+from erp.accounting import views_month_end  # noqa: E402
+
+urlpatterns += [
+    path("periods/<int:pk>/month-end/run/", views_month_end.month_end_run, name="month_end_run"),
+    path(
+        "periods/<int:pk>/month-end/status/",
+        views_month_end.month_end_status_page,
+        name="month_end_status",
+    ),
+]

@@ -251,8 +251,11 @@ def period_detail(request, pk: int):
     """The month-end checklist: each check green or red, with a link to what to fix."""
     require_perm(request.user, "accounting.view_period")
     period = _period_or_404(pk)
+    from erp.accounting.views_month_end import month_end_status
+
     checks = closing.period_checklist(period)
     context = {"period": period, "checks": checks, "all_ok": all(c.ok for c in checks)}
+    context.update(month_end_status(period))
     return render(request, "accounting/period_detail.html", context)
 
 

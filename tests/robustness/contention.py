@@ -190,9 +190,11 @@ def scenario_start(
     }
     env.pop("DATABASE_URL", None)
     return [
-        subprocess.Popen(  # noqa: S603  (this module, fixed arguments)
-            [sys.executable, "-m", "tests.robustness.contention", "--dir", str(directory)]
-            + ["--worker", str(k), "--workers", str(workers), "--seconds", str(seconds)],
+        subprocess.Popen(
+            [
+                *(sys.executable, "-m", "tests.robustness.contention", "--dir", str(directory)),
+                *("--worker", str(k), "--workers", str(workers), "--seconds", str(seconds)),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

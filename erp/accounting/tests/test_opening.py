@@ -213,7 +213,7 @@ def test_tie_out_page(client, books):
     body = page.content.decode()
     assert page.status_code == 200 and "2026-03-01" in body
     assert "Not available" not in body and "erp-tie-arap" in body
-    assert "No open receivables or payables at this date." in body or "期初无未清应收应付" in body
+    assert "该日期没有未清的应收或应付款项" in body or "No open receivables or payables" in body
     assert client.get("/accounting/opening-tie-out/?go_live=bad").status_code == 200
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from erp.core.errors import DomainError
 from erp.ops.services.clone import clone_to_test
@@ -33,5 +34,14 @@ class Command(BaseCommand):
         self.stdout.write(result.output)
         self.stdout.write(
             f"OK   cloned / 已复制到测试实例 '{options['instance']}': {result.database}\n"
-            f"     start it with: ERP_INSTANCE={options['instance']} erp serve"
+            f"     start it with: {_start_hint(options['instance'], result)}"
         )
+
+
+def _start_hint(instance: str, result) -> str:
+    """The data directory is named explicitly: an ERP_DATA_DIR exported for production
+    outranks ERP_INSTANCE's var/<instance> and would serve production under a test banner."""
+    hint = f"ERP_INSTANCE={instance} ERP_DATA_DIR={result.data_dir}"
+    if connection.vendor == "postgresql":
+        hint += f" DATABASE_URL=<the URL of database {result.database}>"
+    return f"{hint} erp serve"
