@@ -21,6 +21,30 @@ DATA_DIR = Path(os.environ.get("ERP_DATA_DIR", BASE_DIR / "var")).resolve()
 if os.environ.get("ERP_INSTANCE") and "ERP_DATA_DIR" not in os.environ:
     DATA_DIR = (BASE_DIR / "var" / os.environ["ERP_INSTANCE"]).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+ERP_TEST_INSTANCE = ERP_INSTANCE not in ("default", "production")
+
+
+def _guard_instance_data_dir() -> None:
+    """A data directory remembers which instance created it. A test instance refuses to start
+    on a production data directory (e.g. ERP_DATA_DIR still exported from production), which
+    would otherwise serve production's books under a test banner."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    marker = DATA_DIR / "INSTANCE"
+    if not marker.exists():
+        marker.write_text(ERP_INSTANCE + "\n", encoding="utf-8")
+        return
+    owner = marker.read_text(encoding="utf-8").strip()
+    if ERP_TEST_INSTANCE and owner in ("default", "production"):
+        raise ImproperlyConfigured(
+            f"ERP_INSTANCE={ERP_INSTANCE} points at the production data directory {DATA_DIR}. "
+            "Unset ERP_DATA_DIR or point it at the test instance's own directory. "
+            f"测试实例不能使用生产数据目录 {DATA_DIR}："
+            "请取消 ERP_DATA_DIR 或指向测试实例自己的目录。"
+        )
+
+
+_guard_instance_data_dir()
 
 SECRET_KEY = os.environ.get("ERP_SECRET_KEY", "django-insecure-dev-only-key-change-me")
 DEBUG = False
@@ -139,6 +163,10 @@ AXES_LOCKOUT_TEMPLATE = "iam/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "erp.iam.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
+# Each instance has its own cookies, so logging into the test instance on the same host does
+# not log the user out of production.
+SESSION_COOKIE_NAME = "sessionid" if not ERP_TEST_INSTANCE else f"sessionid_{ERP_INSTANCE}"
+CSRF_COOKIE_NAME = "csrftoken" if not ERP_TEST_INSTANCE else f"csrftoken_{ERP_INSTANCE}"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
@@ -199,5 +227,4 @@ LOGGING = {
     "loggers": {"erp": {"level": "INFO"}},
 }
 
-ERP_TEST_INSTANCE = ERP_INSTANCE not in ("default", "production")
 ERP_VERBOSE_NAME = _("ERP")
