@@ -9,7 +9,7 @@ DEBS_RUN := fonts-noto-cjk
 DEBS_TEST := fonts-noto-cjk chromium poppler-utils gettext
 PG_URL ?= postgres://postgres@127.0.0.1:5432/erp
 
-.PHONY: run test lint format venv debs-run debs-test postgres
+.PHONY: run test lint format venv debs-run debs-test postgres bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is required (python3.11 not found)"; exit 1; }
@@ -68,3 +68,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Volume and timing runs (minutes; not part of `make test`). Figures go to benchmarks/results/.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
