@@ -1,10 +1,14 @@
 """Accounting jobs for huey (`erp worker` runs them): the month-end close off the request, so
-the user can leave the page and come back to its progress (a JobRun per run)."""
+the user can leave the page and come back to its progress.
 
-from django.utils import translation
+The page creates the JobRun when it queues the job (message "0/4", so "queued" shows before a
+worker picks it up); the task reports each step on that row and finishes it."""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
-from erp.core.jobs import job_run_record
+from erp.core.jobs import MESSAGE_LIMIT
 from erp.core.models import JobRun
 
 
@@ -13,27 +17,37 @@ def month_end_task(period_id: int) -> str:
     return f"accounting_month_end:{period_id}"
 
 
-def _progress(task: str):
-    def report(step: int, total: int, label: str) -> None:
-        # Operational bookkeeping on the running JobRun (autocommit: the poller sees it now).
-        JobRun.objects.filter(task=task, finished_at__isnull=True).update(
-            message=f"{step}/{total} {label}"
-        )
+def month_end_queue(*, actor_id: int, period_id: int) -> JobRun:
+    """Record the run as queued, then hand it to the worker."""
+    run = JobRun.objects.create(
+        task=month_end_task(period_id), started_at=timezone.now(), message="0/4 " + _("Queued")
+    )
+    accounting_month_end_close(actor_id, period_id, run.pk)
+    return run
 
-    return report
+
+def _finish(run_id: int, *, ok: bool, message: str) -> None:
+    # Operational bookkeeping (no audit event), as erp.core.jobs does for its own runs.
+    JobRun.objects.filter(pk=run_id).update(
+        finished_at=timezone.now(), ok=ok, message=message[:MESSAGE_LIMIT]
+    )
 
 
 @db_task(name="accounting_month_end_close")
-def accounting_month_end_close(actor_id: int, period_id: int) -> str:
+def accounting_month_end_close(actor_id: int, period_id: int, run_id: int) -> str:
     from erp.accounting.services.month_end import month_end_close
     from erp.iam.models import User
 
-    task = month_end_task(period_id)
+    def progress(step: int, total: int, label: str) -> None:
+        JobRun.objects.filter(pk=run_id).update(message=f"{step}/{total} {label}")
 
-    def run() -> str:
+    try:
         actor = User.objects.get(pk=actor_id)
         with translation.override(actor.language or None):
-            period = month_end_close(actor=actor, period_id=period_id, progress=_progress(task))
-        return f"{period} {period.state}"
-
-    return job_run_record(task, run)
+            period = month_end_close(actor=actor, period_id=period_id, progress=progress)
+    except Exception as exc:
+        _finish(run_id, ok=False, message=f"{type(exc).__name__}: {getattr(exc, 'message', exc)}")
+        raise
+    result = f"{period} {period.state}"
+    _finish(run_id, ok=True, message=result)
+    return result

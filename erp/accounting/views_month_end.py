@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from erp.accounting.models import Period
-from erp.accounting.tasks import accounting_month_end_close, month_end_task
+from erp.accounting.tasks import month_end_queue, month_end_task
 from erp.core.access import require_perm
 from erp.core.errors import NotFound
 from erp.core.jobs import job_last_run
@@ -54,7 +54,7 @@ def month_end_run(request, pk: int):
     if month_end_status(period)["running"]:
         messages.info(request, _("The month-end close of this period is already running."))
     else:
-        accounting_month_end_close(request.user.pk, period.pk)
+        month_end_queue(actor_id=request.user.pk, period_id=period.pk)
     return redirect("accounting:period_detail", pk=period.pk)
 
 

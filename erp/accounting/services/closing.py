@@ -29,6 +29,7 @@ from erp.accounting.statements import VAT_PAYABLE
 from erp.accounting.states import VoucherState
 from erp.core.errors import BusinessRuleError, NotFound
 from erp.core.money import round_amount
+from erp.core.templatetags.erp_format import cny
 
 SOURCE_PL = "accounting.pl_carry_forward"
 SOURCE_YEAR_END = "accounting.year_end"
@@ -135,7 +136,12 @@ def arap_check(period: Period) -> CheckItem:
     detail = "; ".join(
         str(
             _("%(account)s %(partner)s: open items %(sub)s, GL %(gl)s")
-            % {"account": r.account_code, "partner": r.partner, "sub": r.subledger, "gl": r.gl}
+            % {
+                "account": r.account_code,
+                "partner": r.partner,
+                "sub": cny(r.subledger),
+                "gl": cny(r.gl),
+            }
         )
         for r in wrong[:5]
     )
@@ -177,7 +183,8 @@ def overhead_check(period: Period) -> CheckItem:
         str(_("Manufacturing overhead is allocated to production cost")),
         not left,
         str(
-            _("%(account)s still has a balance of %(amount)s.") % {"account": code, "amount": total}
+            _("%(account)s still has a balance of %(amount)s.")
+            % {"account": code, "amount": cny(total)}
         )
         if left
         else "",
@@ -199,7 +206,9 @@ def vat_check(period: Period) -> CheckItem:
         "vat_transferred",
         str(_("VAT payable is transferred to unpaid VAT")),
         left <= 0,
-        str(_("VAT payable has a credit balance of %(amount)s to transfer.") % {"amount": left})
+        str(
+            _("VAT payable has a credit balance of %(amount)s to transfer.") % {"amount": cny(left)}
+        )
         if left > 0
         else "",
         reverse("accounting:detail_ledger")
