@@ -25,6 +25,7 @@ from erp.accounting.services.closing import (
     OVERHEAD_ACCOUNTS,
     _period,
     overhead_balances,
+    period_checklist,
     pl_carry_forward,
     vat_payable_balance,
 )
@@ -116,11 +117,27 @@ def vat_transfer(*, actor, period_id: int) -> Voucher | None:
     return voucher_post(actor=actor, draft=draft)
 
 
+def _require_documents_posted(period: Period) -> None:
+    """Carrying forward with vouchers or stock documents still pending would miss them: stop
+    before posting anything."""
+    pending = [
+        c for c in period_checklist(period)
+        if c.code in ("vouchers_posted", "stock_documents_posted") and not c.ok
+    ]  # fmt: skip
+    if pending:
+        raise BusinessRuleError(
+            _("Post or delete the pending documents of the period first: %(checks)s")
+            % {"checks": "; ".join(f"{c.label} ({c.detail})" for c in pending)},
+            code="month_end_pending",
+        )
+
+
 def month_end_close(*, actor, period_id: int, progress: Progress | None = None) -> Period:
     """The whole month-end close: each step commits on its own (a later failure keeps the
     earlier postings, which are correct and idempotent); the close itself checks the list."""
     require_perm(actor, "accounting.close_period")
     period = _period(period_id)
+    _require_documents_posted(period)
     steps = [
         (_("Allocating manufacturing overhead"), overhead_allocate),
         (_("Transferring unpaid VAT"), vat_transfer),

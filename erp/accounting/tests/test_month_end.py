@@ -132,7 +132,8 @@ def test_month_end_job_failure_is_shown(client, books, accountant):
     jan.refresh_from_db()
     assert jan.state == "open"
     run = JobRun.objects.get(task=month_end_task(jan.pk))
-    assert run.ok is False
+    assert run.ok is False and run.message.startswith("BusinessRuleError: ")
+    assert not Voucher.objects.filter(source_type="accounting.pl_carry_forward").exists()
     page = client.get(f"/accounting/periods/{jan.pk}/").content.decode()
     assert "erp-month-end-status" in page and "alert-danger" in page
 

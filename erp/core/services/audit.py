@@ -60,11 +60,37 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        changes=changes,
+        note=note,
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """The unsaved event `audit_record` writes, for batch writers (`bulk_create`)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=object_type,

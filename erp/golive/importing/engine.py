@@ -358,9 +358,51 @@ def execute(spec: ImportSpec, actor, parsed: Parsed) -> Outcome:
     references = _References()
     references.prefetch(spec, parsed.groups)
     existing = _Existing(spec, parsed.groups)
+    if spec.apply_batch is not None and not spec.grouped:
+        _execute_batch(spec, actor, parsed.groups, references, existing, outcome)
+        return outcome
     for group in parsed.groups:
         _execute_group(spec, actor, group, references, existing, outcome)
     return outcome
+
+
+def _key_text(group: Group) -> str:
+    return " / ".join(str(k) for k in group.key if k is not None)
+
+
+def _execute_batch(spec, actor, groups, references, existing, outcome) -> None:
+    """All groups through `spec.apply_batch` at once; results and errors as the per-group
+    path reports them, in row order."""
+    results: dict[int, tuple[RowResult, list[RowError]]] = {}
+    ready: list[tuple[Group, list[str]]] = []
+    for group in groups:
+        errors = _resolve(spec, group, references)
+        if errors:
+            results[group.first_row] = (
+                RowResult(group.first_row, _key_text(group), "error"),
+                errors,
+            )
+            continue
+        current = existing.get(group)
+        ready.append((group, _changes(spec, current, group) if current is not None else []))
+    try:
+        with transaction.atomic():
+            rows = spec.apply_batch(actor=actor, rows=[group.data for group, _c in ready])
+    except DomainError as exc:
+        # The batch's write itself failed (a concurrent insert): no row of it is written.
+        first = ready[0][0]
+        outcome.errors.append(RowError(first.first_row, "", _key_text(first), str(exc.message)))
+        rows = [None] * len(ready)
+    for (group, changes), row in zip(ready, rows, strict=True):
+        failed = row is None or row.error is not None
+        errors = _service_errors(spec, group, row.error) if row is not None and failed else []
+        status = "error" if failed else row.status
+        shown = changes if status == "updated" else []
+        result = RowResult(group.first_row, _key_text(group), status, shown)
+        results[group.first_row] = (result, errors)
+    for number in sorted(results):
+        outcome.results.append(results[number][0])
+        outcome.errors.extend(results[number][1])
 
 
 def _execute_group(spec, actor, group, references, existing, outcome) -> None:

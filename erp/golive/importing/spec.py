@@ -96,6 +96,10 @@ class ImportSpec:
     # existing_in(keys) -> {key: record} for many groups in one query (keys as in Group.key);
     # optional, it spares the per-row `existing` query on large files.
     existing_in: Callable[[list[tuple]], dict[tuple, Any]] | None = None
+    # apply_batch(actor=..., rows=[data, ...]) -> [row outcome with .status and .error] for
+    # specs without lines: the engine writes the whole file with it in a few queries per
+    # 500 rows instead of calling `upsert` per row (same checks, records and audit events).
+    apply_batch: Callable[..., list] | None = None
     example: Sequence[Any] = ()
     notes: Sequence[Any] = ()
     order: int = 100

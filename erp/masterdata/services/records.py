@@ -20,14 +20,17 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
-from erp.core.errors import NotFound, ValidationFailed
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.errors import DomainError, NotFound, ValidationFailed
+from erp.core.models import AuditEvent
+from erp.core.services.audit import audit_event, audit_record, diff, snapshot
 from erp.core.validation import validate_model
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+LOCK_CHUNK = 500  # codes per locked `IN (...)` read of a batch
 
 
 @dataclass(frozen=True)
@@ -565,6 +568,125 @@ def record_upsert_by(
         return obj, record_save(
             kind, actor=actor, obj=obj, data=data, lines=lines, unique_known=known
         )
+
+
+@dataclass
+class BatchRow:
+    """The outcome of one row of `record_upsert_batch`: its record and status, or its error."""
+
+    obj: Any = None
+    status: str = ""
+    error: DomainError | None = None
+    changed: list[str] = field(default_factory=list)
+    before: dict[str, Any] = field(default_factory=dict)
+
+
+def record_upsert_batch(kind: RecordKind, *, actor, key: str, rows: list[dict]) -> list[BatchRow]:
+    """`record_upsert` (without lines) for many rows at once, inside the caller's transaction:
+    existing records are locked and read by `key` in chunks, every row is checked exactly as
+    `record_save` checks it, then new records are inserted, changed ones updated (only their
+    changed fields) and one audit event written per written record, each in a few queries.
+    Keys must be unique within `rows` (the import refuses duplicates). A row's error is
+    returned in its BatchRow; the other rows are still written (the caller rolls back)."""
+    prepared = [_normalised(kind, data) for data in rows]
+    existing = _locked_by(kind.model, key, {d.get(key) for d in prepared} - {None, ""})
+    known = (key,) if _single_unique(kind.model, (key,)) else ()
+    allowed = _Allowed(actor)
+    results = []
+    for data in prepared:
+        try:
+            if data.get(key) in (None, ""):
+                raise ValidationFailed(fields={key: [_("This field is required.")]})
+            obj = existing.get(data[key])
+            results.append(_batch_row(kind, actor, data, obj, known, allowed))
+        except DomainError as exc:
+            results.append(BatchRow(status="error", error=exc))
+    _batch_write(kind, actor, results)
+    return results
+
+
+class _Allowed:
+    """require_perm once per permission for the whole batch (the answer cannot change)."""
+
+    def __init__(self, actor) -> None:
+        self.actor = actor
+        self.seen: dict[str, DomainError | None] = {}
+
+    def require(self, perm: str) -> None:
+        if perm not in self.seen:
+            try:
+                require_perm(self.actor, perm)
+                self.seen[perm] = None
+            except DomainError as exc:
+                self.seen[perm] = exc
+        if self.seen[perm] is not None:
+            raise self.seen[perm]
+
+
+def _locked_by(model: type[models.Model], key: str, values: set) -> dict[Any, models.Model]:
+    found = {}
+    ordered = sorted(values, key=str)
+    for start in range(0, len(ordered), LOCK_CHUNK):
+        chunk = ordered[start : start + LOCK_CHUNK]
+        query = model._default_manager.select_for_update().filter(**{f"{key}__in": chunk})
+        found.update({getattr(obj, key): obj for obj in query})
+    return found
+
+
+def _batch_row(kind: RecordKind, actor, data: dict, obj, known, allowed: _Allowed) -> BatchRow:
+    """The checks of `record_upsert_by` + `record_save` for one row; writes nothing."""
+    if obj is None:
+        allowed.require(kind.add_perm)
+        obj = new_record(kind, data)
+    else:
+        allowed.require(kind.change_perm)
+    created = obj.pk is None
+    before = {} if created else record_state(kind, obj, sets=())
+    changed = apply_changes(obj, data, set(kind.fields))
+    _check_field_perms(kind, actor, changed)
+    if kind.clean:
+        kind.clean(obj, changed, created)
+    if not created and not changed:
+        return BatchRow(obj=obj, status=UNCHANGED)
+    validate_record(obj, unique_known=known)
+    if kind.rules:
+        kind.rules(obj, {})
+    return BatchRow(obj, CREATED if created else UPDATED, changed=changed, before=before)
+
+
+def _batch_write(kind: RecordKind, actor, results: list[BatchRow]) -> None:
+    new = [r.obj for r in results if r.status == CREATED]
+    changed = [r for r in results if r.status == UPDATED]
+    try:
+        with transaction.atomic():
+            kind.model._default_manager.bulk_create(new, batch_size=LOCK_CHUNK)
+            _bulk_update(kind.model, changed)
+    except IntegrityError:
+        raise ValidationFailed(
+            _("Another record with this code was saved meanwhile. Reload and try again."),
+            code="duplicate",
+        ) from None
+    events = []
+    for row in results:
+        if row.status in (CREATED, UPDATED):
+            # The audit content `record_save` writes for a record without lines.
+            changes = diff(row.before, record_state(kind, row.obj, sets=()))
+            action = "create" if row.status == CREATED else "update"
+            events.append(audit_event(actor=actor, action=action, obj=row.obj, changes=changes))
+    AuditEvent.objects.bulk_create(events, batch_size=LOCK_CHUNK)
+
+
+def _bulk_update(model: type[models.Model], rows: list[BatchRow]) -> None:
+    """One UPDATE per set of changed fields (`bulk_update` does not apply auto_now)."""
+    stamp = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    now = timezone.now()
+    by_fields: dict[tuple, list] = {}
+    for row in rows:
+        for name in stamp:
+            setattr(row.obj, name, now)
+        by_fields.setdefault(tuple(sorted(row.changed)), []).append(row.obj)
+    for names, objs in by_fields.items():
+        model._default_manager.bulk_update(objs, [*names, *stamp], batch_size=LOCK_CHUNK)
 
 
 def _single_unique(model: type[models.Model], names: tuple[str, ...]) -> bool:
