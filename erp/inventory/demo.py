@@ -29,6 +29,7 @@ from erp.inventory.services import (
 from erp.inventory.states import LotStatus, MoveType
 from erp.masterdata.models import Location, Material
 
+DEMO_TODAY = date(2026, 11, 29)
 DEMO_SOURCE = "inventory.demo"
 
 
@@ -96,7 +97,9 @@ def load_demo(*, actor) -> dict[str, int]:
         return {"lots": 0, "moves": 0}  # master data demo not loaded: nothing to stock
     # Counts take legal numbers: make sure the rules exist (idempotent).
     numbering_rules_ensure_defaults()
-    today = timezone.localdate()
+    # The demo is one story with the accounting demo (go-live 2026-10-01, opening stock on
+    # 2026-09-30, October closed): its dates are fixed, not relative to the day it is loaded.
+    today = min(DEMO_TODAY, timezone.localdate())
     _opening(actor, materials, today - timedelta(days=60), today)
     _statuses(actor)
     # In date order, so each count sees the stock of its own day.
