@@ -75,7 +75,7 @@ def company(make_user):
 def _session(browser, live_server, username, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(live_server.url + reverse("iam:login"))
     page.fill("#id_username", username)

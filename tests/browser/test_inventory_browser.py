@@ -31,7 +31,7 @@ def phone():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)
         page.on("dialog", lambda dialog: dialog.accept())
         yield page
         context.close()

@@ -53,7 +53,7 @@ def demo_admin(make_user):
 def _logged_in(browser, live_server, width: int):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     page.goto(live_server.url + reverse("iam:login"))
     page.fill("#id_username", "admin")
     page.fill("#id_password", PASSWORD)

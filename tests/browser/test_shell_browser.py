@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # The list page the walk ends on; switch to "masterdata:material_list" once it exists.
-LIST_URL_NAME = "iam:user_list"
+LIST_URL_NAME = "masterdata:material_list"
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,7 +41,7 @@ def browser_page():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1366, "height": 800})
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)
         yield page
         context.close()
         browser.close()
@@ -51,8 +51,20 @@ def test_log_in_switch_language_and_open_a_list(live_server, browser_page, make_
     from playwright.sync_api import expect
 
     make_user("admin", "admin", password="pw-Browser-2026", full_name="系统管理员")
-    for name in ("wang.fang", "li.qiang", "zhao.min"):
-        make_user(name, "warehouse")
+    from erp.masterdata.models import Material, MaterialCategory, Unit
+
+    kg = Unit.objects.create(code="kg", name="千克", kind="mass")
+    resin = MaterialCategory.objects.create(code="RM", name="树脂")
+    for code, name in (("RM-1001", "环氧树脂 E-51"), ("RM-1002", "环氧树脂 E-44")):
+        Material.objects.create(
+            code=code,
+            name=name,
+            category=resin,
+            base_unit=kg,
+            inventory_type="raw",
+            procurement="buy",
+            shelf_life_days=365,
+        )
     page = browser_page
 
     page.goto(live_server.url + reverse("core:home"))
@@ -78,5 +90,7 @@ def test_log_in_switch_language_and_open_a_list(live_server, browser_page, make_
     page.goto(live_server.url + reverse(LIST_URL_NAME))
     rows = page.locator("table tbody tr")
     expect(rows.first).to_be_visible()
-    assert rows.count() >= 4
-    expect(page.locator("table tbody")).to_contain_text("wang.fang")
+    assert rows.count() == 2
+    expect(page.locator("h1")).to_contain_text("Materials")
+    expect(page.locator("table tbody")).to_contain_text("RM-1001")
+    expect(page.locator("table tbody")).to_contain_text("环氧树脂 E-44")

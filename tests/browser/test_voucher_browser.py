@@ -66,7 +66,7 @@ def books(make_user):
 def _session(browser, live_server, username):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(live_server.url + reverse("iam:login"))
     page.fill("#id_username", username)
