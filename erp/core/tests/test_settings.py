@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("ERP_", "DATABASE_URL"))}
+    # Browser tests in the same worker set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy
+    # rightly refuses: start production from a clean environment, as a server would.
+    skip = ("ERP_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     base.update(DJANGO_SETTINGS_MODULE="config.settings.production", ERP_DATA_DIR=str(tmp_path))
     base.update(env)
     return subprocess.run(
