@@ -5,6 +5,7 @@ shows 15 significant digits, so floats are read through that many digits, then c
 against the decimal places the field allows (more places are refused, not rounded)."""
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -120,13 +121,25 @@ def _date(column: Column, raw: Any) -> dt.date:
 
 def _choice(column: Column, raw: Any) -> str:
     text = _text(column, raw)
-    for value, label in column.choices:
-        if text == value or text in _labels(label):
-            return value
+    value = _choice_values(column).get(text)
+    if value is not None:
+        return value
     raise CellInvalid(
         _("“%(value)s” is not one of the allowed values: %(allowed)s.")
         % {"value": text[:40], "allowed": "、".join(column.choice_labels())}
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_values(column: Column) -> dict[str, str]:
+    """Value, Chinese label and English label → value, built once per column (translating
+    every label of every choice cell was a sizeable share of reading a large file). Columns
+    are declared once at import time, so the cache is bounded."""
+    found: dict[str, str] = {}
+    for value, label in reversed(column.choices):  # the first matching choice wins, as before
+        for text in (*_labels(label), value):
+            found[text] = value
+    return found
 
 
 def _labels(label: Any) -> set[str]:

@@ -588,6 +588,9 @@ def record_upsert_batch(kind: RecordKind, *, actor, key: str, rows: list[dict]) 
     changed fields) and one audit event written per written record, each in a few queries.
     Keys must be unique within `rows` (the import refuses duplicates). A row's error is
     returned in its BatchRow; the other rows are still written (the caller rolls back)."""
+    if kind.after_save is not None:
+        # Follow-up writes run per saved record; this path would silently skip them.
+        raise ValueError(f"{kind.model.__name__} has after_save: use record_upsert per row")
     prepared = [_normalised(kind, data) for data in rows]
     existing = _locked_by(kind.model, key, {d.get(key) for d in prepared} - {None, ""})
     known = (key,) if _single_unique(kind.model, (key,)) else ()
