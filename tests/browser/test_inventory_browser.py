@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_shell_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.chromium import CHROMIUM
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = os.environ.get("ERP_SHOTS", "")
 PASSWORD = "pw-Browser-2026"
 
@@ -24,18 +23,13 @@ pytestmark = [
 
 
 @pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.on("dialog", lambda dialog: dialog.accept())
-        yield page
-        context.close()
-        browser.close()
+def phone(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -3,25 +3,13 @@ lists and detail pages, then creates a material through the form (unit pickers, 
 conversion line) and finds it in the list; the material list is also checked at phone width
 (one card per row). Drives Debian's /usr/bin/chromium through Playwright."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser.chromium import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 PASSWORD = "pw-Browser-2026"
 
 pytestmark = [
@@ -29,16 +17,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium package"),
 ]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

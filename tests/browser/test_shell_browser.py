@@ -2,27 +2,13 @@
 menu, open a list. Drives Debian's /usr/bin/chromium through Playwright (never
 `playwright install`)."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
-# thread with a running loop unless told it is safe (the test's own setup queries).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser.chromium import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 # The list page the walk ends on; switch to "masterdata:material_list" once it exists.
 LIST_URL_NAME = "masterdata:material_list"
 
@@ -34,17 +20,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 800})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        context.close()
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
 
 
 def test_log_in_switch_language_and_open_a_list(live_server, browser_page, make_user):
