@@ -435,7 +435,7 @@ class AccuracyReport(ReportPage):
                 {
                     "name": str(_("Accuracy (%)")),
                     "type": "line",
-                    "data": [float(m.accuracy) if m.accuracy is not None else None for m in months],
+                    "data": [str(m.accuracy) if m.accuracy is not None else None for m in months],
                     "markLine": {"data": [{"yAxis": 98, "name": str(_("Target"))}]},
                 }
             ],
@@ -544,7 +544,7 @@ class TurnoverReport(ReportPage):
                 {
                     "name": str(_("Turnover (times)")),
                     "type": "bar",
-                    "data": [float(r.turnover) if r.turnover is not None else 0 for r in top],
+                    "data": [str(r.turnover) if r.turnover is not None else "0" for r in top],
                 }
             ],
         }
