@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
@@ -106,7 +107,17 @@ def _settlement_out(side, doc) -> SettlementOut:
 def _create(side, actor, payload: SettlementIn):
     partner = reads.partners(side.kind).filter(code=payload.partner_code).first()
     if partner is None:
-        raise ValidationFailed(fields={"partner_code": ["unknown code"]})
+        raise ValidationFailed(
+            fields={
+                "partner_code": [
+                    _(
+                        "No customer or supplier has the code “%(code)s”. Check the code in the "
+                        "master data list."
+                    )
+                    % {"code": payload.partner_code[:40]}
+                ]
+            }
+        )
     save = svc.customer_receipt_save if side.kind == "receivable" else svc.supplier_payment_save
     key = "customer_id" if side.kind == "receivable" else "supplier_id"
     return save(

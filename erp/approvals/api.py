@@ -4,6 +4,7 @@ bridge to be added without touching the engine."""
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
@@ -107,7 +108,9 @@ def approval_requests_list(request: HttpRequest, mine: str = "pending"):
     if mine == "all":
         require_perm(actor, "approvals.view_approvalrequest")
         return ApprovalRequest.objects.select_related("requester").order_by("-created_at", "-id")
-    raise ValidationFailed(fields={"mine": ["pending, submitted or all"]})
+    raise ValidationFailed(
+        fields={"mine": [_("Use mine=pending, mine=submitted or mine=all.")]}, code="invalid_filter"
+    )
 
 
 @router.get("/approval-requests/{request_id}", response=RequestDetailOut)

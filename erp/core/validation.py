@@ -3,6 +3,7 @@ ValidationFailed with per-field messages (translated), so pages, API and imports
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from erp.core.errors import ValidationFailed
 
@@ -21,7 +22,8 @@ def apply_fields(obj: models.Model, data: dict, allowed: set[str]) -> list[str]:
     for name, value in data.items():
         if name not in allowed:
             raise ValidationFailed(
-                fields={name: ["This field cannot be set here."]}, code="field_not_allowed"
+                fields={name: [_("This field cannot be set here. Leave it out of the request.")]},
+                code="field_not_allowed",
             )
         if getattr(obj, name) != value:
             setattr(obj, name, value)

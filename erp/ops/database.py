@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext_lazy as _
 
 from erp.ops.errors import BackupFailed, ToolFailed
 
@@ -93,7 +94,9 @@ def known_migrations() -> set[str]:
 def _sqlite_path() -> str:
     name = str(connection.settings_dict["NAME"])
     if name == ":memory:" or "mode=memory" in name:
-        raise BackupFailed("an in-memory SQLite database cannot be backed up")
+        raise BackupFailed(
+            _("An in-memory SQLite database cannot be backed up. Point the ERP at a database file.")
+        )
     return name
 
 

@@ -258,7 +258,7 @@ def _duplicate_key_error(spec: LineSet) -> ValidationFailed:
             "lines": spec.model._meta.verbose_name_plural,
         },
         code="duplicate_line",
-        fields={spec.related_name: ["duplicate"]},
+        fields={spec.related_name: [_("Remove or change the repeated line.")]},
     )
 
 
@@ -334,7 +334,15 @@ def _check_field_perms(kind: RecordKind, actor, changed: list[str]) -> None:
 def _plans(kind: RecordKind, obj, lines: dict[str, list[dict]]) -> list[_LinePlan]:
     unknown_lines = set(lines) - {spec.related_name for spec in kind.lines}
     if unknown_lines:
-        raise ValidationFailed(fields={name: ["unknown line set"] for name in unknown_lines})
+        raise ValidationFailed(
+            fields={
+                name: [
+                    _("This record has no lines called “%(name)s”. Leave them out.")
+                    % {"name": name}
+                ]
+                for name in unknown_lines
+            }
+        )
     return [
         plan_lines(spec, obj, lines[spec.related_name])
         for spec in kind.lines
