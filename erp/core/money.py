@@ -28,3 +28,11 @@ def round_unit_price(value: Decimal | int | str) -> Decimal:
 
 def round_tax(value: Decimal | int | str) -> Decimal:
     return _to_decimal(value).quantize(TAX_PLACES, rounding=ROUND_HALF_UP)
+
+
+def format_cny(value: Decimal | int | str) -> str:
+    """An amount as Chinese users read it: ¥12,345.60, -¥5.00. The one formatter for pages,
+    prints, lists and messages."""
+    amount = round_amount(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"

@@ -59,6 +59,7 @@ from erp.accounting.services.lines import parse_amount
 from erp.accounting.states import VoucherState
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from erp.core.money import format_cny
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import StateMachine, Transition
@@ -290,8 +291,8 @@ def _allocate(actor, item: OpenItem, amount: Decimal, note: str) -> None:
             % {
                 "item": item,
                 "partner": item.partner,
-                "open": f"¥{item.open_amount:,.2f}",
-                "amount": f"¥{amount:,.2f}",
+                "open": format_cny(item.open_amount),
+                "amount": format_cny(amount),
             },
             code="over_allocation",
             open_item=item.pk,
@@ -388,7 +389,7 @@ def _lines_clean(side: Side, partner, amount: Decimal, rows) -> list[tuple[OpenI
         if value > item.open_amount:
             raise BusinessRuleError(
                 _("Line %(line)s: %(item)s has only %(open)s open; allocate at most that.")
-                % {"line": number, "item": item, "open": f"¥{item.open_amount:,.2f}"},
+                % {"line": number, "item": item, "open": format_cny(item.open_amount)},
                 code="over_allocation",
             )
         cleaned.append((item, value))
@@ -399,7 +400,7 @@ def _lines_clean(side: Side, partner, amount: Decimal, rows) -> list[tuple[OpenI
                 "The allocations total %(allocated)s but the document is only %(amount)s. Lower "
                 "the allocations or raise the amount."
             )
-            % {"allocated": f"¥{allocated:,.2f}", "amount": f"¥{amount:,.2f}"},
+            % {"allocated": format_cny(allocated), "amount": format_cny(amount)},
             code="over_allocation",
         )
     return cleaned

@@ -46,6 +46,7 @@ from erp.approvals.services.requests import (
 from erp.approvals.states import RequestState
 from erp.core.access import has_perm, require_perm
 from erp.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
+from erp.core.money import format_cny
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import StateMachine, Transition
@@ -472,10 +473,6 @@ def expense_categories_ensure_defaults(*, actor) -> list[ExpenseCategory]:
     return created
 
 
-def _cny(value) -> str:
-    return f"¥{value:,.2f}"
-
-
 def expense_claims_register() -> None:
     """Plug expense claims into the approvals engine (called from AccountingConfig.ready)."""
     approval_subject_register(
@@ -489,14 +486,14 @@ def expense_claims_register() -> None:
                 (_("Department"), c.department.name),
                 (_("Date"), f"{c.date:%Y-%m-%d}"),
                 (_("Purpose"), c.purpose),
-                (_("Amount incl. tax"), _cny(c.total)),
-                (_("Input VAT"), _cny(c.tax_total)),
+                (_("Amount incl. tax"), format_cny(c.total)),
+                (_("Input VAT"), format_cny(c.tax_total)),
                 (_("Attachments"), str(c.attachments)),
             ],
             lines=lambda c: (
                 [_("Expense category"), _("Amount incl. tax"), _("Input VAT"), _("Note")],
                 [
-                    [x.category.name, _cny(x.amount), _cny(x.tax_amount), x.note]
+                    [x.category.name, format_cny(x.amount), format_cny(x.tax_amount), x.note]
                     for x in c.lines.select_related("category")
                 ],
             ),

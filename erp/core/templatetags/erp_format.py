@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 
 from erp.core.amount_words import amount_in_words
-from erp.core.money import QUANTITY_PLACES, round_amount
+from erp.core.money import QUANTITY_PLACES, format_cny
 
 register = template.Library()
 
@@ -30,9 +30,7 @@ def cny(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    amount = round_amount(amount)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+    return format_cny(amount)
 
 
 @register.filter

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from erp.core.money import format_cny
+
 register = template.Library()
 
 
@@ -37,18 +39,13 @@ def sort_link(context, column):
     return format_html('<a href="{}" class="erp-sort">{}{}</a>', url, column.label, arrow)
 
 
-def _grouped(value: Decimal, places: int) -> str:
-    text = f"{value:,.{places}f}"
-    return text
-
-
 @register.filter
 def cell(value, kind="text"):
     """Format one list cell the way Chinese users read it."""
     if value is None or value == "":
         return ""
     if kind == "amount":
-        return "¥" + _grouped(Decimal(value), 2)
+        return format_cny(Decimal(value))
     if kind == "qty":
         text = format(Decimal(value).normalize(), "f")
         whole, _sep, frac = text.partition(".")
