@@ -20,7 +20,7 @@ from erp.accounting.services import closing, gate, periods, vouchers
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
 from erp.core.errors import DomainError, NotFound
-from erp.core.export import XLSX_CONTENT_TYPE, xlsx_bytes
+from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.printing import pdf_response
 
 LINE_FIELDS = ("summary", "account_id", "debit", "credit", *(f"{n}_id" for n in Account.AUX_FIELDS))
@@ -347,9 +347,7 @@ def _trial_balance_xlsx(tb) -> HttpResponse:
         ]
     )
     body = xlsx_bytes(sheet_title=f"{_('Trial balance')} {tb.period}", headers=headers, rows=rows)
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="trial-balance-{tb.period}.xlsx"'
-    return response
+    return xlsx_response(body, f"trial-balance-{tb.period}.xlsx")
 
 
 def _account_param(request) -> Account | None:
@@ -407,9 +405,7 @@ def detail_ledger(request):
             for x in lines
         ]
         body = xlsx_bytes(sheet_title=_("Detail ledger"), headers=headers, rows=rows)
-        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="ledger-{account.code}.xlsx"'
-        return response
+        return xlsx_response(body, f"ledger-{account.code}.xlsx")
     context = {
         "accounts": Account.objects.order_by("code"),
         "account": account,

@@ -26,10 +26,9 @@ from erp.accounting.models import (
 )
 from erp.accounting.services import arap as svc
 from erp.accounting.services.lines import parse_amount
-from erp.accounting.views_statements import _xlsx
 from erp.core.access import has_perm, require_perm
 from erp.core.errors import DomainError, NotFound
-from erp.core.export import xlsx_bytes
+from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.list_views import ListPage
 from erp.core.listing import Column, ListConfig
 from erp.core.printing import pdf_response
@@ -356,7 +355,9 @@ def aging_page(request):
             for r in result.rows
         ]
         name = f"{_t('Aging')}-{as_of.isoformat()}"
-        return _xlsx(xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx")
+        return xlsx_response(
+            xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx"
+        )
     context = {
         "aging": result,
         "kind": kind,
@@ -415,7 +416,7 @@ def _statement_xlsx(st):
     ]
     rows.append(["", "", _t("Closing balance"), st.increase, st.decrease, st.closing])
     name = f"{_t('Statement')}-{st.partner.code}-{st.date_to.isoformat()}"
-    return _xlsx(xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx")
+    return xlsx_response(xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx")
 
 
 @login_required

@@ -4,7 +4,6 @@ tie-out. Read-only; each page exports to xlsx (?export=xlsx) and prints (?export
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from erp.accounting import selectors_statements as reads
 from erp.accounting.models import Period
 from erp.core.access import require_perm
 from erp.core.errors import NotFound
-from erp.core.export import XLSX_CONTENT_TYPE, xlsx_bytes
+from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.printing import pdf_response
 
 PERM = "accounting.view_accountperiodbalance"
@@ -28,14 +27,6 @@ def _period(request) -> Period | None:
             raise NotFound()
         return period
     return selectors.period_current() or Period.objects.order_by("-start").first()
-
-
-def _xlsx(body: bytes, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _statement_rows(statement) -> list[list]:
@@ -56,7 +47,7 @@ def _statement_page(request, build, template_key: str):
     if statement is not None and export == "xlsx":
         headers = [_("Item"), _("Line no."), *statement.layout.columns]
         body = xlsx_bytes(sheet_title=name, headers=headers, rows=_statement_rows(statement))
-        return _xlsx(body, f"{name}.xlsx")
+        return xlsx_response(body, f"{name}.xlsx")
     if statement is not None and export == "pdf":
         return pdf_response(
             request,
@@ -114,7 +105,9 @@ def vat_summary(request):
             ]
             for m in months
         ]
-        return _xlsx(xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx")
+        return xlsx_response(
+            xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx"
+        )
     context = {
         "months": months,
         "year": year,

@@ -13,6 +13,7 @@ from erp.approvals import selectors
 from erp.approvals.models import ApprovalRequest
 from erp.approvals.services import requests as request_services
 from erp.core.access import require_perm
+from erp.core.api_crud import actor as _actor
 from erp.core.errors import ValidationFailed
 
 router = Router(tags=["approvals"])
@@ -89,10 +90,6 @@ class DecideIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
     comment: str = Field(default="", max_length=2000)
-
-
-def _actor(request: HttpRequest):
-    return request.auth  # type: ignore[attr-defined]
 
 
 @router.get("/approval-requests/", response=list[RequestOut])

@@ -1,12 +1,11 @@
 """The generic list page view (see erp.core.listing)."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
 from erp.core.access import require_perm
-from erp.core.export import XLSX_CONTENT_TYPE, xlsx_bytes
+from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.listing import PAGE_SIZES, ListConfig, export_rows, list_page, list_query, list_totals
 
 
@@ -52,8 +51,4 @@ class ListPage(View):
             rows=export_rows(config, qs),
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{config.export_name}-{stamp}.xlsx"'
-        )
-        return response
+        return xlsx_response(body, f"{config.export_name}-{stamp}.xlsx")

@@ -3,14 +3,13 @@ and the import log. Writes go through erp.golive.services.imports."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from erp.core.access import has_perm, require_perm
-from erp.core.export import XLSX_CONTENT_TYPE
+from erp.core.export import xlsx_response
 from erp.golive import selectors
 from erp.golive.errors import ImportSpecUnknown
 from erp.golive.forms import UploadForm
@@ -32,15 +31,6 @@ def _spec(spec_key: str) -> ImportSpec:
     return spec
 
 
-def _xlsx(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    # RFC 5987 form so Chinese file names survive every browser.
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
-
-
 def import_hub(request):
     specs = [
         {
@@ -56,14 +46,14 @@ def import_hub(request):
 def template_download(request, spec_key: str):
     spec = _spec(spec_key)
     require_perm(request.user, view_permission(spec))
-    return _xlsx(workbook_bytes(spec), f"{spec.sheet}导入模板.xlsx")
+    return xlsx_response(workbook_bytes(spec), f"{spec.sheet}导入模板.xlsx")
 
 
 def export_download(request, spec_key: str):
     spec = _spec(spec_key)
     require_perm(request.user, view_permission(spec))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(workbook_bytes(spec, export_rows(spec)), f"{spec.sheet}-{stamp}.xlsx")
+    return xlsx_response(workbook_bytes(spec, export_rows(spec)), f"{spec.sheet}-{stamp}.xlsx")
 
 
 def import_upload(request, spec_key: str):

@@ -6,6 +6,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
 
 from erp.core.access import require_perm
+from erp.core.api_crud import actor as _actor
 from erp.iam import selectors
 from erp.iam.models import User
 from erp.iam.services import users as user_services
@@ -45,10 +46,6 @@ class UserCreateIn(Schema):
     full_name: str = Field(default="", max_length=100)
     phone: str = Field(default="", max_length=30)
     roles: list[str] = Field(default_factory=list, description="role codes, e.g. sales")
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 @router.get("/me", response=MeOut)

@@ -5,12 +5,12 @@ services as the pages; a posted or cancelled document answers 409 to edits and t
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
 
 from erp.core.access import require_perm
+from erp.core.api_crud import actor as _actor
 from erp.core.errors import NotFound
 from erp.core.services.idempotency import idempotent
 from erp.inventory.models import StockCount
@@ -25,10 +25,6 @@ from erp.inventory.services.documents import (
 )
 
 router = Router(tags=["inventory"])
-
-
-def _actor(request: HttpRequest):
-    return request.auth  # type: ignore[attr-defined]
 
 
 class LineIn(Schema):

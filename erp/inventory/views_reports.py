@@ -17,7 +17,7 @@ from django.views import View
 
 from erp.core.access import require_perm
 from erp.core.errors import ValidationFailed
-from erp.core.export import XLSX_CONTENT_TYPE, xlsx_bytes
+from erp.core.export import xlsx_bytes, xlsx_response
 from erp.inventory import selectors_reports as sel
 from erp.inventory.models import Lot
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
@@ -130,9 +130,7 @@ class ReportPage(View):
             rows=[[_plain(v) for v in values] for _url, values in report.rows],
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.xlsx"'
-        return response
+        return xlsx_response(body, f"{self.export_name}-{stamp}.xlsx")
 
 
 def _plain(value):
