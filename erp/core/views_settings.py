@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,18 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from erp.core import selectors
-from erp.core.access import has_perm
+from erp.core.access import has_perm, require_perm
 from erp.core.errors import DomainError, ValidationFailed
 from erp.core.models import NumberingRule
 from erp.core.services.numbering import numbering_rule_create, numbering_rule_update
 from erp.iam.models import User
 
 AUDIT_PAGE_SIZE = 50
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not has_perm(request.user, perm):
-        raise PermissionDenied
 
 
 class NumberingRuleForm(forms.Form):
@@ -69,7 +63,7 @@ def _rule_or_404(rule_id: int) -> NumberingRule:
 
 @require_GET
 def numbering_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "core.view_numberingrule")
+    require_perm(request.user, "core.view_numberingrule")
     rows = [(rule, selectors.numbering_preview(rule)) for rule in selectors.numbering_rules_list()]
     return render(
         request,
@@ -84,7 +78,7 @@ def numbering_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def numbering_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "core.add_numberingrule")
+    require_perm(request.user, "core.add_numberingrule")
     form = NumberingRuleForm(request.POST or None, initial=_initial(None))
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +93,7 @@ def numbering_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def numbering_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
-    _require(request, "core.change_numberingrule")
+    require_perm(request.user, "core.change_numberingrule")
     rule = _rule_or_404(rule_id)
     form = NumberingRuleForm(request.POST or None, initial=_initial(rule), editing=True)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +136,7 @@ def _form_page(request: HttpRequest, form: NumberingRuleForm, rule) -> HttpRespo
 @require_GET
 def numbering_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the next number for the values in the form, without taking one."""
-    _require(request, "core.view_numberingrule")
+    require_perm(request.user, "core.view_numberingrule")
     rule = selectors.numbering_rule_get(request.GET.get("rule_id"))
     preview_rule = _preview_rule(request.GET, rule)
     preview = selectors.numbering_preview(preview_rule) if preview_rule else ""
@@ -193,7 +187,7 @@ class AuditFilterForm(forms.Form):
 
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    _require(request, "core.view_auditevent")
+    require_perm(request.user, "core.view_auditevent")
     form = AuditFilterForm(request.GET or None)
     query = selectors.AuditFilter()
     if form.is_bound and form.is_valid():

@@ -7,7 +7,6 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +20,6 @@ from erp.ops.forms import ScheduleForm
 from erp.ops.models import BackupRecord
 from erp.ops.services.backups import app_version, backup_dir
 from erp.ops.services.schedule import EDITABLE, schedule_settings_update
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not has_perm(request.user, perm):
-        raise PermissionDenied
 
 
 def _database_version() -> str:
@@ -43,7 +37,7 @@ def _disk(path: Path) -> dict:
 
 @require_GET
 def status(request: HttpRequest) -> HttpResponse:
-    _require(request, "ops.view_status")
+    require_perm(request.user, "ops.view_status")
     context = {
         "versions": [
             (_("ERP"), app_version()),
@@ -96,7 +90,7 @@ def backup_verify_run(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def schedule_edit(request: HttpRequest) -> HttpResponse:
-    _require(request, "ops.change_schedulesettings")
+    require_perm(request.user, "ops.change_schedulesettings")
     current = selectors.schedule_settings_get()
     form = ScheduleForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
