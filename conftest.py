@@ -1,12 +1,63 @@
 """Project-wide test fixtures.
 
-PostgreSQL-tagged tests (`@pytest.mark.postgres`) run only when the configured database is
-PostgreSQL; `make test` runs them in a second pass with DATABASE_URL pointing at the local
-server, and they are skipped with the reason otherwise.
+The whole suite runs on SQLite (the default) and on PostgreSQL (`DATABASE_URL=postgres://...`);
+`make test` runs it on both. Two markers pick a database:
+- `@pytest.mark.postgres`: needs PostgreSQL (row locks, pg_dump); skipped with the reason on
+  SQLite.
+- `@pytest.mark.sqlite_only`: about the SQLite file itself (copying it, its locking); skipped
+  with the reason on PostgreSQL.
+
+`ERP_TEST_FROZEN_DATE=2027-01-05` runs the session with the clock set to that day (09:00 in
+the site's time zone, still ticking), started before collection so module constants such as
+`TODAY = dt.date.today()` see it too: `make test-frozen` uses it to prove the suites survive a
+year boundary.
 """
+
+import datetime as dt
+import os
 
 import pytest
 from django.db import connection
+
+FROZEN_DATE_ENV = "ERP_TEST_FROZEN_DATE"
+_frozen_key = pytest.StashKey[dt.date]()
+_traveller = None
+
+
+def pytest_configure(config):
+    global _traveller
+    frozen = os.environ.get(FROZEN_DATE_ENV, "").strip()
+    if not frozen or _traveller is not None:
+        return
+    import zoneinfo
+
+    import time_machine
+    from django.conf import settings
+
+    try:
+        day = dt.date.fromisoformat(frozen)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{FROZEN_DATE_ENV}={frozen!r}: give a date as YYYY-MM-DD, e.g. 2027-01-05"
+        ) from None
+    # 09:00 in the site's zone, so timezone.localdate() and date.today() are both `day`.
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
+    _traveller = time_machine.travel(moment, tick=True)
+    _traveller.start()
+    config.stash[_frozen_key] = day
+
+
+def pytest_unconfigure(config):
+    global _traveller
+    if _traveller is not None:
+        _traveller.stop()
+        _traveller = None
+
+
+def pytest_report_header(config):
+    day = config.stash.get(_frozen_key, None)
+    return [f"clock frozen at {day} ({FROZEN_DATE_ENV})"] if day else []
 
 
 def pytest_collection_modifyitems(config, items):
@@ -17,6 +68,13 @@ def pytest_collection_modifyitems(config, items):
                 pytest.mark.skip(
                     reason="needs PostgreSQL: `make test` runs it with DATABASE_URL="
                     "postgres://postgres@127.0.0.1:5432/erp when the server is reachable"
+                )
+            )
+        if "sqlite_only" in item.keywords and vendor != "sqlite":
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="about the SQLite database file itself; `make test` runs it in the "
+                    "SQLite pass"
                 )
             )
 

@@ -7,6 +7,7 @@ Environment variables (all optional in development):
   REDIS_URL         job queue on Redis instead of the embedded SQLite queue
   ERP_SECRET_KEY    secret key (required in production)
   ERP_ALLOWED_HOSTS comma-separated host names (production)
+  ERP_API_TOKEN_DAYS how many days a new API token works (default 90)
 """
 
 import os
@@ -46,6 +47,8 @@ def _guard_instance_data_dir() -> None:
 
 _guard_instance_data_dir()
 
+# Without ERP_SECRET_KEY: the public development key (erp/core/dev_guard.py keeps a site using
+# it on loopback; production settings refuse it).
 SECRET_KEY = os.environ.get("ERP_SECRET_KEY", "django-insecure-dev-only-key-change-me")
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "erp.iam.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "erp.iam.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,6 +177,27 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (django-csp). Scripts only from our own files: the
+# vendored htmx, Bootstrap and ECharts and static/erp/*.js; no inline script, no event-handler
+# attributes (behaviour is declared with data-* attributes, see static/erp/erp.js), no eval.
+# Styles allow 'unsafe-inline': templates use style="" attributes and <style> blocks, htmx adds
+# its indicator style, and CSS cannot run script. img-src allows data: (Bootstrap's icons are
+# data: SVGs in its CSS). Nothing may frame the site (as X-Frame-Options: DENY).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -218,6 +244,22 @@ def _huey() -> dict:
 HUEY = _huey()
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+
+def _api_token_days() -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = os.environ.get("ERP_API_TOKEN_DAYS", "90")
+    if not raw.isdigit() or not 1 <= int(raw) <= 3660:
+        raise ImproperlyConfigured(
+            f"ERP_API_TOKEN_DAYS={raw!r}: give a whole number of days from 1 to 3660. "
+            f"ERP_API_TOKEN_DAYS={raw!r}：请填写 1 到 3660 之间的整数天数。"
+        )
+    return int(raw)
+
+
+# A new API token works this many days; it also dies when its owner's password changes.
+ERP_API_TOKEN_DAYS = _api_token_days()
 
 LOGGING = {
     "version": 1,

@@ -43,6 +43,8 @@ class VoucherIn(Schema):
     attachments: int = Field(default=0, ge=0, le=999)
     note: str = ""
     lines: list[LineIn]
+    # PUT: the version the client read; another save meanwhile → 409 voucher_version_conflict.
+    version: int | None = None
 
 
 class LineOut(Schema):
@@ -60,6 +62,7 @@ class VoucherOut(Schema):
     date: dt.date
     period: str
     state: str
+    version: int
     total: Decimal
     attachments: int
     note: str
@@ -99,6 +102,7 @@ def _out(voucher: Voucher) -> VoucherOut:
         date=voucher.date,
         period=str(voucher.period),
         state=voucher.state,
+        version=voucher.version,
         total=voucher.total,
         attachments=voucher.attachments,
         note=voucher.note,
@@ -178,6 +182,7 @@ def voucher_update(request: HttpRequest, voucher_id: int, payload: VoucherIn):
         word=payload.word,
         attachments=payload.attachments,
         note=payload.note,
+        version=payload.version,
     )
     return _out(_get(voucher_id))
 
@@ -189,8 +194,10 @@ def voucher_delete(request: HttpRequest, voucher_id: int):
 
 
 @router.post("/vouchers/{voucher_id}/review", response=VoucherOut)
-def voucher_review(request: HttpRequest, voucher_id: int):
-    return _out(vouchers.voucher_review(actor=request.auth, voucher_id=voucher_id))
+def voucher_review(request: HttpRequest, voucher_id: int, version: int | None = None):
+    """Review a draft, or a system voucher its document posted directly. `version` (optional
+    query parameter): the version the reviewer read; a different current version → 409."""
+    return _out(vouchers.voucher_review(actor=request.auth, voucher_id=voucher_id, version=version))
 
 
 @router.post("/vouchers/{voucher_id}/post", response=VoucherOut)

@@ -1,6 +1,6 @@
-"""/api/v1/expense-claims/: list, read, create, update, submit, post, pay — the same services
-as the pages. Categories travel as codes, amounts as decimal strings. Unknown fields are a 400
-(state, number, voucher cannot be sent)."""
+"""/api/v1/expense-claims/: list, read, create, update, submit, post, pay (from a chosen
+cash/bank account) — the same services as the pages. Categories travel as codes, amounts as
+decimal strings. Unknown fields are a 400 (state, number, voucher cannot be sent)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from erp.accounting.api import router
 from erp.accounting.models import ExpenseCategory, ExpenseClaim
 from erp.accounting.services import expenses as svc
+from erp.core.access import require_perm
 from erp.core.errors import NotFound
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2}
@@ -23,6 +24,8 @@ class ClaimLineIn(Schema):
 
     category_code: str
     amount: Decimal = Field(**AMOUNT)
+    # "special" (专票) or "none" (无专票); left out: 专票 when a rate or VAT is given.
+    invoice_type: str | None = None
     tax_rate: Decimal = Field(default=Decimal("0"), max_digits=5, decimal_places=4)
     tax_amount: Decimal | None = Field(default=None, **AMOUNT)
     attachments: int = Field(default=0, ge=0, le=999)
@@ -47,7 +50,8 @@ class PostIn(Schema):
 
 
 class PayIn(PostIn):
-    method: str = "bank"
+    # Code of the cash/bank account paid from: 1001 or a leaf under 1002 (e.g. "100201").
+    payment_account: str = ""
 
 
 class ClaimLineOut(Schema):
@@ -55,8 +59,10 @@ class ClaimLineOut(Schema):
     category_code: str
     category: str
     amount: Decimal
+    invoice_type: str
     tax_rate: Decimal
     tax_amount: Decimal
+    vat_deductible: bool
     attachments: int
     note: str
 
@@ -77,12 +83,15 @@ class ClaimOut(Schema):
     note: str
     voucher: str | None
     payment_voucher: str | None
+    payment_account: str | None
     lines: list[ClaimLineOut]
 
 
 def _out(claim: ExpenseClaim) -> ClaimOut:
     claim = (
-        ExpenseClaim.objects.select_related("employee", "department", "voucher", "payment_voucher")
+        ExpenseClaim.objects.select_related(
+            "employee", "department", "voucher", "payment_voucher", "payment_account"
+        )
         .prefetch_related("lines__category")
         .get(pk=claim.pk)
     )
@@ -102,14 +111,17 @@ def _out(claim: ExpenseClaim) -> ClaimOut:
         note=claim.note,
         voucher=claim.voucher.number if claim.voucher else None,
         payment_voucher=claim.payment_voucher.number if claim.payment_voucher else None,
+        payment_account=claim.payment_account.code if claim.payment_account else None,
         lines=[
             ClaimLineOut(
                 line_no=x.line_no,
                 category_code=x.category.code,
                 category=x.category.name,
                 amount=x.amount,
+                invoice_type=x.invoice_type,
                 tax_rate=x.tax_rate,
                 tax_amount=x.tax_amount,
+                vat_deductible=x.category.input_vat_deductible,
                 attachments=x.attachments,
                 note=x.note,
             )
@@ -182,6 +194,51 @@ def expense_claim_post(request: HttpRequest, claim_id: int, payload: PostIn):
 @router.post("/expense-claims/{claim_id}/pay", response=ClaimOut)
 def expense_claim_pay(request: HttpRequest, claim_id: int, payload: PayIn):
     claim = svc.expense_claim_pay(
-        actor=request.auth, claim_id=claim_id, on_date=payload.date, method=payload.method
+        actor=request.auth,
+        claim_id=claim_id,
+        on_date=payload.date,
+        payment_account_code=payload.payment_account,
     )
     return _out(claim)
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    account: str
+    input_vat_deductible: bool
+    active: bool
+
+
+class CategoryPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    input_vat_deductible: bool | None = None
+    active: bool | None = None
+
+
+def _category_out(c: ExpenseCategory) -> CategoryOut:
+    return CategoryOut(
+        code=c.code,
+        name=c.name,
+        account=c.account.code,
+        input_vat_deductible=c.input_vat_deductible,
+        active=c.active,
+    )
+
+
+@router.get("/expense-categories/", response=list[CategoryOut])
+def expense_category_list(request: HttpRequest):
+    require_perm(request.auth, "accounting.add_expenseclaim")
+    return [_category_out(c) for c in ExpenseCategory.objects.select_related("account")]
+
+
+@router.patch("/expense-categories/{code}", response=CategoryOut)
+def expense_category_update(request: HttpRequest, code: str, payload: CategoryPatch):
+    category = ExpenseCategory.objects.filter(code=code).first()
+    if category is None:
+        raise NotFound()
+    category = svc.expense_category_update(
+        actor=request.auth, category_id=category.pk, **payload.model_dump()
+    )
+    return _category_out(ExpenseCategory.objects.select_related("account").get(pk=category.pk))

@@ -44,6 +44,7 @@ ENTERPRISE: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("22210101", "进项税额", L, CR, "", ""),
     ("22210102", "销项税额", L, CR, "", ""),
     ("22210103", "转出未交增值税", L, CR, "", ""),
+    ("22210104", "进项税额转出", L, CR, "", ""),
     ("222102", "未交增值税", L, CR, "", ""),
     ("222103", "应交企业所得税", L, CR, "", ""),
     ("222104", "应交城市维护建设税", L, CR, "", ""),
@@ -76,6 +77,9 @@ ENTERPRISE: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("6601", "销售费用", P, D, "department", ""),
     ("6602", "管理费用", P, D, "department", ""),
     ("6603", "财务费用", P, D, "", ""),
+    ("660301", "利息费用", P, D, "", ""),
+    ("660302", "利息收入", P, D, "", ""),
+    ("660303", "手续费", P, D, "", ""),
     ("6701", "资产减值损失", P, D, "", ""),
     ("6711", "营业外支出", P, D, "", ""),
     ("6801", "所得税费用", P, D, "", ""),
@@ -110,6 +114,7 @@ SMALL: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("22210101", "进项税额", L, CR, "", ""),
     ("22210102", "销项税额", L, CR, "", ""),
     ("22210103", "转出未交增值税", L, CR, "", ""),
+    ("22210104", "进项税额转出", L, CR, "", ""),
     ("222102", "未交增值税", L, CR, "", ""),
     ("2241", "其他应付款", L, CR, "", ""),
     ("2501", "长期借款", L, CR, "", ""),
@@ -131,11 +136,18 @@ SMALL: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("5601", "销售费用", P, D, "department", ""),
     ("5602", "管理费用", P, D, "department", ""),
     ("5603", "财务费用", P, D, "", ""),
+    ("560301", "利息费用", P, D, "", ""),
+    ("560302", "利息收入", P, D, "", ""),
+    ("560303", "手续费", P, D, "", ""),
     ("5711", "营业外支出", P, D, "", ""),
     ("5801", "所得税费用", P, D, "", ""),
 )
 
 CHARTS = {"enterprise": ENTERPRISE, "small": SMALL}
+
+# Accounts added to the standard charts after release (22210104 进项税额转出; 660301-03 and
+# 560301-03 under 财务费用 for the income statement's 其中 rows) reach existing books through
+# the data migration accounting 0007, because chart_seed only fills an empty chart.
 
 # Default posting rules per chart: event → (debit code, credit code). The inventory side of
 # every stock event is the stock_receipt debit (builders/stock.py). Stock receipts without a
@@ -145,6 +157,7 @@ DEFAULT_RULES = {
     "enterprise": {
         "stock_receipt": ("1403", "1901"),
         "stock_issue": ("500101", "1403"),
+        "stock_issue_rd": ("5301", "1403"),  # 研发领用 → 研发支出
         "stock_transfer": ("1405", "1403"),
         "scrap": ("1901", "1403"),
         "count_gain": ("1403", "1901"),
@@ -154,6 +167,7 @@ DEFAULT_RULES = {
     "small": {
         "stock_receipt": ("1403", "1901"),
         "stock_issue": ("4001", "1403"),
+        "stock_issue_rd": ("4301", "1403"),  # 研发领用 → 研发支出 (小企业会计准则)
         "stock_transfer": ("1405", "1403"),
         "scrap": ("1901", "1403"),
         "count_gain": ("1403", "1901"),

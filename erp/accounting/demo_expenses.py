@@ -1,6 +1,7 @@
-"""Demo expense claims: categories on 管理费用 sub-accounts, and claims from the salesperson
-(张敏) in every state — paid (¥3,860, approved automatically), waiting for the finance manager
-(¥8,600) and waiting for both managers (¥25,000)."""
+"""Demo expense claims: categories on 管理费用 sub-accounts (业务招待费 not VAT-deductible), and
+claims from the salesperson (张敏) in every state — paid by the cashier (钱芳) from 银行存款
+(¥3,860, approved automatically), waiting for the finance manager (¥8,600) and waiting for
+both managers (¥25,000; 业务招待费, so its 6 % VAT stays in the expense)."""
 
 import datetime as dt
 
@@ -25,8 +26,12 @@ def load_demo(*, actor) -> None:
     svc.expense_categories_ensure_defaults(actor=actor)
     employee = User.objects.filter(username="sales").first()
     accountant = User.objects.filter(username="accountant").first()
-    manager = User.objects.filter(username="finance_manager").first()
-    if not (employee and accountant and manager):
+    # The cashier (出纳) pays; a demo without one falls back to the finance manager.
+    cashier = (
+        User.objects.filter(username="cashier").first()
+        or User.objects.filter(username="finance_manager").first()
+    )
+    if not (employee and accountant and cashier):
         return
     if employee.department_id is None:
         employee.department = _department(actor)
@@ -48,6 +53,9 @@ def load_demo(*, actor) -> None:
         ("ENTERTAIN", "1000.00", "0", 1),
     )
     svc.expense_claim_post(actor=accountant, claim_id=paid.pk, on_date=on)
-    svc.expense_claim_pay(actor=manager, claim_id=paid.pk, on_date=on)
+    bank = svc.payment_accounts().filter(code__startswith="1002").first()
+    svc.expense_claim_pay(
+        actor=cashier, claim_id=paid.pk, on_date=on, payment_account_code=bank.code
+    )
     claim("上海展会差旅及布展", ("TRAVEL", "6200.00", "0.06", 4), ("OFFICE", "2400.00", "0.13", 2))
     claim("华南区年度客户答谢会", ("ENTERTAIN", "25000.00", "0.06", 6))

@@ -18,6 +18,7 @@ from erp.accounting.services.chart import account_add_child, account_update
 from erp.accounting.services.opening import OpeningLine, opening_balances_post
 from erp.core.errors import ValidationFailed
 from erp.golive.importing.spec import BOOL, DATE, DECIMAL, REFERENCE, Column, ImportSpec
+from erp.golive.services.cutover import opening_import_check
 
 ZERO = Decimal("0")
 AUX_HEADERS = (
@@ -144,6 +145,7 @@ def opening_upsert(*, actor, data: dict, lines: list[dict]) -> tuple[Voucher, st
         )
         for line in lines
     ]
+    opening_import_check(actor=actor, kind="gl", go_live=data["go_live_date"])
     voucher = opening_balances_post(actor=actor, go_live=data["go_live_date"], lines=opening)
     return voucher, "created"
 
@@ -184,7 +186,7 @@ OPENING_BALANCES = ImportSpec(
     columns=_opening_columns(),
     key_fields=("go_live_date",),
     line_key_fields=("account", "customer", "supplier", "department", "employee", "material"),
-    permissions=("accounting.post_voucher",),
+    permissions=("golive.import_opening_balances", "accounting.post_voucher"),
     upsert=opening_upsert,
     existing=lambda data: None,  # never updated: a second import is refused
     queryset=lambda: Voucher.objects.none(),
@@ -217,6 +219,9 @@ def _opening_arap_upsert(kind: str):
     partner = "customer" if kind == "receivable" else "supplier"
 
     def upsert(*, actor, data: dict, lines: list[dict]) -> tuple[Voucher, str]:
+        opening_import_check(
+            actor=actor, kind="ar" if kind == "receivable" else "ap", go_live=data["go_live_date"]
+        )
         items = [
             OpeningItem(
                 partner_id=line[partner].pk,
@@ -296,7 +301,7 @@ def _opening_arap_spec(kind: str, key: str, title, sheet: str, order: int, examp
         columns=_opening_arap_columns(kind),
         key_fields=("go_live_date",),
         line_key_fields=(partner, "number"),
-        permissions=("accounting.post_voucher",),
+        permissions=("golive.import_opening_balances", "accounting.post_voucher"),
         upsert=_opening_arap_upsert(kind),
         existing=lambda data: None,  # never updated: a second import is refused
         queryset=lambda: Voucher.objects.none(),

@@ -25,10 +25,19 @@ class VoucherFilter(django_filters.FilterSet):
         choices=VoucherWord.choices,
         widget=forms.Select(attrs=_SELECT),
     )
+    # ?unreviewed=true: vouchers without 审核 (the month-end checklist links here).
+    unreviewed = django_filters.BooleanFilter(
+        label=_("Not reviewed"),
+        field_name="reviewed_by",
+        lookup_expr="isnull",
+        widget=forms.Select(
+            attrs=_SELECT, choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
 
     class Meta:
         model = Voucher
-        fields = ["period", "state", "word"]
+        fields = ["period", "state", "word", "unreviewed"]
 
 
 class AccountFilter(django_filters.FilterSet):

@@ -29,6 +29,7 @@ from erp.accounting.selectors_stock import inventory_accounts
 from erp.accounting.statements import (
     LAYOUTS,
     VAT_INPUT,
+    VAT_INPUT_REVERSED,
     VAT_OUTPUT,
     VAT_PAYABLE,
     VAT_TRANSFER_OUT,
@@ -173,25 +174,33 @@ def _statement(layout, period, columns: tuple[dict, dict], check_amounts: dict) 
     return Statement(layout, period, lines(layout.left), lines(layout.right), unmapped)
 
 
+def year_start_balances(year: int) -> dict[str, Decimal]:
+    """上年年末余额 / 年初余额 of `year`: the balances at the end of the previous year, or, when
+    the books went live during `year` (mid-year go-live), the opening balances posted the day
+    before go-live — the company's balances when its books here begin."""
+    first_day = dt.date(year, 1, 1)
+    live = [d for d in go_live_dates() if first_day < d <= dt.date(year, 12, 31)]
+    if live:
+        return balances_as_of(min(live) - dt.timedelta(days=1))
+    return year_opening_by_code(year)
+
+
 def balance_sheet(period: Period, *, standard: str | None = None) -> Statement:
     layout = LAYOUTS[(standard or chart_standard(), "balance_sheet")]
     closing = closing_by_code(period)
-    return _statement(layout, period, (closing, year_opening_by_code(period.year)), closing)
+    return _statement(layout, period, (closing, year_start_balances(period.year)), closing)
 
 
 def income_statement(period: Period, *, standard: str | None = None) -> Statement:
-    """企业: 本期金额 = this year to the period's end, 上期金额 = the same months a year
-    earlier. 小企业: 本年累计金额 and 本月金额."""
+    """企业: 本期金额 = the month, 本年累计金额 = the year to the month's end. 小企业 (statutory
+    column order): 本年累计金额, 本月金额."""
     standard = standard or chart_standard()
     layout = LAYOUTS[(standard, "income_statement")]
     to_date = Period.objects.filter(year=period.year, month__lte=period.month)
     year_to_date = pl_movement_by_code(to_date)
-    if standard == "small":
-        second = pl_movement_by_code(Period.objects.filter(pk=period.pk))
-    else:
-        earlier = Period.objects.filter(year=period.year - 1, month__lte=period.month)
-        second = pl_movement_by_code(earlier)
-    return _statement(layout, period, (year_to_date, second), year_to_date)
+    month = pl_movement_by_code(Period.objects.filter(pk=period.pk))
+    columns = (year_to_date, month) if standard == "small" else (month, year_to_date)
+    return _statement(layout, period, columns, year_to_date)
 
 
 # --- VAT summary -----------------------------------------------------------------------------
@@ -203,12 +212,14 @@ class VatMonth:
     output: Decimal  # 销项税额 (credit side)
     input: Decimal  # 进项税额 (debit side)
     transfer_out: Decimal  # 转出未交增值税 (debit side)
+    input_reversed: Decimal  # 进项税额转出 (credit side): input VAT no longer deductible
     vat_closing: Decimal  # 应交增值税 closing, credit positive; negative = 留抵
     unpaid_closing: Decimal  # 未交增值税 closing, credit positive
 
     @property
     def payable(self) -> Decimal:
-        return self.output - self.input
+        """应纳税额 of the month: 销项 + 进项税额转出 − 进项."""
+        return self.output + self.input_reversed - self.input
 
     @property
     def credit_carried(self) -> Decimal:
@@ -246,6 +257,7 @@ def vat_summary(year: int) -> list[VatMonth]:
                 output=-_prefix_sum(month, VAT_OUTPUT),
                 input=_prefix_sum(month, VAT_INPUT),
                 transfer_out=_prefix_sum(month, VAT_TRANSFER_OUT),
+                input_reversed=-_prefix_sum(month, VAT_INPUT_REVERSED),
                 vat_closing=-_prefix_sum(running, VAT_PAYABLE),
                 unpaid_closing=-_prefix_sum(running, VAT_UNPAID),
             )

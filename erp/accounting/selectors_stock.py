@@ -48,22 +48,23 @@ def _amt(value) -> Decimal:
 
 
 def stock_value_now() -> dict[Group, Decimal]:
-    """Stock value per valuation group from the balances (现存量)."""
-    from erp.inventory.models import StockBalance
-
-    rows = (
-        StockBalance.objects.values("material__category__code", "location__warehouse__code")
-        .annotate(v=Sum("value"))
-        .values_list("material__category__code", "location__warehouse__code", "v")
-    )
-    return {(c or "", w or ""): _amt(v) for c, w, v in rows}
+    """Stock value per valuation group now, from the ledger: the value the vouchers carried.
+    Balance values are derived (on hand × average) and differ from it by rounding only; the
+    material valuation (Σ boundary move values) is the figure the GL ties to."""
+    return _ledger_groups(None)
 
 
 def stock_value_at(period: Period) -> dict[Group, Decimal]:
     """Stock value per valuation group at the end of `period`, from the ledger."""
+    return _ledger_groups(period.end)
+
+
+def _ledger_groups(end) -> dict[Group, Decimal]:
     from erp.inventory.models import StockMove
 
-    moves = StockMove.objects.filter(posting_date__lte=period.end)
+    moves = (
+        StockMove.objects.all() if end is None else StockMove.objects.filter(posting_date__lte=end)
+    )
     groups: dict[Group, Decimal] = defaultdict(Decimal)
     for side, sign in (("to_location", 1), ("from_location", -1)):
         rows = (
@@ -168,12 +169,8 @@ def vouchers_of_source(source_type: str, source_id) -> list[Voucher]:
 
 def source_url(source_type: str, source_id) -> str:
     """The page of a voucher's source document (单据联查), "" when it has none."""
-    from django.urls import NoReverseMatch, reverse
+    from erp.core.references import document_ref
 
-    app, _dot, kind = source_type.partition(".")
-    if app != "inventory" or not str(source_id).isdigit():
+    if not source_type:
         return ""
-    try:
-        return reverse(f"inventory:{kind}_detail", args=[int(source_id)])
-    except NoReverseMatch:
-        return ""
+    return document_ref(source_type, source_id).url

@@ -10,7 +10,9 @@ A row is filled from account balances by code prefix ("1122" takes 1122 and all 
 sub-accounts), read in the row's side: "D" = debit minus credit, "C" = credit minus debit. A
 contra account (1602 累计折旧, 1231 坏账准备) is simply listed with its asset, because its
 credit balance reduces the debit-side sum. Total rows add or subtract other rows by 行次.
-`part` rows (其中…) show a breakdown and are left out of every total and of the coverage check.
+`part` rows (其中…) show a breakdown and are left out of every total and of the coverage check;
+they are filled where the standard chart has the sub-account (财务费用—利息费用 660301 /
+利息收入 660302; small chart 560301/560302) and stay empty otherwise.
 """
 
 from dataclasses import dataclass
@@ -174,7 +176,9 @@ ENTERPRISE_IS = Layout(
     standard="enterprise",
     form="会企02表",
     title="利润表",
-    columns=("本期金额", "上期金额"),
+    # Monthly report as Chinese software prints it: 本期金额 = the month, 本年累计金额 = the
+    # year to the month's end (the statutory annual form's 上期金额 is the prior year).
+    columns=("本期金额", "本年累计金额"),
     left=(
         item(1, "一、营业收入", C, "6001", "6051"),
         item(2, "减：营业成本", D, "6401", "6402"),
@@ -183,8 +187,8 @@ ENTERPRISE_IS = Layout(
         item(5, "管理费用", D, "6602"),
         item(6, "研发费用", D),
         item(7, "财务费用", D, "6603"),
-        item(8, "其中：利息费用", D, part=True),
-        item(9, "利息收入", C, part=True),
+        item(8, "其中：利息费用", D, "660301", part=True),
+        item(9, "利息收入", C, "660302", part=True),
         item(10, "加：其他收益", C, "6117"),
         item(11, "投资收益（损失以“－”号填列）", C, "6111"),
         item(12, "其中：对联营企业和合营企业的投资收益", C, part=True),
@@ -323,7 +327,7 @@ SMALL_IS = Layout(
         item(16, "业务招待费", D, part=True),
         item(17, "研究费用", D, part=True),
         item(18, "财务费用", D, "5603"),
-        item(19, "其中：利息费用（收入以“-”号填列）", D, part=True),
+        item(19, "其中：利息费用（收入以“-”号填列）", D, "560301", "560302", part=True),
         item(20, "加：投资收益（损失以“-”号填列）", C, "5111"),
         total(21, "二、营业利润（亏损以“-”号填列）", 1, -2, -3, -11, -14, -18, 20),
         item(22, "加：营业外收入", C, "5301"),
@@ -347,4 +351,5 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
 
 # 增值税 sub-accounts of 2221 (same codes in both standard charts).
 VAT_INPUT, VAT_OUTPUT, VAT_TRANSFER_OUT = "22210101", "22210102", "22210103"
+VAT_INPUT_REVERSED = "22210104"  # 进项税额转出 (credit side: input VAT no longer deductible)
 VAT_PAYABLE, VAT_UNPAID = "222101", "222102"

@@ -19,7 +19,7 @@ from erp.accounting.selectors_stock import source_url
 from erp.accounting.services import closing, gate, periods, vouchers
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
-from erp.core.errors import DomainError, NotFound
+from erp.core.errors import Conflict, DomainError, NotFound
 from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.printing import pdf_response
 
@@ -76,7 +76,7 @@ def voucher_entry(request, pk: int | None = None):
     if voucher is not None and voucher.state != VoucherState.DRAFT:
         messages.error(request, _("Only draft vouchers can be edited. Cancel the review first."))
         return redirect("accounting:voucher_detail", pk=voucher.pk)
-    errors, line_errors = [], {}
+    errors, line_errors, status = [], {}, 200
     if request.method == "POST":
         rows = _posted_rows(request.POST)
         header = {
@@ -88,8 +88,15 @@ def voucher_entry(request, pk: int | None = None):
             "note": request.POST.get("note", ""),
         }
         try:
-            saved = vouchers.voucher_save(actor=request.user, lines=rows, voucher_id=pk, **header)
+            saved = vouchers.voucher_save(
+                actor=request.user,
+                lines=rows,
+                voucher_id=pk,
+                version=request.POST.get("version") or None,
+                **header,
+            )
         except DomainError as exc:
+            status = 409 if isinstance(exc, Conflict) else 400
             errors.append(str(exc.message))
             line_errors = exc.details.get("lines", {})
             errors += [
@@ -124,12 +131,15 @@ def voucher_entry(request, pk: int | None = None):
         row["errors"] = line_errors.get(str(number), [])
     context = {
         "voucher": voucher,
+        # The version the user loaded, kept across a refused save so a concurrent edit by
+        # someone else is still detected (Conflict) on the next try.
+        "version": request.POST.get("version") or (voucher.version if voucher else ""),
         "rows": rows,
         "header": header,
         "errors": errors,
         **_entry_choices(),
     }
-    return render(request, "accounting/voucher_entry.html", context, status=400 if errors else 200)
+    return render(request, "accounting/voucher_entry.html", context, status=status)
 
 
 def voucher_line_row(request):
@@ -154,6 +164,11 @@ def voucher_detail(request, pk: int):
         and not Voucher.objects.filter(reversal_of=voucher).exists()
         and request.user.has_perm("accounting.reverse_voucher"),
         "reversed_by": Voucher.objects.filter(reversal_of=voucher).first(),
+        # A system voucher posted directly by its document: 审核 after posting.
+        "can_review_posted": voucher.state == VoucherState.POSTED
+        and voucher.reviewed_by_id is None
+        and bool(voucher.source_type)
+        and request.user.has_perm("accounting.review_voucher"),
         "today": timezone.localdate(),
         "source_url": source_url(voucher.source_type, voucher.source_id),
     }
@@ -163,7 +178,9 @@ def voucher_detail(request, pk: int):
 @require_POST
 def voucher_action(request, pk: int, action: str):
     services = {
-        "review": lambda: vouchers.voucher_review(actor=request.user, voucher_id=pk),
+        "review": lambda: vouchers.voucher_review(
+            actor=request.user, voucher_id=pk, version=request.POST.get("version") or None
+        ),
         "unreview": lambda: vouchers.voucher_unreview(actor=request.user, voucher_id=pk),
         "post": lambda: gate.voucher_post(actor=request.user, voucher_id=pk),
         "reverse": lambda: gate.voucher_reverse(

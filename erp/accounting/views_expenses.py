@@ -1,6 +1,8 @@
 """Expense claim pages: my claims and all claims (lists), new/edit with htmx lines, detail with
 approval history and vouchers (单据联查), submit/post/pay, print."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -9,10 +11,18 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from erp.accounting.models import ExpenseCategory, ExpenseClaim, ExpenseClaimState, Voucher
+from erp.accounting.builders.expenses import tax_of
+from erp.accounting.models import (
+    ExpenseCategory,
+    ExpenseClaim,
+    ExpenseClaimState,
+    InvoiceType,
+    Voucher,
+)
 from erp.accounting.services import expenses as svc
 from erp.approvals.selectors import history_for_document, latest_request_for_document
 from erp.core.access import has_perm, require_perm
@@ -27,8 +37,16 @@ from erp.iam.models import Department, User
 PREFIX = "lines"
 _SELECT = {"class": "form-select form-select-sm"}
 _DATE = {"class": "form-control form-control-sm", "type": "date"}
+
+
+# The rate choice is the invoice type too: "0" = 无专票 (no input VAT), a rate = 专票 at it.
+def _rate_label(rate) -> str:
+    return _("Special invoice (专票) %(rate)s%%") % {"rate": f"{rate * 100:.0f}"}
+
+
+_rate_label_lazy = lazy(_rate_label, str)  # translated when the form renders, not at import
 RATE_CHOICES = [("0", _("None (no 专票)"))] + [
-    (str(r), f"{r * 100:.0f}%") for r in svc.TAX_RATES if r
+    (str(r), _rate_label_lazy(r)) for r in svc.TAX_RATES if r
 ]
 
 
@@ -129,7 +147,7 @@ class ClaimLineForm(forms.Form):
         decimal_places=2,
         min_value=0,
         required=False,
-        help_text=_("Empty: computed from the rate."),
+        help_text=_("Empty: computed from the amount and rate (recomputed when either changes)."),
     )
     attachments = forms.IntegerField(
         label=_("Attachments"), min_value=0, max_value=999, initial=1, required=False
@@ -142,6 +160,9 @@ class ClaimLineForm(forms.Form):
             "category_id": d["category"].pk,
             "amount": d["amount"],
             "tax_rate": d.get("tax_rate") or "0",
+            "invoice_type": InvoiceType.SPECIAL
+            if (d.get("tax_rate") or "0") != "0"
+            else InvoiceType.NONE,
             "tax_amount": d.get("tax_amount"),
             "attachments": d.get("attachments") or 0,
             "note": d.get("note") or "",
@@ -156,7 +177,9 @@ LineFormSet = forms.formset_factory(ClaimLineForm, extra=0, can_delete=True, max
 
 def _claim_get(user, pk) -> ExpenseClaim:
     claim = (
-        ExpenseClaim.objects.select_related("employee", "department", "created_by")
+        ExpenseClaim.objects.select_related(
+            "employee", "department", "created_by", "payment_account"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -226,12 +249,22 @@ def _lines_initial(claim) -> list[dict]:
             "category": x.category_id,
             "amount": x.amount,
             "tax_rate": str(x.tax_rate.normalize()) if x.tax_rate else "0",
-            "tax_amount": x.tax_amount,
+            "tax_amount": _entered_vat(x),
             "attachments": x.attachments,
             "note": x.note,
         }
-        for x in claim.lines.order_by("line_no")
+        for x in claim.lines.select_related("category").order_by("line_no")
     ]
+
+
+def _entered_vat(line) -> Decimal | None:
+    """The VAT to show in the edit form: empty when it was computed from amount and rate (so a
+    changed amount recomputes it), the stored figure only when it was typed from the invoice."""
+    if not line.category.input_vat_deductible or line.tax_amount == tax_of(
+        line.amount, line.tax_rate
+    ):
+        return None
+    return line.tax_amount
 
 
 def _render_form(request, claim, form, formset, status=200):
@@ -276,7 +309,11 @@ def claim_line_row(request):
 
 
 def _actions(user, claim) -> list:
-    actions = [t for t in svc.CLAIM_STATES.allowed_for(user, claim.state)]
+    actions = [
+        t
+        for t in svc.CLAIM_STATES.allowed_for(user, claim.state)
+        if t.name not in svc.ENGINE_TRANSITIONS
+    ]
     if not svc.may_edit(user, claim):
         actions = [t for t in actions if t.name != "submit"]
     return actions
@@ -297,6 +334,7 @@ def claim_detail(request, pk):
         .select_related("period")
         .order_by("pk"),
         "can_see_vouchers": has_perm(request.user, "accounting.view_voucher"),
+        "payment_accounts": svc.payment_accounts() if claim.state == "posted" else [],
         "audit_rows": audit_rows(audit_events_for(claim)),
         "today": timezone.localdate(),
     }
@@ -312,8 +350,11 @@ def claim_action(request, pk, action):
         elif action == "post":
             claim = svc.expense_claim_post(actor=request.user, claim_id=pk)
         elif action == "pay":
-            method = request.POST.get("method") or "bank"
-            claim = svc.expense_claim_pay(actor=request.user, claim_id=pk, method=method)
+            claim = svc.expense_claim_pay(
+                actor=request.user,
+                claim_id=pk,
+                payment_account_code=request.POST.get("payment_account", ""),
+            )
         else:
             raise NotFound()
     except DomainError as exc:

@@ -86,7 +86,8 @@ def vat_summary(request):
             _("Period"),
             _("Output VAT"),
             _("Input VAT"),
-            _("Output minus input"),
+            _("Input VAT reversed"),
+            _("Output plus reversed minus input"),
             _("Transferred out (unpaid VAT)"),
             _("VAT payable at period end"),
             _("Input VAT credit carried forward"),
@@ -97,6 +98,7 @@ def vat_summary(request):
                 str(m.period),
                 m.output,
                 m.input,
+                m.input_reversed,
                 m.payable,
                 m.transfer_out,
                 m.vat_closing,
@@ -128,7 +130,7 @@ def _vat_totals(months) -> dict:
     zero = Decimal("0")
     return {
         key: sum((getattr(m, key) for m in months), zero)
-        for key in ("output", "input", "payable", "transfer_out")
+        for key in ("output", "input", "input_reversed", "payable", "transfer_out")
     }
 
 

@@ -6,3 +6,4 @@ class ApprovalsConfig(AppConfig):
     name = "erp.approvals"
     label = "approvals"
     verbose_name = _("Approvals")
+    url_prefix = "approvals/"  # config/urls.py includes erp.approvals.urls here

@@ -1,4 +1,5 @@
-"""Demo approval rules, ready for the consumers that plug in later."""
+"""Demo approval rules of the registered subjects (a later module adds its own rules in its
+own demo.py)."""
 
 from erp.approvals.models import ApprovalRule
 from erp.approvals.services.rules import ConditionSpec, StepSpec, approval_rule_save
@@ -31,15 +32,4 @@ def load_demo(*, actor) -> None:
         is_active=True,
         conditions=[ConditionSpec("amount", "gt", "5000")],
         steps=[StepSpec("role", "finance_manager", name="财务经理审批", overdue_hours=24)],
-    )
-    approval_rule_save(
-        actor=actor,
-        doc_type="purchasing.purchaseorder",
-        name="采购订单 ≥ ¥50,000：采购经理",
-        priority=10,
-        valid_from=None,
-        valid_to=None,
-        is_active=True,
-        conditions=[ConditionSpec("amount", "ge", "50000")],
-        steps=[StepSpec("role", "purchase_manager", name="采购经理审批", overdue_hours=48)],
     )

@@ -40,6 +40,7 @@ DEMO_NAMES = {
     "inspector": "吴婷",
     "quality_manager": "徐丽",
     "accountant": "孙莉",
+    "cashier": "钱芳",
     "finance_manager": "马超",
     "maintenance": "朱军",
 }

@@ -25,6 +25,15 @@ class CompanyForm(forms.Form):
         coerce=int,
         initial=1,
     )
+    system_vouchers_need_review = forms.BooleanField(
+        label=_("System vouchers need review before the month is closed"),
+        required=False,
+        help_text=_(
+            "Vouchers posted by stock documents, receipts and expense claims post directly and "
+            "show 审核 empty until reviewed. Tick to block the month-end close while any of "
+            "them is unreviewed."
+        ),
+    )
     logo = forms.FileField(
         label=_("Logo"),
         required=False,

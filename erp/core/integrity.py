@@ -130,20 +130,28 @@ AUDIT_TRIGGERS = {
 }
 
 
-@integrity_check("audit_log_append_only")
-def audit_log_append_only() -> list[str]:
+def triggers_missing(table: str, names: tuple[str, ...]) -> list[str] | None:
+    """The named triggers that do not exist on `table` (None: cannot inspect this database).
+    A table rebuilt by a later migration on SQLite loses its triggers: this finds it."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+            )
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'core_auditevent'::regclass"
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass",
+                [connection.ops.quote_name(table)],
             )
         else:
-            return [f"cannot inspect triggers on {connection.vendor}"]
+            return None
         present = {row[0] for row in cursor.fetchall()}
-    return [
-        f"database trigger {name} missing: audit rows could be changed"
-        for name in AUDIT_TRIGGERS[connection.vendor]
-        if name not in present
-    ]
+    return [name for name in names if name not in present]
+
+
+@integrity_check("audit_log_append_only")
+def audit_log_append_only() -> list[str]:
+    missing = triggers_missing("core_auditevent", AUDIT_TRIGGERS.get(connection.vendor, ()))
+    if missing is None:
+        return [f"cannot inspect triggers on {connection.vendor}"]
+    return [f"database trigger {name} missing: audit rows could be changed" for name in missing]

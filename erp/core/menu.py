@@ -74,6 +74,10 @@ class SearchEntry:
     url: Callable[[Any], str]
     permission: str
     describe: Callable[[Any], str] = str
+    # Documents are found by number prefix (an index range, not a scan); the field whose
+    # value equal to the search text makes an exact hit (the search then opens the record).
+    prefix_fields: tuple[str, ...] = ()
+    exact_field: str = ""
 
 
 @dataclass
@@ -96,6 +100,7 @@ class SearchHits:
     entry: SearchEntry
     rows: list[tuple[str, str]]  # (text, url)
     more: bool
+    exact_urls: list[str] = field(default_factory=list)
 
 
 SEARCH_LIMIT = 20
@@ -141,12 +146,44 @@ def figures_for(user) -> list[tuple[MenuSection, list[FigureValue]]]:
     return [(section, values) for section, values in grouped.values() if values]
 
 
+def _document_entries() -> list[SearchEntry]:
+    """One search entry per numbered document type (erp.core.references): every module's
+    documents are found by number without declaring anything."""
+    from erp.core.references import document_types
+
+    entries = []
+    for doc_type in document_types().values():
+        model, url = doc_type.model, doc_type.url
+        if model is None or url is None:
+            continue
+        entries.append(
+            SearchEntry(
+                label=model._meta.verbose_name_plural,
+                queryset=lambda model=model: model._default_manager.exclude(number=""),
+                fields=(),
+                prefix_fields=("number",),
+                exact_field="number",
+                url=lambda obj, url=url: url(obj.pk),
+                permission=doc_type.permission,
+                describe=lambda obj, label=doc_type.label: _describe_document(obj, label),
+            )
+        )
+    return entries
+
+
+def _describe_document(obj, label) -> str:
+    state = obj.get_state_display() if hasattr(obj, "get_state_display") else obj.state
+    return f"{obj.number} · {label} · {state}"
+
+
 def search_entries_for(user) -> list[SearchEntry]:
-    return [e for e in _declared("SEARCH") if user.has_perm(e.permission)]
+    entries = _document_entries() + _declared("SEARCH")
+    return [e for e in entries if user.has_perm(e.permission)]
 
 
 def search_run(user, text: str) -> list[SearchHits]:
-    """Match `text` against every searchable the user may see; at most SEARCH_LIMIT rows each."""
+    """Match `text` against every searchable the user may see; at most SEARCH_LIMIT rows each.
+    Text fields match anywhere (icontains); document numbers match from the start."""
     text = text.strip()[:SEARCH_MAX_LENGTH]
     if len(text) < SEARCH_MIN_LENGTH:
         return []
@@ -155,8 +192,24 @@ def search_run(user, text: str) -> list[SearchHits]:
         condition = Q()
         for name in entry.fields:
             condition |= Q(**{f"{name}__icontains": text})
+        for name in entry.prefix_fields:
+            condition |= Q(**{f"{name}__startswith": text.upper()})
         found = list(entry.queryset().filter(condition)[: SEARCH_LIMIT + 1])
         if found:
             rows = [(entry.describe(obj), entry.url(obj)) for obj in found[:SEARCH_LIMIT]]
-            results.append(SearchHits(entry, rows, more=len(found) > SEARCH_LIMIT))
+            exact = [
+                entry.url(obj)
+                for obj in found
+                if entry.exact_field
+                and str(getattr(obj, entry.exact_field, "")).upper() == text.upper()
+            ]
+            results.append(
+                SearchHits(entry, rows, more=len(found) > SEARCH_LIMIT, exact_urls=exact)
+            )
     return results
+
+
+def search_exact_url(results: list[SearchHits]) -> str:
+    """The record to open directly: the one exact hit over all results, else ""."""
+    urls = [url for hits in results for url in hits.exact_urls if url]
+    return urls[0] if len(urls) == 1 else ""

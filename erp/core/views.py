@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils.dates import MONTHS
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.static import was_modified_since
 
 from erp.core import menu
 from erp.core.access import has_perm, require_perm
@@ -29,6 +31,9 @@ def home(request):
 def search(request):
     text = request.GET.get("q", "").strip()[: menu.SEARCH_MAX_LENGTH]
     results = menu.search_run(request.user, text) if text else []
+    # An exact number or code (IR2026120001, a lot number, a material code) opens the record.
+    if exact := menu.search_exact_url(results):
+        return redirect(exact)
     context = {
         "q": text,
         "results": results,
@@ -40,12 +45,22 @@ def search(request):
 @login_not_required
 def company_logo(request):
     """The logo through Django, so it shows wherever media files are not served (DEBUG off)
-    and on the login page."""
+    and on the login page. Always a PNG (company_update re-encodes every upload), so the type
+    is stated, never guessed from a file name."""
     current = company_get()
     if current is None or not current.logo:
         raise Http404
-    response = FileResponse(current.logo.open("rb"))
-    response["Cache-Control"] = "private, max-age=300"
+    storage, name = current.logo.storage, current.logo.name
+    try:
+        modified = storage.get_modified_time(name)
+    except OSError:
+        raise Http404 from None
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified.timestamp()):
+        return HttpResponseNotModified()
+    response = FileResponse(storage.open(name, "rb"), content_type="image/png", filename="logo.png")
+    response["Last-Modified"] = http_date(modified.timestamp())
+    # Revalidate every time: the name never changes, so a new logo must not wait for a cache.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -77,7 +92,14 @@ def company_edit(request):
 def _company_initial(current) -> dict:
     if current is None:
         return {}
-    fields = ("name", "uscc", "address", "phone", "fiscal_year_start_month")
+    fields = (
+        "name",
+        "uscc",
+        "address",
+        "phone",
+        "fiscal_year_start_month",
+        "system_vouchers_need_review",
+    )
     return {name: getattr(current, name) for name in fields}
 
 
@@ -91,6 +113,7 @@ def _company_save(request, form: CompanyForm) -> bool:
             address=data["address"],
             phone=data["phone"],
             fiscal_year_start_month=data["fiscal_year_start_month"],
+            system_vouchers_need_review=data["system_vouchers_need_review"],
             logo=data["logo"],
             remove_logo=data["remove_logo"],
         )

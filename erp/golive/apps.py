@@ -6,3 +6,4 @@ class GoliveConfig(AppConfig):
     name = "erp.golive"
     label = "golive"
     verbose_name = _("Go-live and data import")
+    url_prefix = "golive/"  # config/urls.py includes erp.golive.urls here

@@ -5,6 +5,14 @@ from erp.core.menu import MenuItem
 MENU = [
     MenuItem(
         section="settings",
+        label=_("Go-live cockpit"),
+        url_name="golive:cockpit",
+        permission="golive.view_cutover",
+        icon="speedometer2",
+        order=39,
+    ),
+    MenuItem(
+        section="settings",
         label=_("Data import"),
         url_name="golive:import_hub",
         permission="masterdata.view_material",

@@ -5,11 +5,18 @@ spec key with dots as underscores, e.g. golive:import_masterdata_material."""
 
 from django.urls import path
 
-from erp.golive import views
+from erp.golive import views, views_cockpit, views_setup
 from erp.golive.importing.spec import all_specs
 
 app_name = "golive"
 urlpatterns = [
+    path("setup/", views_setup.setup_wizard, name="setup"),
+    path("cockpit/", views_cockpit.cockpit, name="cockpit"),
+    path("cockpit/go-live-date/", views_cockpit.go_live_date, name="go_live_date"),
+    path("cockpit/lock/", views_cockpit.lock, name="cutover_lock"),
+    path("cockpit/unlock-request/", views_cockpit.unlock_request, name="cutover_unlock_request"),
+    path("cockpit/unlock-approve/", views_cockpit.unlock_approve, name="cutover_unlock_approve"),
+    path("cockpit/mark/<slug:code>/", views_cockpit.mark, name="checklist_mark"),
     path("import/", views.import_hub, name="import_hub"),
     path("logs/", views.log_list, name="log_list"),
     path("logs/<int:log_id>/", views.log_detail, name="log_detail"),

@@ -77,3 +77,9 @@ def users_create(request: HttpRequest, payload: UserCreateIn):
 def users_get(request: HttpRequest, user_id: int):
     require_perm(_actor(request), "iam.view_user")
     return selectors.user_get(user_id)
+
+
+# Departments live in their own module (erp/iam/api_departments.py), mounted here.
+from erp.iam.api_departments import router as _departments_router  # noqa: E402
+
+router.add_router("", _departments_router)

@@ -2,8 +2,9 @@
 
 Listed before SessionAuth in erp/core/api.py: ninja's SessionAuth runs the CSRF check on every
 unsafe request, which a token client (no cookies) would fail. A request that sends a Bearer
-header is judged by its token alone; a wrong or revoked token is a 401, never a fallback to the
-session."""
+header is judged by its token alone; a wrong, revoked or expired token is a 401, never a
+fallback to the session. A revoked or expired token raises its own error (see
+erp/iam/services/tokens.py), so the 401 says why and what to do."""
 
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer

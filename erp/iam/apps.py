@@ -6,3 +6,4 @@ class IamConfig(AppConfig):
     name = "erp.iam"
     label = "iam"
     verbose_name = _("Users and permissions")
+    url_prefix = "iam/"  # config/urls.py includes erp.iam.urls here

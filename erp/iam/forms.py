@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from erp.iam.models import Role
+from erp.iam.models import Department, Role, User
 
 
 class _RoleChoiceField(forms.ModelMultipleChoiceField):
@@ -23,6 +23,14 @@ def _roles_field() -> _RoleChoiceField:
     )
 
 
+def _department_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Department.objects.filter(is_active=True).order_by("code"),
+        required=False,
+        label=_("Department"),
+    )
+
+
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
@@ -30,8 +38,9 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_("The user should change it after the first login."),
+        help_text=_("The user must change it at the first login."),
     )
+    department = _department_field()
     roles = _roles_field()
 
 
@@ -43,6 +52,7 @@ class UserEditForm(forms.Form):
         required=False,
         help_text=_("An inactive user cannot log in or use API tokens."),
     )
+    department = _department_field()
     roles = _roles_field()
 
 
@@ -68,6 +78,23 @@ class PasswordSetForm(forms.Form):
 class OwnPasswordChangeForm(PasswordChangeForm):
     """Django's form (checks the old password and the validators); saving goes through the
     user_set_password service in the view instead of form.save()."""
+
+
+class DepartmentForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=30, help_text=_("Letters, digits, - or _; cannot change.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    parent = forms.ModelChoiceField(
+        queryset=Department.objects.order_by("code"), required=False, label=_("Parent department")
+    )
+    head = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+        label=_("Department head"),
+        help_text=_('Approves the "department head" steps of approval flows.'),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
 class ApiTokenCreateForm(forms.Form):

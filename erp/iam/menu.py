@@ -14,6 +14,14 @@ MENU = [
     ),
     MenuItem(
         section="settings",
+        label=_("Departments"),
+        url_name="iam:department_list",
+        permission="iam.view_department",
+        icon="diagram-2",
+        order=13,
+    ),
+    MenuItem(
+        section="settings",
         label=_("Roles"),
         url_name="iam:role_list",
         permission="iam.view_user",

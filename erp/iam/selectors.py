@@ -9,8 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.errors import NotFound
-from erp.iam.models import ApiToken, Role, User
+from erp.iam.models import ApiToken, Department, Role, User
 
+NO_ROLE = "__none__"  # user list filter: users without any role
 _ACTIONS = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
 
 
@@ -19,7 +20,9 @@ def user_list(*, search: str = "", role: str = "", active: str = "") -> QuerySet
     search = search.strip()
     if search:
         qs = qs.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
-    if role:
+    if role == NO_ROLE:
+        qs = qs.exclude(groups__role__isnull=False)
+    elif role:
         qs = qs.filter(groups__role__code=role)
     if active in ("1", "0"):
         qs = qs.filter(is_active=active == "1")
@@ -107,3 +110,54 @@ def permission_matrix() -> tuple[list[Role], list[MatrixGroup]]:
         cells = [(r.group_id, perm.pk) in granted for r in roles]
         group.rows.append(MatrixRow(permission_label(perm), f"{label}.{perm.codename}", cells))
     return roles, list(groups.values())
+
+
+# --- departments -----------------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentNode:
+    department: Department
+    depth: int
+    member_count: int
+
+
+def department_tree(*, include_inactive: bool = True) -> list[DepartmentNode]:
+    """Every department in tree order (parents before their children), with its depth."""
+
+    qs = Department.objects.select_related("head", "parent").annotate(
+        n=Count("members", filter=Q(members__is_active=True))
+    )
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    by_parent: dict[int | None, list] = {}
+    for department in qs.order_by("code"):
+        by_parent.setdefault(department.parent_id, []).append(department)
+    out: list[DepartmentNode] = []
+
+    def walk(parent_id, depth):
+        for department in by_parent.get(parent_id, []):
+            out.append(DepartmentNode(department, depth, department.n))
+            walk(department.pk, depth + 1)
+
+    walk(None, 0)
+    known = {node.department.pk for node in out}
+    for departments in by_parent.values():  # parent filtered out (inactive): list at top
+        out += [DepartmentNode(d, 0, d.n) for d in departments if d.pk not in known]
+    return out
+
+
+def department_get(department_id) -> Department:
+
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        raise NotFound()
+    return department
+
+
+def users_without_role() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).exclude(groups__role__isnull=False)
+
+
+def roles_without_users() -> QuerySet[Role]:
+    return role_list().filter(member_count=0)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/password/", views.user_password, name="user_password"),
+    path("departments/", views.department_list, name="department_list"),
+    path("departments/new/", views.department_form, name="department_create"),
+    path("departments/<int:department_id>/", views.department_form, name="department_edit"),
     path("roles/", views.role_list, name="role_list"),
     path("roles/matrix/", views.role_matrix, name="role_matrix"),
 ]

@@ -75,6 +75,13 @@ class LoginView(auth_views.LoginView):
     template_name = "iam/login.html"
     redirect_authenticated_user = True
 
+    def get(self, request, *args, **kwargs):
+        from erp.golive.services.setup import setup_needed
+
+        if setup_needed():  # an empty database: nobody can log in, the wizard comes first
+            return redirect("golive:setup")
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)  # login() rotates the session key
         login_record(user=form.get_user(), ip_address=_ip(self.request))
@@ -105,7 +112,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         # The new hash ends every other session; keep this one.
         update_session_auth_hash(self.request, user)
         messages.success(
-            self.request, _("Your password was changed. Other sessions were logged out.")
+            self.request,
+            _(
+                "Your password was changed. Other sessions were logged out and your API "
+                "tokens revoked."
+            ),
         )
         return redirect(self.get_success_url())
 
@@ -159,6 +170,7 @@ def api_tokens(request):
         "form": form,
         "secret": secret,
         "tokens": selectors.api_tokens_for(request.user),
+        "token_days": settings.ERP_API_TOKEN_DAYS,
     }
     return render(request, "iam/api_tokens.html", context)
 
@@ -207,6 +219,7 @@ def user_create(request):
                 full_name=data["full_name"],
                 phone=data["phone"],
                 role_codes=[r.code for r in data["roles"]],
+                department_id=data["department"].pk if data["department"] else None,
             )
         except DomainError as exc:
             _form_errors(form, exc)
@@ -227,6 +240,7 @@ def user_edit(request, user_id: int):
         "full_name": target.full_name,
         "phone": target.phone,
         "is_active": target.is_active,
+        "department": target.department,
         "roles": selectors.user_roles(target),
     }
     form = forms.bootstrap(forms.UserEditForm(request.POST or None, initial=initial))
@@ -240,6 +254,7 @@ def user_edit(request, user_id: int):
                 phone=data["phone"],
                 is_active=data["is_active"],
                 role_codes=[r.code for r in data["roles"]],
+                department_id=data["department"].pk if data["department"] else None,
             )
         except DomainError as exc:
             _form_errors(form, exc)
@@ -273,7 +288,10 @@ def user_password(request, user_id: int):
                 update_session_auth_hash(request, user)
             messages.success(
                 request,
-                _("The password of %(name)s was reset. Their open sessions were logged out.")
+                _(
+                    "The password of %(name)s was reset. Their open sessions were logged out "
+                    "and their API tokens revoked."
+                )
                 % {"name": target.username},
             )
             return redirect("iam:user_edit", user_id=target.pk)
@@ -285,10 +303,84 @@ def user_password(request, user_id: int):
 
 @perm_required("iam.view_user")
 def role_list(request):
-    return render(request, "iam/role_list.html", {"roles": selectors.role_list()})
+    context = {
+        "roles": selectors.role_list(),
+        "without_users": selectors.roles_without_users(),
+        "without_role": selectors.users_without_role()[:50],
+    }
+    return render(request, "iam/role_list.html", context)
 
 
 @perm_required("iam.view_user")
 def role_matrix(request):
     roles, groups = selectors.permission_matrix()
     return render(request, "iam/role_matrix.html", {"roles": roles, "groups": groups})
+
+
+# --- departments (settings) ----------------------------------------------------------------
+
+
+@perm_required("iam.view_department")
+def department_list(request):
+    context = {
+        "nodes": selectors.department_tree(),
+        "can_add": has_perm(request.user, "iam.add_department"),
+    }
+    return render(request, "iam/department_list.html", context)
+
+
+@perm_required("iam.view_department")
+@require_http_methods(["GET", "POST"])
+def department_form(request, department_id: int | None = None):
+    from erp.iam.services import departments as department_services
+
+    target = None
+    initial = {"is_active": True}
+    if department_id is not None:
+        try:
+            target = selectors.department_get(department_id)
+        except NotFound as exc:
+            raise Http404 from exc
+        initial = {
+            "code": target.code,
+            "name": target.name,
+            "parent": target.parent,
+            "head": target.head,
+            "is_active": target.is_active,
+        }
+    perm = "iam.change_department" if target else "iam.add_department"
+    can_change = has_perm(request.user, perm)
+    if request.method == "POST" and not can_change:
+        raise HttpForbidden
+    form = forms.bootstrap(forms.DepartmentForm(request.POST or None, initial=initial))
+    if target is not None:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parent_id = data["parent"].pk if data["parent"] else None
+        head_id = data["head"].pk if data["head"] else None
+        try:
+            if target is None:
+                department_services.department_create(
+                    actor=request.user,
+                    code=data["code"],
+                    name=data["name"],
+                    parent_id=parent_id,
+                    head_id=head_id,
+                )
+            else:
+                department_services.department_update(
+                    actor=request.user,
+                    department_id=target.pk,
+                    name=data["name"],
+                    parent_id=parent_id,
+                    head_id=head_id,
+                    is_active=data["is_active"],
+                )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Department %(name)s saved.") % {"name": data["name"]})
+            return redirect("iam:department_list")
+    context = {"form": form, "target": target, "readonly": not can_change}
+    return render(request, "iam/department_form.html", context)

@@ -243,8 +243,8 @@ class CountsIn(Schema):
 
 
 def _count_out(count: StockCount, actor) -> dict:
-    # A blind count hides book quantities from those who only count.
-    show_book = not count.blind or actor.has_perm("inventory.post_stockcount")
+    # A blind count (盲盘) hides book quantities from those who only count.
+    show_book = count_services.count_book_visible(actor, count)
     return {
         **{
             f: getattr(count, f)

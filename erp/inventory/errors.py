@@ -43,6 +43,54 @@ def lot_expired(lot, on_date: date) -> BusinessRuleError:
     )
 
 
+def expiry_before_production(
+    *, line_no: int, material, lot_number: str, production: date, expiry: date
+) -> ValidationFailed:
+    """A receipt line whose expiry date lies before its production date (a typing error)."""
+    message = _(
+        "Line %(no)s (%(material)s, lot %(lot)s): the expiry date %(expiry)s is before the "
+        "production date %(production)s. Check both dates on the label and correct them."
+    ) % {
+        "no": line_no,
+        "material": material.code,
+        "lot": lot_number or "-",
+        "expiry": expiry.isoformat(),
+        "production": production.isoformat(),
+    }
+    return ValidationFailed(
+        message,
+        code="expiry_before_production",
+        fields={f"lines.{line_no}.expiry_date": [str(message)]},
+        line=line_no,
+        material=material.code,
+    )
+
+
+def receipt_lot_expired(
+    *, line_no: int, material, lot_number: str, expiry: date, on_date: date
+) -> ValidationFailed:
+    """A receipt line whose lot is already past its expiry date at the posting date."""
+    message = _(
+        "Line %(no)s (%(material)s, lot %(lot)s) expired on %(expiry)s, before the posting date "
+        "%(date)s: expired stock cannot be received. Check the expiry date, or refuse the goods."
+    ) % {
+        "no": line_no,
+        "material": material.code,
+        "lot": lot_number or "-",
+        "expiry": expiry.isoformat(),
+        "date": on_date.isoformat(),
+    }
+    return ValidationFailed(
+        message,
+        code="receipt_lot_expired",
+        fields={f"lines.{line_no}.expiry_date": [str(message)]},
+        line=line_no,
+        material=material.code,
+        expiry_date=expiry,
+        posting_date=on_date,
+    )
+
+
 def insufficient_stock(
     *, material, location, lot, available: Decimal, requested: Decimal
 ) -> BusinessRuleError:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.errors import Conflict, ValidationFailed
 from erp.golive.importing.spec import DATE, DECIMAL, REFERENCE, TEXT, Column, ImportSpec
+from erp.golive.services.cutover import opening_import_check
 from erp.inventory.models import StockMove
 from erp.inventory.services import ReceiptLine, StockSource, stock_receive
 from erp.inventory.states import MoveType
@@ -53,6 +54,8 @@ def _location(line: dict, row: int) -> Location:
 def opening_stock_upsert(*, actor, data: dict, lines: list[dict]) -> tuple[list, str]:
     """Post the whole file as one opening receipt dated the day before go-live."""
     go_live = data["go_live_date"]
+    # Finance only, before the cut-over lock, dated the day before the go-live date.
+    opening_import_check(actor=actor, kind="stock", go_live=go_live)
     existing = opening_stock_posted()
     if existing is not None:
         raise Conflict(
@@ -85,22 +88,12 @@ def opening_stock_upsert(*, actor, data: dict, lines: list[dict]) -> tuple[list,
         actor=actor,
         lines=receipt,
         posting_date=go_live - timedelta(days=1),
-        source=StockSource(OPENING_SOURCE, go_live.isoformat()),
+        source=StockSource(OPENING_SOURCE, go_live.isoformat(), go_live.isoformat()),
         reason=str(_("Opening stock")),
         move_type=MoveType.OPENING,
     )
-    # The 期初 voucher (inventory against the opening_stock rule's offset) in the same
-    # transaction; accounting sits above inventory, hence the call-time import.
-    from erp.accounting.services.stock_posting import stock_voucher_post
-
-    stock_voucher_post(
-        actor=actor,
-        source_type=OPENING_SOURCE,
-        source_id=go_live.isoformat(),
-        source_number=go_live.isoformat(),
-        on_date=go_live - timedelta(days=1),
-        moves=moves,
-    )
+    # The 期初 voucher (inventory against the opening_stock rule's offset) is posted by the
+    # gate in the same transaction.
     return moves, "created"
 
 
@@ -151,7 +144,7 @@ OPENING_STOCK = ImportSpec(
     ],
     key_fields=("go_live_date",),
     line_key_fields=("warehouse", "location_code", "material", "lot_number"),
-    permissions=("inventory.post_receipt",),
+    permissions=("golive.import_opening_stock", "inventory.post_receipt"),
     upsert=opening_stock_upsert,
     existing=lambda data: None,  # an import never updates: a second one is refused
     queryset=lambda: StockMove.objects.none(),

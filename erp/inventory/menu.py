@@ -149,6 +149,7 @@ SEARCH = [
         label=_("Lots"),
         queryset=selectors_reports.lot_search_scope,
         fields=("number", "supplier_lot"),
+        exact_field="number",
         url=_lot_url,
         permission="inventory.view_lot",
         describe=selectors_reports.lot_describe,

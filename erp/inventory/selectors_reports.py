@@ -2,9 +2,10 @@
 running balance, expiring lots, slow movers, count accuracy, turnover. Read-only.
 
 Past-date figures come from the ledger (indexes on posting date and material); today's
-figures come from the balances. Value "as of" a date is Σ signed move values up to that date,
-which is exact because every move carries its value and transfers carry value between
-locations (see docs/inventory.md, Valuation).
+figures come from the balances. A material's company value "as of" a date is Σ signed
+boundary move values up to that date (its valuation then); a location's or lot's share is its
+quantity × that average, as a balance's value is derived today (see docs/inventory.md,
+Valuation).
 """
 
 from collections import defaultdict
@@ -26,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from erp.core.money import round_amount, round_quantity
 from erp.inventory.models import Lot, StockBalance, StockCount, StockMove
 from erp.inventory.states import LotStatus, MoveType, StockCountState
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
@@ -115,22 +117,32 @@ def _sums_from_balances(group: str, flt: StockFilter) -> dict[tuple, list[Decima
 
 
 def _sums_from_ledger(group: str, flt: StockFilter, on_date: date) -> dict[tuple, list[Decimal]]:
-    """Σ into − Σ out of the filtered locations up to `on_date` (posting date index)."""
+    """Σ into − Σ out of the filtered locations up to `on_date` (posting date index); each
+    row's value is its quantity at the material's average on that date."""
     result: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     base = StockMove.objects.filter(Q(posting_date__lte=on_date) & _material_q(flt))
     for side, sign in (("to_location", 1), ("from_location", -1)):
         keys = [k.replace("location", side) for k in _BALANCE_KEYS[group]]
-        rows = (
-            base.filter(_where_q(flt, side))
-            .values(*keys)
-            .annotate(q=Sum("quantity"), v=Sum("value"))
-            .order_by()
-        )
+        rows = base.filter(_where_q(flt, side)).values(*keys).annotate(q=Sum("quantity")).order_by()
         for r in rows:
-            acc = result[tuple(r[k] for k in keys)]
-            acc[0] += sign * r["q"]
-            acc[1] += sign * r["v"]
+            result[tuple(r[k] for k in keys)][0] += sign * r["q"]
+    company = _company_at(on_date, flt)
+    for key, acc in result.items():
+        qty, value = company.get(key[0], (ZERO, ZERO))
+        acc[1] = round_amount(acc[0] * value / qty) if qty else ZERO
     return dict(result)
+
+
+def _company_at(on_date: date, flt: StockFilter) -> dict[int, tuple[Decimal, Decimal]]:
+    """Company quantity and value per material at the end of `on_date` (boundary moves)."""
+    base = StockMove.objects.filter(Q(posting_date__lte=on_date) & _material_q(flt))
+    result: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for cond, sign in ((Q(from_location__isnull=True), 1), (Q(to_location__isnull=True), -1)):
+        rows = base.filter(cond).values("material_id").annotate(q=Sum("quantity"), v=Sum("value"))
+        for r in rows.order_by():
+            result[r["material_id"]][0] += sign * round_quantity(r["q"])
+            result[r["material_id"]][1] += sign * round_amount(r["v"])
+    return {m: (q, v) for m, (q, v) in result.items()}
 
 
 def _decorate(group: str, sums: dict[tuple, list[Decimal]]) -> list[OnHandRow]:

@@ -18,6 +18,7 @@ from django.views import View
 from erp.core.access import require_perm
 from erp.core.errors import ValidationFailed
 from erp.core.export import xlsx_bytes, xlsx_response
+from erp.core.references import refs_attach
 from erp.inventory import selectors_reports as sel
 from erp.inventory.models import Lot
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
@@ -296,6 +297,7 @@ class LedgerReport(ReportPage):
                 ],
             )
         ]
+        refs_attach([line.move for line in ledger.lines])
         for line in ledger.lines:
             m = line.move
             rows.append(
@@ -304,7 +306,7 @@ class LedgerReport(ReportPage):
                     [
                         m.posting_date,
                         m.get_move_type_display(),
-                        f"{m.source_type} {m.source_id}",
+                        m.source_ref,  # 类型名 + 单号, a link on the page, text in xlsx
                         m.lot.number if m.lot else "",
                         m.from_location.code if m.from_location else "",
                         m.to_location.code if m.to_location else "",
@@ -560,6 +562,7 @@ def lot_trace(request, pk: int):
     require_perm(request.user, "inventory.view_lot")
     get_object_or_404(Lot, pk=pk)
     trace = sel.lot_trace(lot_id=pk)
+    refs_attach(list(trace.moves))
     return render(
         request,
         "inventory/reports/lot.html",

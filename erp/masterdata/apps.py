@@ -6,3 +6,4 @@ class MasterdataConfig(AppConfig):
     name = "erp.masterdata"
     label = "masterdata"
     verbose_name = _("Master data")
+    url_prefix = "masterdata/"  # config/urls.py includes erp.masterdata.urls here

@@ -6,3 +6,4 @@ class OpsConfig(AppConfig):
     name = "erp.ops"
     label = "ops"
     verbose_name = _("Operations: backups and system health")
+    url_prefix = "ops/"  # config/urls.py includes erp.ops.urls here

@@ -42,6 +42,47 @@
     });
   }
 
+  // Behaviour declared in markup by data attributes: the Content-Security-Policy allows no
+  // inline script, so no onclick=/onsubmit= attributes. Capture phase, so a refused confirm
+  // stops the event before htmx or the browser acts on it.
+  //   <form data-confirm="…"> / <button data-confirm="…">  asks first, cancels on "no"
+  //   <select data-autosubmit>                               submits its form on change
+  //   <input type="checkbox" data-select-all=".erp-row-check">  ticks every matching box
+  //   <input data-select-on-focus>                           selects its text on focus
+  //   <a data-history-back>                                  goes back one page
+  function confirmed(el, event) {
+    if (el && el.dataset.confirm && !window.confirm(el.dataset.confirm)) {
+      event.preventDefault();
+      event.stopPropagation();
+      return false;
+    }
+    return true;
+  }
+  document.addEventListener("submit", function (event) {
+    confirmed(event.target.closest("form[data-confirm]"), event);
+  }, true);
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    if (!confirmed(target.closest("button[data-confirm], a[data-confirm]"), event)) { return; }
+    var all = target.closest("input[data-select-all]");
+    if (all) {
+      document.querySelectorAll(all.dataset.selectAll).forEach(function (box) { box.checked = all.checked; });
+    }
+    if (target.closest("[data-history-back]")) {
+      event.preventDefault();
+      window.history.back();
+    }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el instanceof Element && el.matches("[data-autosubmit]") && el.form) { el.form.submit(); }
+  });
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    if (el instanceof Element && el.matches("input[data-select-on-focus]")) { el.select(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     initSidebar();
     showToasts(document);

@@ -31,5 +31,10 @@ class ApprovalDocConfig(AppConfig):
                 summary=lambda d: [("Title", d.title), ("Amount", f"¥{d.amount:,.2f}")],
                 lines=lambda d: (["Item", "Amount"], [["Taxi", f"¥{d.amount:,.2f}"]]),
                 url=lambda d: reverse("approvals:inbox"),
+                extra_fields={
+                    "discount_pct": ("decimal", "Discount %"),
+                    "customer": ("code", "Customer"),
+                    "credit_limit_exceeded": ("bool", "Credit limit exceeded"),
+                },
             )
         )

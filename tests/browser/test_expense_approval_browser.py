@@ -44,7 +44,9 @@ def company(make_user):
     chart_seed(actor=admin, standard="enterprise")
     from django.utils import timezone
 
-    periods_create_year(actor=admin, year=timezone.localdate().year)
+    this_year = timezone.localdate().year
+    for year in range(this_year - 1, this_year + 2):  # around today, across a year boundary
+        periods_create_year(actor=admin, year=year)
     numbering_rules_ensure_defaults()
     expense_categories_ensure_defaults(actor=admin)
     load_demo(actor=admin)

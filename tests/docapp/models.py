@@ -14,7 +14,7 @@ class SampleDoc(Document):
     )
     title = models.CharField(max_length=100, blank=True)
 
-    class Meta:
+    class Meta(Document.Meta):
         permissions = [
             ("confirm_sampledoc", "Can confirm sample documents"),
             ("cancel_sampledoc", "Can cancel sample documents"),

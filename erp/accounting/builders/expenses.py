@@ -13,7 +13,7 @@ SOURCE_TYPE = "accounting.expenseclaim"
 # The same codes in both charts (企业会计准则 and 小企业会计准则).
 PAYABLE_ACCOUNT = "2241"  # 其他应付款, by employee
 INPUT_VAT_ACCOUNT = "22210101"  # 应交税费—应交增值税—进项税额
-PAYMENT_ACCOUNTS = {"bank": "1002", "cash": "1001"}  # 银行存款 / 库存现金
+PAYMENT_PREFIXES = ("1001", "1002")  # 库存现金 / 银行存款: the claim is paid from a leaf under them
 ZERO = Decimal("0")
 
 
@@ -32,6 +32,16 @@ class ClaimLineFacts:
     amount: Decimal  # incl. tax
     tax: Decimal
     line_no: int = 0
+    # False for 业务招待费 and the like: the line's VAT is part of the expense, never 进项税额.
+    deductible: bool = True
+
+    @property
+    def input_vat(self) -> Decimal:
+        return self.tax if self.deductible else ZERO
+
+    @property
+    def expense(self) -> Decimal:
+        return self.amount - self.input_vat
 
 
 @dataclass(frozen=True)
@@ -48,20 +58,19 @@ class ClaimFacts:
 
 
 def claim_totals(lines) -> tuple[Decimal, Decimal]:
-    """(total incl. tax, input VAT) of the lines."""
+    """(total incl. tax, deductible input VAT) of the lines."""
     total = sum((round_amount(x.amount) for x in lines), ZERO)
-    tax = sum((round_amount(x.tax) for x in lines), ZERO)
+    tax = sum((round_amount(x.input_vat) for x in lines), ZERO)
     return total, tax
 
 
 def claim_voucher_draft(facts: ClaimFacts, *, on_date: dt.date) -> VoucherDraft:
     """Dr the expense accounts (one line per account, by department) and 进项税额, Cr 其他应付款
-    for the employee. Lines of the same account are summed so the voucher stays short."""
+    for the employee. Lines of the same account are summed so the voucher stays short. A
+    non-deductible line books its whole amount, VAT included, as the expense."""
     by_account: OrderedDict[str, Decimal] = OrderedDict()
     for line in facts.lines:
-        by_account[line.account_code] = by_account.get(line.account_code, ZERO) + (
-            line.amount - line.tax
-        )
+        by_account[line.account_code] = by_account.get(line.account_code, ZERO) + line.expense
     total, tax = claim_totals(facts.lines)
     summary = f"报销 {facts.employee_name} {facts.purpose}"[:200]
     lines = [
@@ -75,15 +84,16 @@ def claim_voucher_draft(facts: ClaimFacts, *, on_date: dt.date) -> VoucherDraft:
     return _draft(facts, lines, on_date=on_date, word="记")
 
 
-def claim_payment_draft(
-    facts: ClaimFacts, *, on_date: dt.date, method: str = "bank"
-) -> VoucherDraft:
-    """Dr 其他应付款 (employee), Cr 银行存款 or 库存现金 for the claim's total."""
+def claim_payment_draft(facts: ClaimFacts, *, on_date: dt.date, account_code: str) -> VoucherDraft:
+    """Dr 其他应付款 (employee), Cr the chosen cash/bank account (e.g. 100201) for the total.
+    The caller checks that `account_code` is an active leaf under 1001/1002."""
+    if not account_code.startswith(PAYMENT_PREFIXES):
+        raise ValueError(f"{account_code} is not a cash or bank account")
     total, _tax = claim_totals(facts.lines)
     summary = f"支付报销款 {facts.employee_name} {facts.number}"[:200]
     lines = [
         DraftLine(summary, PAYABLE_ACCOUNT, debit=total, employee_id=facts.employee_id),
-        DraftLine(summary, PAYMENT_ACCOUNTS[method], credit=total),
+        DraftLine(summary, account_code, credit=total),
     ]
     return _draft(facts, lines, on_date=on_date, word="付")
 

@@ -2,7 +2,8 @@
 
 A posting-rule table maps (event, category code, warehouse code) to (debit, credit) account
 codes; `rule_accounts` picks the most specific entry, so the table can be data in the
-database (PostingRule rows, see selectors.posting_rule_table) or a dict in a unit test.
+database (PostingRule rows, see selectors.posting_rule_table) or a dict in a unit test. The
+event of an issue depends on its reason (`ISSUE_REASON_EVENTS`: 研发领用 → stock_issue_rd).
 
 Valuation groups: stock of a (material category, warehouse) is held on ONE inventory account,
 the debit account of its `stock_receipt` rule (`inventory_account`). Every stock event posts
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.core.money import round_amount
+from erp.inventory.move_types import move_type_inflow_event, move_type_outflow_event
 
 RuleTable = dict[tuple[str, str, str], tuple[str, str]]
 
@@ -62,14 +64,23 @@ class StockMoveValue:
     from_warehouse: str | None = None
     to_warehouse: str | None = None
     source_line: str = ""
+    reason: str = ""  # the source document's reason code (其他出库 "rnd" = 研发领用)
 
 
-INFLOW_EVENTS = {
-    "receipt": "stock_receipt",
-    "opening": "opening_stock",
-    "count_adjust": "count_gain",
-}
-OUTFLOW_EVENTS = {"issue": "stock_issue", "scrap": "scrap", "count_adjust": "count_loss"}
+# The event of a move into / out of the company is declared by its move type
+# (erp/inventory/move_types.py: inflow_event / outflow_event), so a module's own move types
+# post without editing this builder.
+# Issues whose reason has its own posting event (and so its own offset account): a 研发领用
+# issue is R&D spending (研发支出, 5301 in the enterprise chart), not production cost. Without
+# a rule for the event the posting is refused (NoPostingRule): it never falls back silently.
+ISSUE_REASON_EVENTS = {"rnd": "stock_issue_rd"}
+
+
+def outflow_event(move_type: str, reason: str = "") -> str:
+    """The posting event of an outflow: an issue's reason may choose its own event."""
+    if move_type == "issue" and reason in ISSUE_REASON_EVENTS:
+        return ISSUE_REASON_EVENTS[reason]
+    return move_type_outflow_event(move_type)
 
 
 class UnsupportedMove(ValueError):
@@ -86,12 +97,12 @@ def _move_entries(rules: RuleTable, move: StockMoveValue) -> tuple[str, tuple, t
             (inventory_account(rules, cat, dst), move.material_id),
             (inventory_account(rules, cat, src), move.material_id),
         )
-    if dst is not None and move.move_type in INFLOW_EVENTS:
-        event = INFLOW_EVENTS[move.move_type]
+    if dst is not None and move_type_inflow_event(move.move_type):
+        event = move_type_inflow_event(move.move_type)
         offset = rule_accounts(rules, event, cat, dst)[1]
         return event, (inventory_account(rules, cat, dst), move.material_id), (offset, None)
-    if src is not None and move.move_type in OUTFLOW_EVENTS:
-        event = OUTFLOW_EVENTS[move.move_type]
+    if src is not None and move_type_outflow_event(move.move_type):
+        event = outflow_event(move.move_type, move.reason)
         offset = rule_accounts(rules, event, cat, src)[0]
         return event, (offset, None), (inventory_account(rules, cat, src), move.material_id)
     raise UnsupportedMove(move.move_type)

@@ -27,4 +27,10 @@ from .arap import (  # noqa: F401
     SupplierPayment,
     SupplierPaymentLine,
 )
-from .expenses import ExpenseCategory, ExpenseClaim, ExpenseClaimLine, ExpenseClaimState  # noqa: F401
+from .expenses import (  # noqa: F401
+    ExpenseCategory,
+    ExpenseClaim,
+    ExpenseClaimLine,
+    ExpenseClaimState,
+    InvoiceType,
+)

@@ -146,7 +146,7 @@ class Settlement(Document):
         related_name="+",
     )
 
-    class Meta:
+    class Meta(Document.Meta):
         abstract = True
         ordering = ["-date", "-pk"]
 

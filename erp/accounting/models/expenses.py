@@ -1,6 +1,7 @@
 """Expense claims (费用报销): an employee's claim with lines per expense category, approved
 through the approvals engine, posted (Dr expense + 进项税额, Cr 其他应付款 by employee) and paid
-(Dr 其他应付款, Cr 银行存款). States and transitions: erp/accounting/services/expenses.py."""
+(Dr 其他应付款, Cr the chosen cash/bank account). States and transitions:
+erp/accounting/services/expenses.py."""
 
 from django.conf import settings
 from django.db import models
@@ -19,8 +20,17 @@ class ExpenseClaimState(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
+class InvoiceType(models.TextChoices):
+    """What the employee brings for a line: only a 增值税专用发票 carries deductible input VAT."""
+
+    SPECIAL = "special", _("VAT special invoice (专票)")
+    NONE = "none", _("No special invoice (无专票)")
+
+
 class ExpenseCategory(models.Model):
-    """What an expense is (差旅费, 办公费, 业务招待费 …) and the expense account it posts to."""
+    """What an expense is (差旅费, 办公费, 业务招待费 …) and the expense account it posts to.
+    `input_vat_deductible` off (业务招待费, 职工福利 …): the VAT of its lines is never booked as
+    进项税额 but stays in the expense."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -29,6 +39,14 @@ class ExpenseCategory(models.Model):
         verbose_name=_("expense account"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    input_vat_deductible = models.BooleanField(
+        _("input VAT deductible"),
+        default=True,
+        help_text=_(
+            "Off for 业务招待费, 职工福利 and other purchases whose VAT may not be deducted: "
+            "their VAT stays in the expense."
+        ),
     )
     active = models.BooleanField(_("active"), default=True)
 
@@ -82,8 +100,16 @@ class ExpenseClaim(Document):
         blank=True,
         related_name="+",
     )
+    payment_account = models.ForeignKey(
+        "accounting.Account",
+        verbose_name=_("paid from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
-    class Meta:
+    class Meta(Document.Meta):
         verbose_name = _("expense claim")
         verbose_name_plural = _("expense claims")
         ordering = ["-date", "-pk"]
@@ -111,6 +137,9 @@ class ExpenseClaimLine(DocumentLine):
         ExpenseCategory, verbose_name=_("expense category"), on_delete=models.PROTECT
     )
     amount = models.DecimalField(_("amount incl. tax"), **AMOUNT)
+    invoice_type = models.CharField(
+        _("invoice type"), max_length=10, choices=InvoiceType.choices, default=InvoiceType.NONE
+    )
     tax_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=0)
     tax_amount = models.DecimalField(_("input VAT"), default=0, **AMOUNT)
     attachments = models.PositiveSmallIntegerField(_("attachments"), default=0)
@@ -124,6 +153,10 @@ class ExpenseClaimLine(DocumentLine):
                 condition=models.Q(tax_amount__gte=0)
                 & models.Q(tax_amount__lte=models.F("amount")),
                 name="accounting_expense_tax_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invoice_type="special") | models.Q(tax_amount=0),
+                name="accounting_expense_no_vat_without_special_invoice",
             ),
         ]
 

@@ -1,10 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from erp.core.posting_events import posting_event_choices
+
 
 class PostingEvent(models.TextChoices):
+    """Accounting's own events (registered in AccountingConfig.ready()); PostingRule.event
+    takes any event of the open registry erp/core/posting_events.py."""
     STOCK_RECEIPT = "stock_receipt", _("Stock receipt")
     STOCK_ISSUE = "stock_issue", _("Stock issue")
+    STOCK_ISSUE_RD = "stock_issue_rd", _("R&D issue")
     STOCK_TRANSFER = "stock_transfer", _("Transfer between valuation groups")
     SCRAP = "scrap", _("Scrap")
     COUNT_GAIN = "count_gain", _("Count surplus")
@@ -17,7 +22,7 @@ class PostingRule(models.Model):
     wins: material category and warehouse both matching, then one of them, then the default
     (both blank)."""
 
-    event = models.CharField(_("event"), max_length=30, choices=PostingEvent.choices)
+    event = models.CharField(_("event"), max_length=30, choices=posting_event_choices)
     category_code = models.CharField(_("material category"), max_length=40, blank=True)
     warehouse_code = models.CharField(_("warehouse"), max_length=40, blank=True)
     debit_account = models.ForeignKey(

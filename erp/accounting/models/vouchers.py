@@ -34,6 +34,16 @@ class Voucher(Document):
         blank=True,
         related_name="+",
     )
+    # A draft edited by someone other than its creator records that editor: the reviewer must
+    # differ from both (separation of duties, services/vouchers.py).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("posted by"),
@@ -68,6 +78,7 @@ class Voucher(Document):
             ("reopen_period", "Can reopen accounting period"),
         ]
         constraints = [
+            *Document.Meta.constraints,  # the number ("2026-03 记-0001") is unique
             models.UniqueConstraint(
                 fields=["period", "word", "seq"],
                 condition=models.Q(seq__isnull=False),

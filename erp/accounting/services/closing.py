@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
+from erp.accounting.errors import VoucherInvalid
 from erp.accounting.models import (
     Account,
     AccountCategory,
@@ -25,10 +26,13 @@ from erp.accounting.selectors_arap import arap_control_differences
 from erp.accounting.selectors_statements import chart_standard
 from erp.accounting.selectors_stock import stock_documents_unposted, stock_vs_gl
 from erp.accounting.services.gate import voucher_post
+from erp.accounting.services.periods import period_lock_exclusive
 from erp.accounting.statements import VAT_PAYABLE
 from erp.accounting.states import VoucherState
+from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, NotFound
 from erp.core.money import round_amount
+from erp.core.selectors import company_get
 from erp.core.templatetags.erp_format import cny
 
 SOURCE_PL = "accounting.pl_carry_forward"
@@ -67,6 +71,7 @@ def period_checklist(period: Period) -> list[CheckItem]:
         ),
         *stock_checks(period),
         arap_check(period),
+        review_check(period),
         overhead_check(period),
         vat_check(period),
         CheckItem(
@@ -129,6 +134,50 @@ def stock_checks(period: Period) -> list[CheckItem]:
             url,
         ),
     ]
+
+
+# Postings the month-end close makes itself (not reviewed one by one: the close is the act).
+MONTH_END_SOURCES = (
+    SOURCE_PL,
+    SOURCE_YEAR_END,
+    "accounting.overhead",
+    "accounting.vat_transfer",
+)
+
+
+def unreviewed_system_vouchers(period: Period):
+    """Vouchers a source document posted directly in `period` that nobody has reviewed yet."""
+    return (
+        Voucher.objects.filter(period=period, state=VoucherState.POSTED, reviewed_by__isnull=True)
+        .exclude(source_type="")
+        .exclude(source_type__in=MONTH_END_SOURCES)
+        .order_by("seq", "pk")
+    )
+
+
+def review_check(period: Period) -> CheckItem:
+    """Lists the unreviewed system vouchers; blocks the close only when the company setting
+    "system vouchers need review" is on (Chinese default: off, they post directly)."""
+    company = company_get()
+    required = bool(company and company.system_vouchers_need_review)
+    pending = unreviewed_system_vouchers(period)
+    count = pending.count()
+    detail = ""
+    if count:
+        numbers = ", ".join(pending.values_list("number", flat=True)[:10])
+        detail = str(
+            _("%(n)s system vouchers are not reviewed yet: %(numbers)s.")
+            % {"n": count, "numbers": numbers + (" …" if count > 10 else "")}
+        )
+        if not required:
+            detail += " " + str(_("Review is optional (company setting)."))
+    return CheckItem(
+        "system_vouchers_reviewed",
+        str(_("Vouchers posted by documents are reviewed")),
+        not (required and count),
+        detail,
+        reverse("accounting:voucher_list") + f"?period={period.pk}&state=posted&unreviewed=true",
+    )
 
 
 def arap_check(period: Period) -> CheckItem:
@@ -239,16 +288,86 @@ def _period(period_id: int) -> Period:
         raise NotFound() from None
 
 
+AuxKey = tuple[int | None, ...]  # one value per Account.AUX_FIELDS
+
+
+def pl_balances_by_dimension(period: Period) -> dict[tuple[int, AuxKey], Decimal]:
+    """P&L balance at the period end per (leaf account, auxiliary values), debit positive: the
+    carry-forward clears each combination on its own line, so an account that requires a
+    department (6601/6602) is closed per department as it was booked."""
+    aux = [f"{name}_id" for name in Account.AUX_FIELDS]
+    rows = (
+        VoucherLine.objects.filter(
+            voucher__state=VoucherState.POSTED,
+            voucher__date__lte=period.end,
+            account__category=AccountCategory.PROFIT_LOSS,
+            account__is_leaf=True,
+        )
+        .values("account_id", *aux)
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    balances = {
+        (r["account_id"], tuple(r[name] for name in aux)): round_amount(r["d"] or 0)
+        - round_amount(r["c"] or 0)
+        for r in rows
+    }
+    return {k: v for k, v in balances.items() if v}
+
+
+def post_step(*, actor, draft: VoucherDraft, step: str) -> Voucher:
+    """Post a month-end voucher; when the gate refuses it, say which step and list the
+    refused lines (account, amount, dimensions, problems) so the close job can show them."""
+    try:
+        return voucher_post(actor=actor, draft=draft)
+    except VoucherInvalid as exc:
+        raise VoucherInvalid(
+            _("%(step)s: %(problem)s %(lines)s")
+            % {"step": step, "problem": exc.message, "lines": _refused_lines(draft, exc)},
+            code=exc.code,
+            **exc.details,
+        ) from exc
+
+
+def _refused_lines(draft: VoucherDraft, exc: VoucherInvalid) -> str:
+    problems = exc.details.get("lines") or {}
+    parts = []
+    for number, line in enumerate(draft.lines, start=1):
+        if str(number) not in problems:
+            continue
+        amount = line.debit or -line.credit
+        dims = ", ".join(
+            f"{name}={getattr(line, f'{name}_id')}"
+            for name in Account.AUX_FIELDS
+            if getattr(line, f"{name}_id")
+        )
+        parts.append(
+            str(
+                _("Line %(line)s %(account)s %(amount)s%(dims)s: %(problems)s")
+                % {
+                    "line": number,
+                    "account": line.account_code,
+                    "amount": cny(amount),
+                    "dims": f" ({dims})" if dims else "",
+                    "problems": " ".join(problems[str(number)]),
+                }
+            )
+        )
+    return "; ".join(parts)
+
+
 @transaction.atomic
 def pl_carry_forward(*, actor, period_id: int) -> Voucher | None:
-    """结转损益: move every P&L account's balance at the period end into 本年利润 with one 转
-    voucher dated the last day. Returns None when nothing is left to carry (idempotent)."""
-    period = _period(period_id)
-    balances = _pl_balances(period)
+    """结转损益: move every P&L balance at the period end into 本年利润 with one 转 voucher
+    dated the last day, one line per account × auxiliary values. Returns None when nothing is
+    left to carry (idempotent). The period row is locked FOR UPDATE before the balances are
+    read, so two concurrent runs serialise and the second finds nothing left."""
+    require_perm(actor, "accounting.post_voucher")
+    period = _period_locked(period_id)
+    balances = pl_balances_by_dimension(period)
     if not balances:
         return None
     profit = _purpose_account(AccountPurpose.CURRENT_YEAR_PROFIT)
-    accounts = Account.objects.in_bulk(list(balances))
+    accounts = Account.objects.in_bulk({pk for pk, _dims in balances})
     summary = str(_("Carry forward profit and loss %(period)s") % {"period": period})
     lines = [
         # A debit balance (expense) is cleared by a credit and vice versa.
@@ -257,8 +376,11 @@ def pl_carry_forward(*, actor, period_id: int) -> Voucher | None:
             account_code=accounts[pk].code,
             debit=-amount if amount < 0 else Decimal("0"),
             credit=amount if amount > 0 else Decimal("0"),
+            **{f"{name}_id": value for name, value in zip(Account.AUX_FIELDS, dims, strict=True)},
         )
-        for pk, amount in sorted(balances.items(), key=lambda kv: accounts[kv[0]].code)
+        for (pk, dims), amount in sorted(
+            balances.items(), key=lambda kv: (accounts[kv[0][0]].code, str(kv[0][1]))
+        )
     ]
     net = sum(balances.values(), Decimal("0"))  # debit positive: net > 0 is a loss
     lines.append(
@@ -269,28 +391,38 @@ def pl_carry_forward(*, actor, period_id: int) -> Voucher | None:
             credit=-net if net < 0 else Decimal("0"),
         )
     )
-    lines = [line for line in lines if line.debit or line.credit]
     draft = VoucherDraft(
         date=period.end,
         word="转",
-        lines=tuple(lines),
+        lines=tuple(line for line in lines if line.debit or line.credit),
         source_type=SOURCE_PL,
         source_id=str(period.pk),
         source_number=str(period),
     )
-    return voucher_post(actor=actor, draft=draft)
+    return post_step(actor=actor, draft=draft, step=str(_("Carrying forward profit and loss")))
+
+
+def _period_locked(period_id) -> Period:
+    """The period row FOR UPDATE: month-end and year-end postings re-read their preconditions
+    after taking it (postings only share-lock it, so they still run meanwhile on SQLite's
+    single writer and wait on PostgreSQL)."""
+    _period(period_id)
+    return period_lock_exclusive(period_id)
 
 
 @transaction.atomic
 def year_end_close(*, actor, year: int) -> Voucher:
     """Roll 本年利润 into 利润分配—未分配利润 on 31 December. Refused a second time (the year's
     profit is already zero and a year-end voucher exists), so it is safe to retry."""
+    require_perm(actor, "accounting.post_voucher")
     period = Period.objects.filter(year=year, month=12).first()
     if period is None:
         raise BusinessRuleError(
             _("The periods of %(year)s do not exist.") % {"year": year}, code="period_missing"
         )
-    if Voucher.objects.filter(source_type=SOURCE_YEAR_END, source_id=str(year)).exists():
+    period = _period_locked(period.pk)  # then re-check: a concurrent close committed first
+    done = Voucher.objects.filter(source_type=SOURCE_YEAR_END, source_id=str(year))
+    if done.filter(reversed_by__isnull=True, reversal_of__isnull=True).exists():
         raise BusinessRuleError(
             _("The year-end close of %(year)s was already done.") % {"year": year},
             code="year_end_done",
@@ -328,4 +460,4 @@ def year_end_close(*, actor, year: int) -> Voucher:
     draft = VoucherDraft(
         date=period.end, word="转", lines=lines, source_type=SOURCE_YEAR_END, source_id=str(year)
     )
-    return voucher_post(actor=actor, draft=draft)
+    return post_step(actor=actor, draft=draft, step=str(_("Year-end close")))

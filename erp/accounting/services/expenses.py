@@ -1,11 +1,13 @@
 """Expense claims (费用报销): save, submit for approval, post, pay.
 
 draft → submitted (approval request) → approved → posted (voucher through the gate) → paid
-(payment voucher). The approvals engine moves submitted claims to approved, or back to draft
-when a request is returned, rejected or withdrawn (`on_decided` in the subject registered by
-`expense_claims_register`). Editing a submitted or approved claim bumps its version, which
-supersedes the approval, and submits it again. Employees file and submit their own claims with
-`accounting.add_expenseclaim`; someone else's claim needs `accounting.change_expenseclaim`.
+(payment voucher, from a chosen cash/bank account). Every state change goes through
+CLAIM_STATES: the approvals engine moves submitted claims to approved, or back to draft when a
+request is returned, rejected or withdrawn (`on_decided` in the subject registered by
+`expense_claims_register`), along the transitions declared for it. Editing a submitted or
+approved claim bumps its version, which supersedes the approval, and submits it again.
+Employees file and submit their own claims with `accounting.add_expenseclaim`; someone else's
+claim needs `accounting.change_expenseclaim`.
 """
 
 import datetime as dt
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounting.builders.expenses import (
-    PAYMENT_ACCOUNTS,
+    PAYMENT_PREFIXES,
     ClaimFacts,
     ClaimLineFacts,
     claim_payment_draft,
@@ -33,9 +35,10 @@ from erp.accounting.models import (
     ExpenseClaim,
     ExpenseClaimLine,
     ExpenseClaimState,
+    InvoiceType,
 )
 from erp.accounting.services.chart import account_add_child
-from erp.accounting.services.gate import voucher_post
+from erp.accounting.services.gate import voucher_post_for_source
 from erp.accounting.services.lines import parse_amount
 from erp.approvals.contract import ApprovalSubject, approval_subject_register
 from erp.approvals.services.requests import (
@@ -55,13 +58,26 @@ from erp.iam.models import Department, User
 DOC_TYPE = "accounting.expenseclaim"
 MAX_LINES = 200
 TAX_RATES = tuple(Decimal(r) for r in ("0", "0.01", "0.03", "0.05", "0.06", "0.09", "0.13"))
+# An entered VAT may differ from amount × rate / (1 + rate) by the invoice's own rounding.
+VAT_TOLERANCE = Decimal("0.05")
+ZERO_TAX = Decimal("0.00")
 HEADER_FIELDS = ["employee_id", "department_id", "date", "purpose", "note", "total", "tax_total"]
 S = ExpenseClaimState
+# Transitions the approvals engine drives (no button, no permission of their own: the approver's
+# seat on the request authorises them). They do not bump the claim's version, which the engine
+# itself bumped and recorded on the request.
+BY_APPROVALS = ""
+ENGINE_TRANSITIONS = ("approve", "resubmit", "reopen")
 
 CLAIM_STATES = StateMachine(
     ExpenseClaimState,
     [
         Transition("submit", (S.DRAFT,), S.SUBMITTED, "accounting.add_expenseclaim", _("Submit")),
+        Transition("approve", (S.SUBMITTED,), S.APPROVED, BY_APPROVALS, _("Approved")),
+        # An approved claim edited: its new version waits for approval again.
+        Transition("resubmit", (S.APPROVED,), S.SUBMITTED, BY_APPROVALS, _("Submitted again")),
+        # Request returned, rejected or withdrawn (or superseded by an edit): back to draft.
+        Transition("reopen", (S.SUBMITTED, S.APPROVED), S.DRAFT, BY_APPROVALS, _("Back to draft")),
         Transition(
             "post",
             (S.APPROVED,),
@@ -83,13 +99,14 @@ CLAIM_STATES = StateMachine(
     ],
 )
 
-# Default categories: (code, name, sub-account suffix under 管理费用).
+# Default categories: (code, name, sub-account suffix under 管理费用, input VAT deductible).
+# 业务招待费 is consumption (餐饮、礼品): its VAT may not be deducted and stays in the expense.
 DEFAULT_CATEGORIES = (
-    ("TRAVEL", "差旅费", "01"),
-    ("OFFICE", "办公费", "02"),
-    ("ENTERTAIN", "业务招待费", "03"),
-    ("TRANSPORT", "交通费", "04"),
-    ("COMMS", "通讯费", "05"),
+    ("TRAVEL", "差旅费", "01", True),
+    ("OFFICE", "办公费", "02", True),
+    ("ENTERTAIN", "业务招待费", "03", False),
+    ("TRANSPORT", "交通费", "04", True),
+    ("COMMS", "通讯费", "05", True),
 )
 
 
@@ -150,23 +167,76 @@ def _line_problems(row: dict[str, Any], categories: dict) -> tuple[dict, list[st
     tax = parse_amount(entered) if entered not in (None, "") else None
     if entered not in (None, "") and (tax is None or tax < 0):
         problems.append(str(_("Enter the input VAT as a number ≥ 0 with at most 2 decimals.")))
-    if problems:
-        return {}, problems
-    tax = tax if tax is not None else tax_of(amount, rate)
-    if tax > amount:
-        problems.append(str(_("The input VAT cannot exceed the amount incl. tax.")))
+    invoice = _invoice_type(row.get("invoice_type"), rate)
+    if invoice is None:
+        problems.append(str(_("Choose the invoice type: 专票 or 无专票.")))
     attachments = row.get("attachments") or 0
     if not str(attachments).isdigit() or int(attachments) > 999:
         problems.append(str(_("Enter the number of attachments, 0 to 999.")))
+    if problems:
+        return {}, problems
+    problems = _vat_problems(amount, rate, tax, invoice)
     values = {
         "category": category,
         "amount": amount,
+        "invoice_type": invoice,
         "tax_rate": rate,
-        "tax_amount": tax,
-        "attachments": int(attachments) if str(attachments).isdigit() else 0,
+        # The VAT of a non-deductible category (业务招待费 …) stays in the expense.
+        "tax_amount": _vat_of(amount, rate, tax) if category.input_vat_deductible else ZERO_TAX,
+        "attachments": int(attachments),
         "note": str(row.get("note") or "").strip()[:200],
     }
     return values, problems
+
+
+def _invoice_type(raw, rate: Decimal | None) -> str | None:
+    """The line's invoice type; not given: 专票 when a VAT rate is chosen, else 无专票 (the rate
+    list's "none")."""
+    if raw in (None, ""):
+        return InvoiceType.SPECIAL if rate else InvoiceType.NONE
+    return str(raw) if str(raw) in InvoiceType.values else None
+
+
+def _vat_of(amount: Decimal, rate: Decimal, entered: Decimal | None) -> Decimal:
+    return entered if entered is not None else tax_of(amount, rate)
+
+
+def _vat_problems(amount, rate, entered, invoice) -> list[str]:
+    """无专票 carries no VAT; an entered VAT must match the amount and rate (the invoice's own
+    rounding allowed), so a VAT left over from an earlier amount is caught, not kept."""
+    if invoice == InvoiceType.NONE:
+        if rate or entered:
+            return [
+                str(
+                    _(
+                        "A line without a 专票 (无专票) cannot carry input VAT. Choose the invoice "
+                        "type 专票, or set the VAT rate to none and clear the VAT."
+                    )
+                )
+            ]
+        return []
+    if entered is None:
+        return []
+    expected = tax_of(amount, rate)
+    if entered > amount:
+        return [str(_("The input VAT cannot exceed the amount incl. tax."))]
+    if abs(entered - expected) > VAT_TOLERANCE:
+        return [
+            str(
+                _(
+                    "The input VAT %(vat)s does not match the amount %(amount)s at %(rate)s%% "
+                    "(expected about %(expected)s). Clear the VAT to compute it, or correct the "
+                    "amount or rate from the invoice."
+                )
+                % {
+                    "vat": format_cny(entered),
+                    "amount": format_cny(amount),
+                    "rate": f"{(rate * 100).normalize():f}",
+                    "expected": format_cny(expected),
+                }
+            )
+        ]
+    return []
 
 
 def _rate(raw) -> Decimal | None:
@@ -360,31 +430,39 @@ def expense_claim_submit(*, actor, claim_id: int) -> ExpenseClaim:
 
 def _resubmit(actor, claim: ExpenseClaim) -> None:
     request = approval_submit(actor=actor, doc=claim)
-    target = S.APPROVED if request.state == RequestState.APPROVED else S.SUBMITTED
-    _state_set(claim, target, actor=actor, note=f"approval request {request.pk}")
+    if request.state == RequestState.APPROVED:
+        _engine_transition(claim, "approve", actor=actor, note=f"approval request {request.pk}")
+    else:
+        _engine_transition(claim, "resubmit", actor=actor, note=f"approval request {request.pk}")
 
 
-def _state_set(claim: ExpenseClaim, target: str, *, actor=None, note: str = "") -> None:
+def _engine_transition(claim: ExpenseClaim, name: str, *, actor=None, note: str = "") -> None:
+    """Move the locked claim along an approvals-driven transition of CLAIM_STATES. A claim
+    already in the transition's target stays as it is; any other state not among its sources
+    is refused (InvalidTransition names the state). The version is left alone: the engine has
+    bumped it and recorded it on the request."""
+    target = CLAIM_STATES.transitions[name].target
     if claim.state == target:
         return
-    # A queryset update: the approvals engine has bumped the version on the row already.
-    ExpenseClaim.objects.filter(pk=claim.pk).update(state=target, updated_at=timezone.now())
+    transition = CLAIM_STATES.transition_for(claim.state, name)
+    before = claim.state
+    claim.state = transition.target
+    claim.save(update_fields=["state", "updated_at"])
     audit_record(
         actor=actor,
         action="transition",
         obj=claim,
-        changes={"state": [claim.state, target]},
-        note=note,
+        changes={"state": [before, claim.state]},
+        note=f"{name}: {note}" if note else name,
     )
-    claim.state = target
 
 
 def _on_decided(claim: ExpenseClaim, request) -> None:
     """The engine finished a request: approved → approved; anything else → back to draft."""
     if claim.state not in (S.SUBMITTED, S.APPROVED):
         return
-    target = S.APPROVED if request.state == RequestState.APPROVED else S.DRAFT
-    _state_set(claim, target, note=f"approval request {request.pk}: {request.state}")
+    name = "approve" if request.state == RequestState.APPROVED else "reopen"
+    _engine_transition(claim, name, note=f"approval request {request.pk}: {request.state}")
 
 
 # --- posting -------------------------------------------------------------------------------
@@ -403,7 +481,12 @@ def _facts(claim: ExpenseClaim) -> ClaimFacts:
         attachments=claim.attachments,
         lines=tuple(
             ClaimLineFacts(
-                x.category.account.code, x.category.name, x.amount, x.tax_amount, x.line_no
+                x.category.account.code,
+                x.category.name,
+                x.amount,
+                x.tax_amount,
+                x.line_no,
+                deductible=x.category.input_vat_deductible,
             )
             for x in lines
         ),
@@ -411,7 +494,9 @@ def _facts(claim: ExpenseClaim) -> ClaimFacts:
 
 
 def expense_claim_post(*, actor, claim_id: int, on_date: dt.date | None = None) -> ExpenseClaim:
-    """Post an approved claim: Dr expense accounts + 进项税额, Cr 其他应付款 (employee)."""
+    """Post an approved claim: Dr expense accounts + 进项税额, Cr 其他应付款 (employee). The claim's
+    posting permission authorises its voucher (as a stock receipt's does); the category's
+    `input_vat_deductible` at posting time decides whether a line's VAT is 进项税额."""
     require_perm(actor, "accounting.post_expenseclaim")
     with transaction.atomic():
         claim = _claim_locked(actor, claim_id)
@@ -419,26 +504,59 @@ def expense_claim_post(*, actor, claim_id: int, on_date: dt.date | None = None) 
             approval_require_approved(claim)
         claim = document_transition(actor=actor, doc=claim, machine=CLAIM_STATES, name="post")
         draft = claim_voucher_draft(_facts(claim), on_date=on_date or timezone.localdate())
-        claim.voucher = voucher_post(actor=actor, draft=draft)
+        claim.voucher = voucher_post_for_source(actor=actor, draft=draft)
         claim.save(update_fields=["voucher", "updated_at"])
     return claim
 
 
+def payment_accounts():
+    """The accounts a claim may be paid from: active leaves under 1001 库存现金 / 1002 银行存款."""
+    return Account.objects.filter(
+        is_leaf=True, active=True, code__regex=rf"^({'|'.join(PAYMENT_PREFIXES)})"
+    ).order_by("code")
+
+
+def _payment_account(code) -> Account:
+    code = str(code or "").strip()
+    if not code:
+        raise ValidationFailed(
+            _(
+                "Choose the cash or bank account the claim is paid from (库存现金 or a bank "
+                "account such as 100201)."
+            ),
+            code="payment_account_required",
+            fields={"payment_account": [str(_("Choose the account the claim is paid from."))]},
+        )
+    account = payment_accounts().filter(code=code).first()
+    if account is None:
+        raise ValidationFailed(
+            _(
+                "%(code)s is not an active cash or bank account. Choose 库存现金 or a bank "
+                "account under 1002 银行存款 that has no sub-accounts (e.g. 100201)."
+            )
+            % {"code": code},
+            code="payment_account_invalid",
+            fields={"payment_account": [str(_("Choose a cash or bank account from the list."))]},
+        )
+    return account
+
+
 def expense_claim_pay(
-    *, actor, claim_id: int, on_date: dt.date | None = None, method: str = "bank"
+    *, actor, claim_id: int, payment_account_code: str, on_date: dt.date | None = None
 ) -> ExpenseClaim:
-    """Pay a posted claim: Dr 其他应付款 (employee), Cr 银行存款 (or 库存现金)."""
+    """Pay a posted claim from the chosen cash/bank account (a leaf under 1001/1002, e.g.
+    100201): Dr 其他应付款 (employee), Cr that account. The cashier (出纳) holds the permission."""
     require_perm(actor, "accounting.pay_expenseclaim")
-    if method not in PAYMENT_ACCOUNTS:
-        raise ValidationFailed(fields={"method": [str(_("Choose bank or cash."))]})
+    account = _payment_account(payment_account_code)
     with transaction.atomic():
         claim = _claim_locked(actor, claim_id)
         claim = document_transition(actor=actor, doc=claim, machine=CLAIM_STATES, name="pay")
         draft = claim_payment_draft(
-            _facts(claim), on_date=on_date or timezone.localdate(), method=method
+            _facts(claim), on_date=on_date or timezone.localdate(), account_code=account.code
         )
-        claim.payment_voucher = voucher_post(actor=actor, draft=draft)
-        claim.save(update_fields=["payment_voucher", "updated_at"])
+        claim.payment_voucher = voucher_post_for_source(actor=actor, draft=draft)
+        claim.payment_account = account
+        claim.save(update_fields=["payment_voucher", "payment_account", "updated_at"])
     return claim
 
 
@@ -456,7 +574,7 @@ def expense_categories_ensure_defaults(*, actor) -> list[ExpenseCategory]:
             code="chart_missing",
         )
     created = []
-    for code, name, suffix in DEFAULT_CATEGORIES:
+    for code, name, suffix, deductible in DEFAULT_CATEGORIES:
         if ExpenseCategory.objects.filter(code=code).exists():
             continue
         account = Account.objects.filter(code=parent.code + suffix).first()
@@ -467,10 +585,42 @@ def expense_categories_ensure_defaults(*, actor) -> list[ExpenseCategory]:
                 )
             except BusinessRuleError:
                 account = parent
-        category = ExpenseCategory.objects.create(code=code, name=name, account=account)
+        category = ExpenseCategory.objects.create(
+            code=code, name=name, account=account, input_vat_deductible=deductible
+        )
         audit_record(actor=actor, action="create", obj=category)
         created.append(category)
     return created
+
+
+def expense_category_update(
+    *,
+    actor,
+    category_id: int,
+    input_vat_deductible: bool | None = None,
+    active: bool | None = None,
+) -> ExpenseCategory:
+    """Change a category's settings. Turning `input_vat_deductible` off applies to every claim
+    posted from then on: its lines' VAT goes into the expense, never 进项税额."""
+    require_perm(actor, "accounting.change_expensecategory")
+    with transaction.atomic():
+        category = ExpenseCategory.objects.select_for_update().filter(pk=_int(category_id)).first()
+        if category is None:
+            raise NotFound()
+        fields = ["input_vat_deductible", "active"]
+        before = snapshot(category, fields)
+        if input_vat_deductible is not None:
+            category.input_vat_deductible = bool(input_vat_deductible)
+        if active is not None:
+            category.active = bool(active)
+        category.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=category,
+            changes=diff(before, snapshot(category, fields)),
+        )
+    return category
 
 
 def expense_claims_register() -> None:

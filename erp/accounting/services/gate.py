@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ from erp.accounting.builders.drafts import VoucherDraft
 from erp.accounting.errors import VoucherInvalid
 from erp.accounting.models import (
     Account,
+    AccountPeriodBalance,
     Period,
     Voucher,
     VoucherLine,
@@ -37,7 +38,8 @@ from erp.accounting.services.lines import LineInput, lines_validate, parse_amoun
 from erp.accounting.services.periods import period_require_open
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
-from erp.core.errors import InvalidTransition, NotFound
+from erp.core.bulk_insert import column, rows_insert
+from erp.core.errors import BusinessRuleError, Conflict, InvalidTransition, NotFound
 from erp.core.models import AuditEvent
 from erp.core.services.audit import audit_record
 
@@ -252,33 +254,25 @@ def _vouchers_insert(actor, prepared: list[_Prepared]) -> list[Voucher]:
     return Voucher.objects.bulk_create(vouchers, batch_size=CHUNK)
 
 
-PLACEHOLDERS = ", ".join(["%s"] * 12)
-LINE_COLUMNS = (
-    "voucher_id, line_no, summary, account_id, debit, credit, customer_id, supplier_id, "
-    "department_id, employee_id, material_id, source_line"
-)
-
-
 def _lines_insert(vouchers: list[Voucher], prepared: list[_Prepared]) -> None:
     """One executemany for all lines: building thousands of model instances for bulk_create
     cost more than the insert itself. Values are plain ids, text and Decimal amounts."""
+    # Rows keyed by field: the columns come from VoucherLine's fields (erp/core/bulk_insert.py).
     rows = [
-        (
-            voucher.pk,
-            i.line_no,
-            i.summary.strip()[:200],
-            i.account.pk,
-            _db_amount(i.debit),
-            _db_amount(i.credit),
-            *(i.aux.get(name) for name in Account.AUX_FIELDS),
-            i.source_line,
-        )
+        {
+            "voucher_id": voucher.pk,
+            "line_no": i.line_no,
+            "summary": i.summary.strip()[:200],
+            "account_id": i.account.pk,
+            "debit": _db_amount(i.debit),
+            "credit": _db_amount(i.credit),
+            **{f"{name}_id": i.aux.get(name) for name in Account.AUX_FIELDS},
+            "source_line": i.source_line,
+        }
         for voucher, p in zip(vouchers, prepared, strict=True)
         for i in p.inputs
     ]
-    sql = f"INSERT INTO accounting_voucherline ({LINE_COLUMNS}) VALUES ({PLACEHOLDERS})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    rows_insert(VoucherLine, rows)
 
 
 def _vouchers_mark_posted(vouchers: list[Voucher]) -> None:
@@ -325,18 +319,21 @@ def _sums(groups) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
 def _balances_add(sums: dict[tuple[int, int], tuple[Decimal, Decimal]]) -> None:
     """Add movements to the period balances with one upsert statement, in (period, account)
     order so two posting transactions never lock balance rows in opposite orders."""
-    sql = (
-        "INSERT INTO accounting_accountperiodbalance (period_id, account_id, debit, credit) "
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (period_id, account_id) DO UPDATE SET "
-        "debit = accounting_accountperiodbalance.debit + EXCLUDED.debit, "
-        "credit = accounting_accountperiodbalance.credit + EXCLUDED.credit"
+    model = AccountPeriodBalance
+    table = connection.ops.quote_name(model._meta.db_table)
+    period, account, debit, credit = (
+        column(model, f) for f in ("period", "account", "debit", "credit")
     )
-    params = [
-        (period_id, account_id, _db_amount(d), _db_amount(c))
-        for (period_id, account_id), (d, c) in sorted(sums.items())
+    upsert = (
+        f"ON CONFLICT ({period}, {account}) DO UPDATE SET "
+        f"{debit} = {table}.{debit} + EXCLUDED.{debit}, "
+        f"{credit} = {table}.{credit} + EXCLUDED.{credit}"
+    )
+    rows = [
+        {"period_id": p, "account_id": a, "debit": _db_amount(d), "credit": _db_amount(c)}
+        for (p, a), (d, c) in sorted(sums.items())
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    rows_insert(model, rows, suffix=upsert)
 
 
 def _db_amount(value: Decimal):
@@ -352,36 +349,52 @@ def _audit_posted(actor, vouchers: list[Voucher]) -> None:
     at = AuditEvent._meta.get_field("at").get_db_prep_save(timezone.now(), connection)
     label = Voucher._meta.label_lower
     rows = [
-        (
-            at,
-            actor_id,
-            "transition",
-            label,
-            str(v.pk),
-            v.number,
-            changes.get_db_prep_save(
+        {
+            "at": at,
+            "actor_id": actor_id,
+            "action": "transition",
+            "object_type": label,
+            "object_id": str(v.pk),
+            "object_repr": v.number,
+            "changes": changes.get_db_prep_save(
                 {"state": [None, "posted"], "number": ["", v.number]}, connection
             ),
-            "post",
-        )
+            "note": "post",
+        }
         for v in vouchers
     ]
-    sql = (
-        "INSERT INTO core_auditevent (at, actor_id, action, object_type, object_id, "
-        "object_repr, changes, note) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    rows_insert(AuditEvent, rows)
 
 
-def voucher_reverse(*, actor, voucher_id: int, on_date=None) -> Voucher:
+# Vouchers whose source is no separate document (accounting's own period postings and the GL
+# opening balances): they are corrected by reversing the voucher itself. Every other voucher
+# with a source type belongs to a document (stock, AR/AP, expense claim) and is reversed only
+# by reversing that document, whose service calls voucher_reverse(..., _from_source=True).
+VOUCHER_ONLY_SOURCES = frozenset(
+    {
+        "accounting.pl_carry_forward",
+        "accounting.overhead",
+        "accounting.vat_transfer",
+        "accounting.year_end",
+        "golive.openingbalance",
+    }
+)
+
+
+def voucher_reverse(*, actor, voucher_id: int, on_date=None, _from_source: bool = False) -> Voucher:
     """Red reversal (红字冲销): a new posted voucher with the same lines negated, dated in an
-    open period (today by default). A voucher is reversed at most once."""
-    require_perm(actor, "accounting.reverse_voucher")
+    open period (today by default). A voucher is reversed at most once: the original is locked
+    (after the period, in the gate's lock order) and its state re-checked under the lock, so a
+    second, concurrent reversal gets 409 (Conflict). A voucher of a source document is refused
+    unless the document's own reversal service calls with `_from_source=True` (then, as in
+    `voucher_post_for_source`, the document's permission authorises it)."""
+    if not _from_source:
+        require_perm(actor, "accounting.reverse_voucher")
     on_date = on_date or timezone.localdate()
     with transaction.atomic():
+        period_require_open(on_date)
         try:
-            original = Voucher.objects.get(pk=voucher_id)
+            original = Voucher.objects.select_for_update().get(pk=voucher_id)
         except (Voucher.DoesNotExist, ValueError, TypeError):
             raise NotFound() from None
         if original.state != VoucherState.POSTED:
@@ -394,6 +407,22 @@ def voucher_reverse(*, actor, voucher_id: int, on_date=None) -> Voucher:
                 _("This voucher is already part of a reversal; it cannot be reversed again."),
                 code="reverse_twice",
             )
+        if original.source_type and original.source_type not in VOUCHER_ONLY_SOURCES:
+            if not _from_source:
+                raise BusinessRuleError(
+                    _(
+                        "Voucher %(number)s was posted by document %(document)s. Reverse the "
+                        "document instead: its reversal posts the reversing voucher and keeps "
+                        "the stock or open items equal to the ledger."
+                    )
+                    % {
+                        "number": original.number,
+                        "document": original.source_number or original.source_type,
+                    },
+                    code="reverse_source_document",
+                    source_type=original.source_type,
+                    source_id=original.source_id,
+                )
         from erp.accounting.builders.drafts import DraftLine
 
         prefix = str(_("Reversal of %(number)s: ") % {"number": original.number})
@@ -417,4 +446,13 @@ def voucher_reverse(*, actor, voucher_id: int, on_date=None) -> Voucher:
             source_number=original.source_number,
             reversal_of_id=original.pk,
         )
-        return voucher_post(actor=actor, draft=draft)
+        try:
+            with transaction.atomic():
+                if _from_source:
+                    return _post_drafts(actor, [draft])[0]
+                return voucher_post(actor=actor, draft=draft)
+        except IntegrityError:  # reversal_of is one-to-one: someone reversed it meanwhile
+            raise Conflict(
+                _("This voucher was reversed by someone else meanwhile. Reload it."),
+                code="reverse_twice",
+            ) from None

@@ -8,8 +8,12 @@
   the period end (output VAT above input VAT plus any 留抵 carried in), Dr 应交税费—应交增值税
   (转出未交增值税) 22210103 / Cr 应交税费—未交增值税 222102. A debit balance (input above output)
   stays where it is as 留抵 and nothing is posted.
-- `month_end_close`: overhead → VAT → P&L carry-forward → close, each step its own transaction
-  and idempotent (nothing left = no voucher), so a failed run can simply be started again.
+- `month_end_close`: overhead → VAT → P&L carry-forward → close. RESUMABLE, not atomic: each
+  step is one voucher in its own transaction (a step never posts half) and idempotent (nothing
+  left = no voucher), so after a failure the earlier, correct vouchers stay and a re-run
+  continues where it stopped. One transaction for the whole close would hold the period lock
+  (and SQLite's single writer) for the whole run and hide the job's progress. A refused
+  voucher names the step and lists its refused lines (`closing.post_step`).
 """
 
 from collections.abc import Callable
@@ -24,12 +28,13 @@ from erp.accounting.selectors_statements import chart_standard
 from erp.accounting.services.closing import (
     OVERHEAD_ACCOUNTS,
     _period,
+    _period_locked,
     overhead_balances,
     period_checklist,
     pl_carry_forward,
+    post_step,
     vat_payable_balance,
 )
-from erp.accounting.services.gate import voucher_post
 from erp.accounting.services.periods import period_close
 from erp.accounting.statements import VAT_TRANSFER_OUT, VAT_UNPAID
 from erp.core.access import require_perm
@@ -58,7 +63,7 @@ def _leaf(code: str) -> Account:
 @transaction.atomic
 def overhead_allocate(*, actor, period_id: int) -> Voucher | None:
     """制造费用 → 生产成本 at the period end; None when 5101 is already zero."""
-    period = _period(period_id)
+    period = _period_locked(period_id)
     left = overhead_balances(period)
     if not left:
         return None
@@ -91,13 +96,13 @@ def overhead_allocate(*, actor, period_id: int) -> Voucher | None:
         source_id=str(period.pk),
         source_number=str(period),
     )
-    return voucher_post(actor=actor, draft=draft)
+    return post_step(actor=actor, draft=draft, step=str(_("Allocating manufacturing overhead")))
 
 
 @transaction.atomic
 def vat_transfer(*, actor, period_id: int) -> Voucher | None:
     """转出未交增值税 at the period end; None when nothing is payable (留抵 or already done)."""
-    period = _period(period_id)
+    period = _period_locked(period_id)
     payable = vat_payable_balance(period)
     if payable <= 0:
         return None
@@ -114,7 +119,7 @@ def vat_transfer(*, actor, period_id: int) -> Voucher | None:
         source_id=str(period.pk),
         source_number=str(period),
     )
-    return voucher_post(actor=actor, draft=draft)
+    return post_step(actor=actor, draft=draft, step=str(_("Transferring unpaid VAT")))
 
 
 def _require_documents_posted(period: Period) -> None:
@@ -133,8 +138,9 @@ def _require_documents_posted(period: Period) -> None:
 
 
 def month_end_close(*, actor, period_id: int, progress: Progress | None = None) -> Period:
-    """The whole month-end close: each step commits on its own (a later failure keeps the
-    earlier postings, which are correct and idempotent); the close itself checks the list."""
+    """The whole month-end close, resumable: each step commits on its own (a later failure
+    keeps the earlier postings, which are correct; every step is idempotent, so running the
+    close again continues after them); the close itself checks the list."""
     require_perm(actor, "accounting.close_period")
     period = _period(period_id)
     _require_documents_posted(period)

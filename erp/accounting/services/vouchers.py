@@ -1,11 +1,19 @@
 """Manual vouchers before posting: save a draft (create or replace its lines), review by a
-different user, cancel the review, delete a draft. Posting is services.gate.voucher_post."""
+different user, cancel the review, delete a draft. Posting is services.gate.voucher_post.
+
+Separation of duties: a draft edited by someone other than its creator records that editor
+(`last_edited_by`); the reviewer must differ from both. Concurrent edits are version-checked:
+a save or review naming the version the user loaded is refused with Conflict (409) when the
+voucher changed meanwhile. System vouchers (posted directly by a source document) are reviewed
+after posting: 审核 (`reviewed_by`) is the one field the database lets change on a posted
+voucher, once (migration 0006)."""
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounting.errors import VoucherInvalid
@@ -14,7 +22,7 @@ from erp.accounting.services.lines import LineInput, lines_validate, parse_amoun
 from erp.accounting.services.periods import period_require_open
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
-from erp.core.errors import BusinessRuleError, NotFound
+from erp.core.errors import BusinessRuleError, Conflict, NotFound
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 
@@ -75,9 +83,12 @@ def voucher_save(
     attachments: int = 0,
     note: str = "",
     voucher_id: int | None = None,
+    version: int | None = None,
 ) -> Voucher:
     """Create a draft voucher or replace a draft's header and lines. The lines are checked like
-    the gate checks them, so an unbalanced voucher is never stored; its period must be open."""
+    the gate checks them, so an unbalanced voucher is never stored; its period must be open.
+    `version` = the version the user loaded (pages and API send it): a different current
+    version means someone else saved meanwhile → Conflict."""
     require_perm(actor, "accounting.change_voucher" if voucher_id else "accounting.add_voucher")
     _check_header(word, date, attachments)
     period = period_require_open(date)
@@ -88,6 +99,7 @@ def voucher_save(
         before: dict[str, Any] = {}
     else:
         voucher = _get_locked(voucher_id)
+        _require_version(voucher, version)
         if voucher.state != VoucherState.DRAFT:
             raise BusinessRuleError(
                 _("Only draft vouchers can be edited. Cancel the review first."),
@@ -96,6 +108,7 @@ def voucher_save(
             )
         before = snapshot(voucher, list(HEADER_FIELDS)) | {"lines": _lines_snapshot(voucher)}
         voucher.version += 1
+        voucher.last_edited_by = actor
     voucher.word, voucher.date, voucher.period = word, date, period
     voucher.attachments, voucher.note = attachments, note.strip()
     # Drafts show their amount in lists too; the gate recomputes it when posting.
@@ -131,6 +144,30 @@ def _lines_snapshot(voucher: Voucher) -> list[str]:
     ]
 
 
+def _require_version(voucher: Voucher, version) -> None:
+    """The optimistic check of concurrent edits (under the row lock)."""
+    if version in (None, ""):
+        return
+    if str(version) != str(voucher.version):
+        editor = voucher.last_edited_by or voucher.created_by
+        raise Conflict(
+            _(
+                "Voucher %(voucher)s was changed by %(user)s after you opened it. Reload the "
+                "voucher to see the current lines, then make your change again."
+            )
+            % {"voucher": voucher, "user": _user_name(editor)},
+            code="voucher_version_conflict",
+            current_version=voucher.version,
+            your_version=version,
+        )
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "-"
+    return getattr(user, "full_name", "") or user.get_username()
+
+
 def _get_locked(voucher_id) -> Voucher:
     try:
         return Voucher.objects.select_for_update().get(pk=voucher_id)
@@ -139,14 +176,25 @@ def _get_locked(voucher_id) -> Voucher:
 
 
 @transaction.atomic
-def voucher_review(*, actor, voucher_id: int) -> Voucher:
-    """审核: by a user other than the one who entered it; the lines are checked again."""
+def voucher_review(*, actor, voucher_id: int, version: int | None = None) -> Voucher:
+    """审核: by a user other than the one who entered it and the one who last edited it; the
+    lines are checked again. A system voucher already posted by its source document is reviewed
+    in place (`reviewed_by` set once; it stays posted)."""
     voucher = _get_locked(voucher_id)
-    if voucher.created_by_id == getattr(actor, "pk", None):
+    _require_version(voucher, version)
+    actor_id = getattr(actor, "pk", None)
+    if voucher.created_by_id == actor_id:
         raise BusinessRuleError(
             _("You entered this voucher, so another user must review it."),
             code="voucher_self_review",
         )
+    if voucher.last_edited_by_id == actor_id:
+        raise BusinessRuleError(
+            _("You last edited this voucher, so another user must review it."),
+            code="voucher_editor_review",
+        )
+    if voucher.state == VoucherState.POSTED:
+        return _review_posted(actor, voucher)
     period_require_open(voucher.date)
     lines_validate(
         [
@@ -164,6 +212,28 @@ def voucher_review(*, actor, voucher_id: int) -> Voucher:
     voucher = document_transition(actor=actor, doc=voucher, machine=VOUCHER_STATES, name="review")
     Voucher.objects.filter(pk=voucher.pk).update(reviewed_by=actor)
     voucher.reviewed_by = actor
+    return voucher
+
+
+def _review_posted(actor, voucher: Voucher) -> Voucher:
+    """审核 of a voucher a source document posted directly: only `reviewed_by` changes."""
+    require_perm(actor, "accounting.review_voucher")
+    if voucher.reviewed_by_id:
+        raise Conflict(
+            _("Voucher %(voucher)s was already reviewed by %(user)s.")
+            % {"voucher": voucher, "user": _user_name(voucher.reviewed_by)},
+            code="voucher_already_reviewed",
+        )
+    now = timezone.now()
+    Voucher.objects.filter(pk=voucher.pk).update(reviewed_by=actor, updated_at=now)
+    voucher.reviewed_by, voucher.updated_at = actor, now
+    audit_record(
+        actor=actor,
+        action="transition",
+        obj=voucher,
+        changes={"reviewed_by": [None, _user_name(actor)]},
+        note="review",
+    )
     return voucher
 
 

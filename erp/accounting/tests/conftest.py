@@ -21,14 +21,31 @@ def manager(make_user):
     return make_user("caijing", "finance_manager", full_name="马超")
 
 
+# The year the books of the fixed-date tests are written in (vouchers of 2026-01-15, closing
+# January 2026, ...). Tests that mean "now" use today's date instead.
+BOOKS_YEAR = 2026
+
+
+def books_years(today: dt.date | None = None) -> range:
+    """The years the test books have periods for: from January of BOOKS_YEAR (the books start
+    there, as a company's would, so closing January 2026 finds no earlier open month) through
+    the year after today. From 2027 on that holds the previous year, this year and the next,
+    whatever day the suite runs on (`ERP_TEST_FROZEN_DATE`, see the project conftest)."""
+    from django.utils import timezone
+
+    year = (today or timezone.localdate()).year
+    return range(min(BOOKS_YEAR, year), max(BOOKS_YEAR, year + 1) + 1)
+
+
 @pytest.fixture
 def books(manager):
-    """The enterprise chart and the periods of 2026."""
+    """The enterprise chart and the periods of `books_years()` (2026 through next year)."""
     from erp.accounting.services.chart import chart_seed
     from erp.accounting.services.periods import periods_create_year
 
     chart_seed(actor=manager, standard="enterprise")
-    periods_create_year(actor=manager, year=2026)
+    for year in books_years():
+        periods_create_year(actor=manager, year=year)
     return manager
 
 

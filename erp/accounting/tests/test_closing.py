@@ -34,6 +34,7 @@ def test_month_end_close_and_reopen(books, accountant):
         "stock_documents_posted": True,
         "stock_equals_gl": True,
         "arap_equals_control": True,
+        "system_vouchers_reviewed": True,
         "overhead_allocated": True,
         "vat_transferred": True,
         "pl_carried_forward": False,

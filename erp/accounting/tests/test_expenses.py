@@ -56,7 +56,7 @@ def test_tax_rounding_net_plus_tax_equals_total(lines):
     draft = claim_voucher_draft(facts, on_date=ON)
     assert draft.total_debit == draft.total_credit == total
     assert all(isinstance(line.debit, Decimal) for line in draft.lines)
-    payment = claim_payment_draft(facts, on_date=ON)
+    payment = claim_payment_draft(facts, on_date=ON, account_code="100201")
     assert payment.total_debit == payment.total_credit == total
 
 
@@ -145,7 +145,7 @@ def test_create_totals_are_decimal_and_tax_computed(setup):
         ({"amount": "12.345"}, "at most 2 decimals"),
         ({"amount": 12.5}, "at most 2 decimals"),
         ({"tax_rate": "0.07"}, "VAT rate"),
-        ({"tax_amount": "2000"}, "cannot exceed"),
+        ({"tax_rate": "0.13", "tax_amount": "2000"}, "cannot exceed"),
     ],
 )
 def test_bad_lines_are_refused_with_a_message(setup, row, fragment):
@@ -356,12 +356,18 @@ def test_employee_cannot_post_own_claim(setup):
 def test_payment_clears_the_payable(setup):
     claim = _approved(setup, "500.00")
     with pytest.raises(Exception) as err:
-        svc.expense_claim_pay(actor=setup["fm"], claim_id=claim.pk, on_date=ON)
+        svc.expense_claim_pay(
+            actor=setup["fm"], claim_id=claim.pk, on_date=ON, payment_account_code="1002"
+        )
     assert getattr(err.value, "code", "") == "invalid_transition"
     claim = svc.expense_claim_post(actor=setup["acc"], claim_id=claim.pk, on_date=ON)
     with pytest.raises(PermissionDenied):  # the accountant role has no pay permission
-        svc.expense_claim_pay(actor=setup["acc"], claim_id=claim.pk, on_date=ON)
-    claim = svc.expense_claim_pay(actor=setup["fm"], claim_id=claim.pk, on_date=ON)
+        svc.expense_claim_pay(
+            actor=setup["acc"], claim_id=claim.pk, on_date=ON, payment_account_code="1002"
+        )
+    claim = svc.expense_claim_pay(
+        actor=setup["fm"], claim_id=claim.pk, on_date=ON, payment_account_code="1002"
+    )
     assert claim.state == "paid"
     pay = claim.payment_voucher
     assert pay.word == "付" and pay.total == Decimal("500.00")

@@ -141,6 +141,7 @@ def test_api_create_submit_post_pay(client, setup):
     response = client.post(f"{url}{claim_id}/post", data, content_type="application/json", **acc)
     assert response.status_code == 200 and response.json()["voucher"].startswith("2026-03 记-")
     fm = bearer(setup["fm"])
+    data = json.dumps({"date": "2026-03-11", "payment_account": "1002"})
     response = client.post(f"{url}{claim_id}/pay", data, content_type="application/json", **fm)
     assert response.json()["state"] == "paid"
     listing = client.get(url, **bearer(setup["other"])).json()
@@ -156,6 +157,7 @@ def test_demo_claims_in_every_state(books, make_user):
     make_user("sales", "sales", full_name="张敏")
     make_user("accountant", "accountant")
     make_user("finance_manager", "finance_manager")
+    make_user("cashier", "cashier", full_name="钱芳")
     from erp.core.services.numbering import numbering_rules_ensure_defaults
 
     numbering_rules_ensure_defaults()

@@ -25,6 +25,14 @@ GO_LIVE = dt.date(2026, 3, 1)
 OPENING_DAY = dt.date(2026, 2, 28)
 
 
+@pytest.fixture(autouse=True)
+def _go_live_date(db):
+    """Opening imports are dated the day before the company's go-live date (golive cockpit)."""
+    from erp.golive.models import CutOver
+
+    CutOver.objects.create(pk=1, go_live_date=GO_LIVE)
+
+
 def row(account, debit=None, credit=None, employee=None):
     values = {"go_live_date": "2026-03-01", "account": account, "debit": debit,
               "credit": credit, "employee": employee}  # fmt: skip

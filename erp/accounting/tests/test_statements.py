@@ -61,7 +61,7 @@ def january(actor):
         ("22210102", "0", "13000.00"),
     )
     post(actor, on, ("6401", "30000.00", "0"), ("1403", "0", "30000.00"))
-    post(actor, on, ("6603", "1000.00", "0"), ("1002", "0", "1000.00"))  # fmt: skip
+    post(actor, on, ("660303", "1000.00", "0"), ("1002", "0", "1000.00"))  # 财务费用—手续费
 
 
 @pytest.fixture
@@ -89,13 +89,16 @@ def test_balance_sheet_known_figures(ledger):
     assert bs.unmapped == []
 
 
-def test_income_statement_known_figures_and_prior_year(ledger):
+def test_income_statement_known_figures_month_and_year_to_date(ledger):
+    """January is the first month of 2026: 本期金额 (the month) = 本年累计金额; 2025 is not in
+    either column."""
     ist = income_statement(ledger)
-    assert ist.value(1) == Decimal("100000.00") and ist.value(1, 1) == Decimal("5000.00")
+    assert ist.layout.columns == ("本期金额", "本年累计金额")
+    assert ist.value(1) == Decimal("100000.00") and ist.value(1, 1) == Decimal("100000.00")
     assert ist.value(2) == Decimal("30000.00")
     assert ist.value(7) == Decimal("1000.00")
     assert ist.value(19) == Decimal("69000.00")  # 营业利润
-    assert ist.value(24) == Decimal("69000.00") and ist.value(24, 1) == Decimal("5000.00")
+    assert ist.value(24) == Decimal("69000.00") and ist.value(24, 1) == Decimal("69000.00")
 
 
 def test_net_profit_equals_current_year_profit_movement(ledger, books):
@@ -111,7 +114,8 @@ def test_net_profit_equals_current_year_profit_movement(ledger, books):
     # February: year to date adds up, the month alone does not include January.
     feb = Period.objects.get(year=2026, month=2)
     post(books, dt.date(2026, 2, 3), ("1002", "2000.00", "0"), ("6051", "0", "2000.00"))
-    assert income_statement(feb).value(1) == Decimal("102000.00")
+    assert income_statement(feb).value(1) == Decimal("2000.00")  # 本期金额
+    assert income_statement(feb).value(1, 1) == Decimal("102000.00")  # 本年累计金额
     small_view = income_statement(feb, standard="small")  # layout only; codes differ
     assert small_view.layout.columns == ("本年累计金额", "本月金额")
 
@@ -142,8 +146,9 @@ def test_balance_sheet_balances_on_demo_books(admin_user):
     nov = Period.objects.get(year=2026, month=11)
     # Revenue: 100,000 a month, cost 64,000 a month (Oct, Nov); October's carry-forward is
     # excluded.
-    assert income_statement(nov).value(1) == Decimal("200000.00")
-    assert income_statement(nov).value(24) == Decimal("72000.00")
+    assert income_statement(nov).value(1) == Decimal("100000.00")  # November alone
+    assert income_statement(nov).value(1, 1) == Decimal("200000.00")  # year to date
+    assert income_statement(nov).value(24, 1) == Decimal("72000.00")
 
 
 def test_small_enterprise_statements(manager):
@@ -155,7 +160,7 @@ def test_small_enterprise_statements(manager):
     post(manager, on, ("1002", "8000.00", "0"), ("5001", "0", "8000.00"))
     post(manager, on, ("5401", "3000.00", "0"), ("1405", "0", "3000.00"))
     post(manager, on, ("1601", "20000.00", "0"), ("1002", "0", "20000.00"))
-    post(manager, on, ("5603", "500.00", "0"), ("1602", "0", "500.00"))
+    post(manager, on, ("560303", "500.00", "0"), ("1602", "0", "500.00"))
     march = Period.objects.get(year=2026, month=3)
     bs = balance_sheet(march)
     assert bs.layout.form == "会小企01表" and bs.balanced

@@ -177,7 +177,7 @@ def test_issue_credits_inventory_at_the_moves_value(rules, keeper, plant):
         "otherissue",
         plant,
         [{"material_id": plant["resin"].pk, "location_id": plant["a"].pk, "quantity": "2"}],
-        reason="rnd",
+        reason="sample",  # 研发领用 ("rnd") posts to 5301: see inventory test_docs_details_rd
     )
     voucher = voucher_of("otherissue", doc)
     value = moves_value("inventory.otherissue", doc)
@@ -251,12 +251,14 @@ def test_count_surplus_and_shortage_post_against_1901(rules, keeper, plant):
     assert stock_equals_gl() == []
 
 
-def test_opening_stock_import_posts_against_the_opening_rule(rules, keeper, plant):
+def test_opening_stock_import_posts_against_the_opening_rule(rules, manager, plant):
+    from erp.golive.models import CutOver
     from erp.inventory.imports import opening_stock_upsert
 
     go_live = TODAY.replace(day=1)
+    CutOver.objects.create(pk=1, go_live_date=go_live)  # opening imports need the go-live date
     opening_stock_upsert(
-        actor=keeper,
+        actor=manager,
         data={"go_live_date": go_live},
         lines=[
             {

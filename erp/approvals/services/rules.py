@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from erp.approvals.contract import rule_field_kinds
+from erp.approvals.contract import rule_field_kinds, subject_for
 from erp.approvals.models import ApprovalCondition, ApprovalRule, ApprovalStep
 from erp.approvals.services.matching import condition_validate
 from erp.approvals.states import AssigneeKind, StepMode
@@ -66,6 +66,15 @@ def _check_step(spec: StepSpec) -> None:
 def _check(doc_type, name, valid_from, valid_to, conditions, steps) -> None:
     if not doc_type or not name.strip():
         raise ValidationFailed(_("Enter the document type and a name for the rule."))
+    if subject_for(doc_type) is None:
+        raise ValidationFailed(
+            _(
+                "Document type %(doc_type)s does not take part in approvals. Choose a document "
+                "type from the list."
+            )
+            % {"doc_type": doc_type},
+            fields={"doc_type": [str(_("Choose a document type from the list."))]},
+        )
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationFailed(
             _("The rule's end date is before its start date. Correct the dates.")

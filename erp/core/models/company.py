@@ -14,6 +14,12 @@ class Company(models.Model):
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("fiscal year starts in month"), default=1
     )
+    # Vouchers posted by source documents (stock, receipts, claims) post directly, as Chinese
+    # practice allows; they show 审核 empty until reviewed. True = the month cannot be closed
+    # while any of them is unreviewed (accounting month-end checklist).
+    system_vouchers_need_review = models.BooleanField(
+        _("system vouchers need review before the month is closed"), default=False
+    )
     is_demo = models.BooleanField(_("demo company"), default=False)
 
     class Meta:

@@ -32,6 +32,17 @@ class Document(TimeStamped):
 
     class Meta:
         abstract = True
+        # One table per document type, so the number alone is the key: two documents of a
+        # type never share a number, even if a bug or a raw write tried (drafts have none).
+        # A subclass declaring its own Meta inherits this with `class Meta(Document.Meta)`
+        # (and `*Document.Meta.constraints` if it sets constraints of its own).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~models.Q(number=""),
+                name="%(app_label)s_%(class)s_unique_number",
+            )
+        ]
 
 
 class DocumentLine(models.Model):

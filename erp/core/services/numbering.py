@@ -7,8 +7,10 @@ and a rolled-back transaction gives its number back, so they are gap-free.
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -32,28 +34,42 @@ _DATE_PART_NEEDED = {
     },
 }
 
-# Document types the ERP knows, with their default prefix and Chinese name (docs/glossary.md).
-DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
-    ("sales.salesorder", "SO", "销售订单"),
-    ("sales.deliverynote", "DN", "送货单"),
-    ("sales.salesinvoice", "SI", "销售发票"),
-    ("sales.customerreceipt", "CR", "收款单"),
-    ("purchasing.purchaserequisition", "PR", "请购单"),
-    ("purchasing.purchaseorder", "PO", "采购订单"),
-    ("purchasing.goodsreceipt", "GR", "入库单"),
-    ("purchasing.supplierinvoice", "PI", "采购发票"),
-    ("purchasing.supplierpayment", "PM", "付款单"),
-    ("inventory.otherreceipt", "IR", "其他入库单"),
-    ("inventory.otherissue", "OI", "其他出库单"),
-    ("inventory.transfer", "TR", "调拨单"),
-    ("inventory.scrap", "SC", "报废单"),
-    ("inventory.stockcount", "ST", "盘点单"),
-    ("inventory.lot", "LOT", "批次"),
-    ("production.productionorder", "MO", "生产订单"),
-    ("quality.inspection", "QC", "检验单"),
-    ("quality.nonconformance", "NC", "不合格品报告"),
-    ("accounting.expenseclaim", "EX", "费用报销单"),
-)
+@dataclass(frozen=True)
+class NumberingDefault:
+    """The rule a document type starts with: its prefix and Chinese name (docs/glossary.md)."""
+
+    doc_type: str
+    prefix: str
+    name: str
+
+
+# Filled at start-up by each app's AppConfig.ready() (fixed configuration, never changed by
+# requests): inventory registers IR/OI/TR/SC/ST/LOT, accounting EX/CR/PM, and a new module
+# its own — core names no app.
+_DEFAULTS: dict[str, NumberingDefault] = {}
+
+
+def numbering_rule_register(doc_type: str, prefix: str, name: str) -> None:
+    """Declare the default numbering rule of a document type (call from AppConfig.ready()).
+    Registering the same rule again is a no-op; a different rule for a registered type is a
+    programming error (two apps claiming one document type)."""
+    if not _DOC_TYPE.match(doc_type):
+        raise ImproperlyConfigured(f"numbering rule {doc_type!r}: use app.model in lower case")
+    rule = NumberingDefault(doc_type, prefix, name)
+    known = _DEFAULTS.get(doc_type)
+    if known is not None and known != rule:
+        raise ImproperlyConfigured(f"numbering rule {doc_type!r} registered twice: {known}")
+    _DEFAULTS[doc_type] = rule
+
+
+def numbering_rule_unregister(doc_type: str) -> None:
+    """Tests only: forget a rule a test registered."""
+    _DEFAULTS.pop(doc_type, None)
+
+
+def numbering_defaults() -> list[NumberingDefault]:
+    """Every registered default rule, by document type."""
+    return sorted(_DEFAULTS.values(), key=lambda r: r.doc_type)
 
 
 def period_key(rule: NumberingRule, on_date: dt.date) -> str:
@@ -230,18 +246,18 @@ def numbering_rule_update(*, actor, rule_id: int, **fields: Any) -> NumberingRul
 
 @transaction.atomic
 def numbering_rules_ensure_defaults() -> list[NumberingRule]:
-    """Create the rule of every known document type that has none; existing rules (possibly
-    edited by the customer) are left alone. Run by setup and demo commands; returns the rules
-    it created."""
+    """Create the rule of every registered document type that has none; existing rules
+    (possibly edited by the customer) are left alone. Run by setup and demo commands; returns
+    the rules it created."""
     existing = set(NumberingRule.objects.values_list("doc_type", flat=True))
     created = []
-    for doc_type, prefix, name in DEFAULT_RULES:
-        if doc_type in existing:
+    for default in numbering_defaults():
+        if default.doc_type in existing:
             continue
         rule = NumberingRule.objects.create(
-            doc_type=doc_type,
-            name=name,
-            prefix=prefix,
+            doc_type=default.doc_type,
+            name=default.name,
+            prefix=default.prefix,
             date_part=NumberingRule.DatePart.MONTH,
             counter_width=4,
             reset=NumberingRule.Reset.MONTHLY,

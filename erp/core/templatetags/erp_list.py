@@ -42,6 +42,8 @@ def sort_link(context, column):
 @register.filter
 def cell(value, kind="text"):
     """Format one list cell the way Chinese users read it."""
+    if hasattr(value, "link"):  # a DocumentRef: 类型名 + number as a link (单据联查)
+        return value.link
     if value is None or value == "":
         return ""
     if kind == "amount":

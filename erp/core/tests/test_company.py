@@ -203,7 +203,8 @@ def test_admin_edits_company_through_the_form(client, admin_user, media_root):
     page = client.get(reverse("core:company"))
     assert "公司设置已保存" in page.text  # the toast, in Chinese by default
     logo = client.get(reverse("core:company_logo"))
-    assert logo.status_code == 200 and logo["Content-Type"] == "image/jpeg"
+    # Re-encoded: whatever was uploaded, the stored and served logo is a PNG.
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
 
 
 @pytest.mark.django_db
@@ -228,3 +229,98 @@ def test_form_shows_field_errors_and_saves_nothing(client, admin_user):
 def test_logo_address_is_404_without_a_logo(client, admin_user):
     client.force_login(admin_user)
     assert client.get(reverse("core:company_logo")).status_code == 404
+
+
+# --- logo: re-encoded, fixed name, explicit type (issue 11 point 8) -----------------------
+
+HTML_TAIL = b"<html><script>alert(document.cookie)</script></html>"
+
+
+def png_named(name: str, tail: bytes = b"", size=(40, 20)) -> SimpleUploadedFile:
+    """A valid PNG (with `tail` appended, which image viewers ignore) under any file name."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue() + tail, content_type="text/html")
+
+
+@pytest.mark.django_db
+def test_png_named_logo_html_is_stored_as_logo_png_and_served_as_image(
+    client, admin_user, media_root
+):
+    """Before: stored as company/logo.html and served to anyone as text/html (the appended
+    script ran in the site's origin). Now: re-encoded, company/logo.png, image/png."""
+    client.force_login(admin_user)
+    form = {"name": "A", "fiscal_year_start_month": "1", "logo": png_named("logo.html", HTML_TAIL)}
+    assert client.post(reverse("core:company_edit"), form).status_code == 302
+    company = Company.objects.get()
+    assert company.logo.name == "company/logo.png"
+    assert sorted(p.name for p in (media_root / "company").iterdir()) == ["logo.png"]
+
+    client.logout()  # the logo is public (login page): the anonymous answer is the one to trust
+    served = client.get(reverse("core:company_logo"))
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert 'filename="logo.png"' in served["Content-Disposition"]
+    body = b"".join(served.streaming_content)
+    assert HTML_TAIL not in body and b"<script" not in body
+    with Image.open(io.BytesIO(body)) as image:
+        assert (image.format, image.size) == ("PNG", (40, 20))
+
+
+@pytest.mark.django_db
+def test_a_non_image_logo_is_refused_in_both_languages(admin_user, media_root):
+    from django.utils import translation
+
+    fake = SimpleUploadedFile("logo.html", b"<html><script>alert(1)</script></html>", "text/html")
+    for language, words in (("en", "must be a PNG or JPEG image"), ("zh-hans", "PNG 或 JPEG")):
+        with translation.override(language), pytest.raises(ValidationFailed) as caught:
+            company_update(actor=admin_user, name="A", logo=fake)
+        assert words in " ".join(str(m) for m in caught.value.details["fields"]["logo"])
+    assert not Company.objects.exists()
+    assert not (media_root / "company").exists()
+
+
+def test_huge_pixel_dimensions_are_refused_before_decoding():
+    # One colour compresses to a few kB, yet would decode to 100 MB of pixels.
+    with pytest.raises(ValidationError) as caught:
+        validate_logo(image_upload("PNG", "logo.png", size=(5000, 5000)))
+    assert caught.value.code == "logo_dimensions"
+
+
+@pytest.mark.django_db
+def test_large_logo_is_scaled_down_and_replacing_it_is_audited(admin_user, media_root):
+    company_update(actor=admin_user, name="A", logo=image_upload(size=(2048, 512)))
+    with Image.open(media_root / "company" / "logo.png") as image:
+        assert image.size == (1024, 256)  # 2048 × 512 halved to fit 1024 a side
+    company_update(actor=admin_user, logo=image_upload("JPEG", "new.jpg", size=(30, 30)))
+    assert sorted(p.name for p in (media_root / "company").iterdir()) == ["logo.png"]
+    change = AuditEvent.objects.filter(object_type="core.company").order_by("id").last().changes
+    before, after = change["logo"]
+    assert before.startswith("company/logo.png sha256:") and after != before
+
+
+@pytest.mark.django_db
+def test_logo_answers_not_modified_when_unchanged(client, admin_user, media_root):
+    company_update(actor=admin_user, name="A", logo=image_upload())
+    first = client.get(reverse("core:company_logo"))
+    assert first["Cache-Control"] == "private, no-cache"
+    again = client.get(reverse("core:company_logo"), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_migration_reencodes_a_logo_stored_under_its_uploaded_name(media_root):
+    """A site upgraded with company/logo.html on disk ends with company/logo.png only."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("erp.core.migrations.0005_logo_fixed_name_security")
+    (media_root / "company").mkdir(parents=True)
+    (media_root / "company" / "logo.html").write_bytes(png_named("x", HTML_TAIL).read())
+    Company.objects.create(pk=1, name="A", logo="company/logo.html")
+    migration.reencode_logo(apps, None)
+    assert Company.objects.get().logo.name == "company/logo.png"
+    assert sorted(p.name for p in (media_root / "company").iterdir()) == ["logo.png"]
+    assert HTML_TAIL not in (media_root / "company" / "logo.png").read_bytes()

@@ -20,6 +20,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Set when an administrator creates the user or resets the password; cleared when the user
+    # sets their own. While set, every page leads to the password change (middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

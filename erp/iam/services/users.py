@@ -13,7 +13,7 @@ from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.iam.models import Role, User
-from erp.iam.services.tokens import api_token_create, api_token_revoke
+from erp.iam.services.tokens import api_token_create, api_token_revoke, api_tokens_revoke_all
 
 __all__ = [
     "api_token_create",
@@ -24,7 +24,7 @@ __all__ = [
     "user_update",
 ]
 
-_FIELDS = ["username", "full_name", "phone", "is_active"]
+_FIELDS = ["username", "full_name", "phone", "is_active", "department"]
 
 
 def _state(user: User) -> dict:
@@ -58,6 +58,22 @@ def _check_password(password: str, user: User) -> None:
         ) from exc
 
 
+check_password = _check_password  # the set-up wizard checks its administrator's password
+
+
+def _department(department_id: int | None):
+    from erp.iam.models import Department
+
+    if department_id in (None, ""):
+        return None
+    department = Department.objects.filter(pk=department_id, is_active=True).first()
+    if department is None:
+        raise ValidationFailed(
+            fields={"department": [_("Choose an active department from the list.")]}
+        )
+    return department
+
+
 def _get_for_update(user_id: int) -> User:
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
@@ -73,8 +89,10 @@ def user_create(
     full_name: str = "",
     phone: str = "",
     role_codes: Iterable[str] = (),
+    department_id: int | None = None,
 ) -> User:
-    """Create an active user with the given roles. Never staff or superuser."""
+    """Create an active user with the given roles. Never staff or superuser. The password is
+    an initial one: the user must change it at the first login."""
     require_perm(actor, "iam.add_user")
     username = username.strip()
     if not username:
@@ -86,7 +104,13 @@ def user_create(
                 fields={"username": [_("This user name is taken.")]},
             )
         roles = _roles(role_codes)
-        user = User(username=username, full_name=full_name.strip(), phone=phone.strip())
+        user = User(
+            username=username,
+            full_name=full_name.strip(),
+            phone=phone.strip(),
+            department=_department(department_id),
+            must_change_password=True,
+        )
         _check_password(password, user)
         user.set_password(password)
         user.save()
@@ -103,6 +127,7 @@ def user_update(
     phone: str,
     is_active: bool,
     role_codes: Iterable[str],
+    department_id: int | None = None,
 ) -> User:
     require_perm(actor, "iam.change_user")
     with transaction.atomic():
@@ -115,7 +140,8 @@ def user_update(
         before = _state(user)
         roles = _roles(role_codes)
         user.full_name, user.phone, user.is_active = full_name.strip(), phone.strip(), is_active
-        user.save(update_fields=["full_name", "phone", "is_active"])
+        user.department = _department(department_id)
+        user.save(update_fields=["full_name", "phone", "is_active", "department"])
         # Keep any non-role groups untouched; roles are the groups linked to a Role.
         others = list(user.groups.filter(role__isnull=True))
         user.groups.set(others + [r.group for r in roles])
@@ -127,8 +153,10 @@ def user_update(
 
 def user_set_password(*, actor: User, user_id: int, password: str) -> User:
     """Set a password: one's own, or anyone's with iam.change_user. The changed password hash
-    invalidates every existing session of that user (Django's session auth hash); the caller
-    keeps its own session with update_session_auth_hash."""
+    invalidates every existing session of that user (Django's session auth hash) and every API
+    token is revoked; the caller keeps its own session with update_session_auth_hash. A password
+    an administrator sets for someone else is an initial one again: that user must change it at
+    the next login."""
     if actor is None or not actor.is_active:
         raise PermissionDenied()
     if actor.pk != user_id:
@@ -136,9 +164,10 @@ def user_set_password(*, actor: User, user_id: int, password: str) -> User:
     with transaction.atomic():
         user = _get_for_update(user_id)
         _check_password(password, user)
-        user.set_password(password)
-        user.save(update_fields=["password"])
         own = actor.pk == user.pk
+        user.set_password(password)
+        user.must_change_password = not own
+        user.save(update_fields=["password", "must_change_password"])
         audit_record(
             actor=actor,
             action="update",
@@ -146,6 +175,7 @@ def user_set_password(*, actor: User, user_id: int, password: str) -> User:
             changes={"password": ["***", "***"]},
             note="password changed" if own else "password reset by administrator",
         )
+        api_tokens_revoke_all(actor=actor, user=user, note="revoked: password changed")
     return user
 
 

@@ -41,7 +41,7 @@ class StockDocument(Document):
     warehouse = _fk("masterdata.Warehouse", _("warehouse"))
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Document.Meta):
         abstract = True
         ordering = ["-date", "-pk"]
 
@@ -194,7 +194,7 @@ class StockCount(Document):
         _("accuracy (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
 
-    class Meta:
+    class Meta(Document.Meta):
         verbose_name = _("stock count")
         verbose_name_plural = _("stock counts")
         ordering = ["-date", "-pk"]
@@ -203,6 +203,8 @@ class StockCount(Document):
             ("count_stockcount", _("Can enter counted quantities")),
             ("post_stockcount", _("Can post stock count adjustments")),
             ("cancel_stockcount", _("Can cancel stock counts")),
+            # 盲盘: who may see book quantities (and so variances) of a blind count.
+            ("see_count_book_quantity", _("Can see book quantities of blind counts")),
         ]
 
     @property

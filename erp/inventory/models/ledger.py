@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from erp.inventory.states import MoveType
+from erp.inventory.move_types import move_type_choices
 
 QTY = {"max_digits": 18, "decimal_places": 4}
 AMOUNT = {"max_digits": 18, "decimal_places": 2}
@@ -48,7 +48,8 @@ class StockMove(models.Model):
     quantity = models.DecimalField(_("quantity"), **QTY)
     unit_cost = models.DecimalField(_("unit cost"), **UNIT_COST)
     value = models.DecimalField(_("value"), **AMOUNT)
-    move_type = models.CharField(_("move type"), max_length=16, choices=MoveType.choices)
+    # Registered move types (erp/inventory/move_types.py), so other modules add their own.
+    move_type = models.CharField(_("move type"), max_length=30, choices=move_type_choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     posting_date = models.DateField(_("posting date"))
     # Per-material posting order, taken under the material's valuation lock: the order in which
@@ -119,7 +120,8 @@ class StockMove(models.Model):
 
 class StockBalance(models.Model):
     """现存量 per (material, location, lot): kept by the posting gate in the same transaction
-    as the ledger, rebuilt from it by `erp check stock`."""
+    as the ledger; the quantity is checked against it by `erp check stock`. The value is
+    derived: round(on hand × the material's moving average)."""
 
     material = models.ForeignKey(
         "masterdata.Material",
@@ -165,6 +167,12 @@ class StockBalance(models.Model):
                 condition=Q(on_hand__gte=0) & Q(reserved__gte=0) & Q(reserved__lte=F("on_hand")),
                 name="balance_quantities_valid",
             ),
+            # The value is derived (on hand × the material's average): never negative, and
+            # nothing is worth nothing.
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & (Q(on_hand__gt=0) | Q(value=0)),
+                name="balance_value_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["location", "material"], name="balance_loc_mat"),
@@ -183,8 +191,9 @@ class StockBalance(models.Model):
 
 
 class MaterialValuation(models.Model):
-    """移动加权平均: quantity, value and average unit cost of one material over all locations.
-    Σ StockBalance.value of the material equals `value` at every commit."""
+    """移动加权平均: quantity, value and average unit cost of one material over all locations
+    (the company is the costing unit). `value` is the truth the GL ties to (Σ boundary move
+    values); Σ StockBalance.value of the material differs from it by rounding only."""
 
     material = models.OneToOneField(
         "masterdata.Material",
@@ -202,6 +211,12 @@ class MaterialValuation(models.Model):
     class Meta:
         verbose_name = _("material valuation")
         verbose_name_plural = _("material valuations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & (Q(quantity__gt=0) | Q(value=0)),
+                name="valuation_value_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.material_id}: {self.quantity} @ {self.unit_cost}"

@@ -30,6 +30,16 @@ MACHINE = stock_count_machine()
 NUMBER_DOC_TYPE = "inventory.stockcount"
 SOURCE_TYPE = "inventory.stockcount"
 HEADER_FIELDS = ["date", "warehouse_id", "blind", "tolerance_percent", "note"]
+# 盲盘: holders see the book quantities of a blind count; counters do not.
+BOOK_QUANTITY_PERM = "inventory.see_count_book_quantity"
+
+
+def count_book_visible(user, count: StockCount) -> bool:
+    """Whether `user` may see the book quantities of `count` — and anything that reveals
+    them (variance, variance value, within tolerance). A blind count (盲盘) shows them only to
+    holders of `inventory.see_count_book_quantity`, whatever else the user may do: the one
+    rule every page, print and API answer goes through."""
+    return not count.blind or user.has_perm(BOOK_QUANTITY_PERM)
 
 
 def stock_count_create(*, actor, header: dict[str, Any]) -> StockCount:
@@ -183,7 +193,7 @@ def _post_variances(actor, count: StockCount, lines: list[StockCountLine]) -> No
         return
     keys = [(ln.material_id, ln.location_id, ln.lot_id) for ln in changed]
     balances = stock_lock(keys=keys)
-    moves = stock_count_adjust(
+    stock_count_adjust(
         actor=actor,
         lines=[
             CountLine(
@@ -196,20 +206,10 @@ def _post_variances(actor, count: StockCount, lines: list[StockCountLine]) -> No
             for ln, key in zip(changed, keys, strict=True)
         ],
         posting_date=count.date,
-        source=StockSource(SOURCE_TYPE, count.pk),
+        source=StockSource(SOURCE_TYPE, count.pk, count.number),
         reason=str(_("Stock count %(number)s") % {"number": count.number}),
     )
-    # 盘盈/盘亏 voucher (待处理财产损溢) in the same transaction; see documents.stock_voucher_post.
-    from erp.accounting.services.stock_posting import stock_voucher_post
-
-    stock_voucher_post(
-        actor=actor,
-        source_type=SOURCE_TYPE,
-        source_id=count.pk,
-        source_number=count.number,
-        on_date=count.date,
-        moves=moves,
-    )
+    # The 盘盈/盘亏 voucher (待处理财产损溢) is posted by the gate in the same transaction.
 
 
 def _target(on_hand_now: Decimal, line: StockCountLine) -> Decimal:

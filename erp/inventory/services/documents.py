@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import Conflict, NotFound, ValidationFailed
-from erp.core.money import round_quantity, round_unit_price
+from erp.core.money import round_amount, round_quantity, round_unit_price
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import StateMachine
+from erp.inventory import errors as stock_errors
 from erp.inventory import models as m
 from erp.inventory.services.posting import StockSource
 from erp.inventory.services.retry import posting_retried
@@ -60,7 +61,7 @@ class DocKind:
 
 
 def _post_receipt(actor, doc, lines) -> list:
-    return stock_receive(
+    moves = stock_receive(
         actor=actor,
         lines=[
             ReceiptLine(
@@ -68,6 +69,7 @@ def _post_receipt(actor, doc, lines) -> list:
                 location_id=ln.location_id,
                 quantity=ln.base_quantity,
                 unit_cost=_base_unit_cost(ln),
+                value=_line_value(ln),
                 lot_id=ln.lot_id,
                 lot_number=ln.lot_number,
                 supplier_lot=ln.supplier_lot,
@@ -78,8 +80,33 @@ def _post_receipt(actor, doc, lines) -> list:
             for ln in lines
         ],
         posting_date=doc.date,
-        source=StockSource("inventory.otherreceipt", doc.pk),
+        source=StockSource("inventory.otherreceipt", doc.pk, doc.number),
         reason=doc.note[:300],
+    )
+    _receipt_lots_record(lines, moves)
+    return moves
+
+
+def _receipt_lots_record(lines, moves) -> None:
+    """Write the lot each line was received into (numbered by rule when none was typed) and
+    its effective dates back to the line, in the posting transaction: the posted receipt
+    shows and prints the lot and expiry the stock really carries."""
+    lot_ids = {mv.source_line_id: mv.lot_id for mv in moves if mv.lot_id}
+    if not lot_ids:
+        return
+    lots = m.Lot.objects.in_bulk(set(lot_ids.values()))
+    changed = []
+    for line in lines:
+        lot = lots.get(lot_ids.get(str(line.pk)))
+        if lot is None:
+            continue
+        line.lot = lot
+        line.lot_number = lot.number
+        line.expiry_date = lot.expiry_date
+        line.production_date = line.production_date or lot.production_date
+        changed.append(line)
+    m.OtherReceiptLine.objects.bulk_update(
+        changed, ["lot", "lot_number", "expiry_date", "production_date"]
     )
 
 
@@ -88,6 +115,13 @@ def _base_unit_cost(line) -> Decimal:
     if line.base_quantity == line.quantity or not line.base_quantity:
         return line.unit_cost
     return round_unit_price(line.unit_cost * line.quantity / line.base_quantity)
+
+
+def _line_value(line) -> Decimal:
+    """The line's value in the document's own unit, rounded once: quantity × price as entered
+    (30,000 箱 × 10.00 = 300,000.00). Converting the price to the base unit first would round
+    it to 6 places and lose cents (210,000 kg × 1.428571 = 299,999.91)."""
+    return round_amount(line.quantity * line.unit_cost)
 
 
 def _issue_lines(lines) -> list[IssueLine]:
@@ -108,7 +142,7 @@ def _post_issue(actor, doc, lines) -> list:
         actor=actor,
         lines=_issue_lines(lines),
         posting_date=doc.date,
-        source=StockSource("inventory.otherissue", doc.pk),
+        source=StockSource("inventory.otherissue", doc.pk, doc.number),
         reason=doc.get_reason_display(),
     )
 
@@ -118,7 +152,7 @@ def _post_scrap(actor, doc, lines) -> list:
         actor=actor,
         lines=_issue_lines(lines),
         posting_date=doc.date,
-        source=StockSource("inventory.scrap", doc.pk),
+        source=StockSource("inventory.scrap", doc.pk, doc.number),
         reason=doc.reason,
     )
 
@@ -138,7 +172,7 @@ def _post_transfer(actor, doc, lines) -> list:
             for ln in lines
         ],
         posting_date=doc.date,
-        source=StockSource("inventory.transfer", doc.pk),
+        source=StockSource("inventory.transfer", doc.pk, doc.number),
         reason=doc.note[:300],
     )
 
@@ -264,27 +298,11 @@ def stock_document_post(*, actor, kind: str, doc_id: int, expected_version: int 
             on_date=doc.date,
             expected_version=expected_version,
         )
-        moves = k.post(actor, doc, lines)
-        stock_voucher_post(actor=actor, kind=k, doc=doc, moves=moves)
+        # The gate checks the period and posts the voucher (accounting's stock listener).
+        k.post(actor, doc, lines)
         doc.posted_at = timezone.now()
         doc.save(update_fields=["posted_at"])
     return doc
-
-
-def stock_voucher_post(*, actor, kind: DocKind, doc, moves: list) -> None:
-    """The document's voucher (存货核算凭证), posted in the caller's transaction."""
-    # Accounting sits above inventory: imported at call time so inventory never needs it to
-    # load. Posting the voucher here keeps document, moves and voucher one unit (issue 5).
-    from erp.accounting.services.stock_posting import stock_voucher_post as post
-
-    post(
-        actor=actor,
-        source_type=kind.source_type,
-        source_id=doc.pk,
-        source_number=doc.number,
-        on_date=doc.date,
-        moves=moves,
-    )
 
 
 def stock_document_cancel(*, actor, kind: str, doc_id: int):
@@ -450,6 +468,7 @@ def _receipt_fields(line, data: dict, no: int, where) -> None:
     line.supplier_lot = (data.get("supplier_lot") or "").strip()
     line.production_date = parse_date(data.get("production_date"))
     line.expiry_date = parse_date(data.get("expiry_date"))
+    _receipt_dates_check(line, no)
     cost = _decimal(data.get("unit_cost") or "0", f"lines.{no}.unit_cost", where)
     if cost < 0:
         raise _field_error(
@@ -457,6 +476,28 @@ def _receipt_fields(line, data: dict, no: int, where) -> None:
             _("%(where)s: a unit cost cannot be negative.") % {"where": where},
         )
     line.unit_cost = round_unit_price(cost)
+
+
+def _receipt_dates_check(line, no: int) -> None:
+    """Refuse impossible dates while the draft is entered; stock_receive checks them again at
+    posting (against the posting date then), so the API and imports get the same answer."""
+    expiry, production = line.expiry_date, line.production_date
+    if expiry and production and expiry < production:
+        raise stock_errors.expiry_before_production(
+            line_no=no,
+            material=line.material,
+            lot_number=line.lot_number,
+            production=production,
+            expiry=expiry,
+        )
+    if expiry and expiry < line.document.date:
+        raise stock_errors.receipt_lot_expired(
+            line_no=no,
+            material=line.material,
+            lot_number=line.lot_number,
+            expiry=expiry,
+            on_date=line.document.date,
+        )
 
 
 def _decimal(value, field: str, where) -> Decimal:

@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.access import require_perm
-from erp.core.errors import InvalidTransition, NotFound, ValidationFailed
+from erp.core.access import has_perm, require_perm
+from erp.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.numbering import number_next
+from erp.inventory import errors
 from erp.inventory.models import Lot, LotAttribute, LotStatusChange
 from erp.inventory.services.posting import rows_insert
 from erp.inventory.states import LOT_STATUS_TRANSITIONS, LotStatus
@@ -41,10 +42,17 @@ def default_expiry(material, production_date: date | None, posting_date: date) -
     return (production_date or posting_date) + timedelta(days=material.shelf_life_days)
 
 
-def lots_for_receipt(*, actor, requests: list[LotRequest], posting_date: date) -> list[Lot | None]:
+def lots_for_receipt(
+    *, actor, requests: list[LotRequest], posting_date: date, allow_expired: bool = False
+) -> list[Lot | None]:
     """Resolve or create the lot of each receipt line (None for materials without batches).
     New lots are created in bulk; call inside the posting transaction (numbers are taken there,
-    so a failed posting gives them back)."""
+    so a failed posting gives them back).
+
+    Refused: an expiry date before the production date, and a lot already expired at the
+    posting date (its given or shelf-life expiry, or the existing lot's) — unless
+    `allow_expired` (opening stock: expired goods on hand at go-live are counted in, then
+    scrapped)."""
     by_id = Lot.objects.in_bulk([r.lot_id for r in requests if r.lot_id])
     wanted = {(r.material.pk, r.number) for r in requests if r.number and not r.lot_id}
     by_number = (
@@ -59,8 +67,10 @@ def lots_for_receipt(*, actor, requests: list[LotRequest], posting_date: date) -
     )
     new: dict[tuple[int, str], Lot] = {}
     result: list[Lot | None] = []
-    for req in requests:
-        result.append(_resolve(req, by_id, by_number, new, posting_date))
+    for no, req in enumerate(requests, start=1):
+        lot = _resolve(req, by_id, by_number, new, posting_date)
+        _check_dates(no, req, lot, posting_date, allow_expired=allow_expired)
+        result.append(lot)
     if new:
         _lots_insert(list(new.values()))
         rows_insert(
@@ -77,6 +87,27 @@ def lots_for_receipt(*, actor, requests: list[LotRequest], posting_date: date) -
             ],
         )
     return result
+
+
+def _check_dates(no: int, req: LotRequest, lot, posting_date: date, *, allow_expired: bool):
+    number = lot.number if lot is not None else req.number
+    if req.production_date and req.expiry_date and req.expiry_date < req.production_date:
+        raise errors.expiry_before_production(
+            line_no=no,
+            material=req.material,
+            lot_number=number,
+            production=req.production_date,
+            expiry=req.expiry_date,
+        )
+    expiry = lot.expiry_date if lot is not None else None
+    if expiry is not None and expiry < posting_date and not allow_expired:
+        raise errors.receipt_lot_expired(
+            line_no=no,
+            material=req.material,
+            lot_number=number,
+            expiry=expiry,
+            on_date=posting_date,
+        )
 
 
 def _lots_insert(lots: list[Lot]) -> None:
@@ -127,9 +158,23 @@ def _resolve(req: LotRequest, by_id, by_number, new, posting_date) -> Lot | None
     return new[key]
 
 
+def lot_status_require_perm(actor) -> None:
+    """Quality decides a lot's status; the warehouse role does not hold the permission
+    (separation of duties: who receives a lot does not release it)."""
+    if not has_perm(actor, "inventory.change_lot_status"):
+        raise PermissionDenied(
+            _(
+                "Only quality (质量经理) may change a lot's quality status, e.g. 待检 or 不合格 → "
+                "合格: whoever receives or stores a lot does not release it. Ask quality to "
+                "inspect and release the lot."
+            ),
+            missing=["inventory.change_lot_status"],
+        )
+
+
 def lot_status_change(*, actor, lot_id: int, status: str, reason: str) -> Lot:
     """Change a lot's quality status (待检/合格/不合格/冻结), with a reason, in the history."""
-    require_perm(actor, "inventory.change_lot_status")
+    lot_status_require_perm(actor)
     if status not in LotStatus.values:
         raise ValidationFailed(_("Choose a lot status from the list."), code="invalid_lot_status")
     if not (reason or "").strip():

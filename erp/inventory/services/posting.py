@@ -2,13 +2,21 @@
 MaterialValuation in the same transaction.
 
 Lock order (fixed, so two postings never wait on each other in a cycle): numbering rule (by the
-caller, for lot numbers) → lots used by outflows (by id) → material valuations (by material id)
-→ balances (by material id, location id, lot id).
+caller, for lot numbers) → material valuations (by material id) → lots used by outflows (by id)
+→ balances (by material id, location id, lot id). The valuation lock comes first so a caller
+can take it before deciding what to post (a FEFO pick, `valuations_lock`) without inverting
+the order; a lot is otherwise locked alone (status changes), never before a valuation.
 
-Valuation is the moving weighted average per material (移动加权平均) in posting order: an inflow
-from outside adds its value and recomputes the average; an outflow takes the average, except
-that an outflow emptying a balance takes the balance's whole remaining value, so rounding is
-carried and Σ balance values = valuation value exactly. Transfers move value between balances.
+Valuation: ONE costing unit, the moving weighted average per material over the company
+(移动加权平均, in posting order). An inflow from outside (receipt, opening, count gain, a
+reversed outflow) adds its value and recomputes the average. Every outflow (issue, scrap,
+count loss) is valued at round(qty × average) and leaves the average as it is; it never takes
+more than the material's remaining value, and the outflow that empties the material takes all
+of it (the rounding residue). A transfer is valued at round(qty × average) and changes no
+valuation. A balance's value is derived: round(on hand × average) for every balance a posting
+touches, and for every other balance in stock of a material whose average the posting moved.
+MaterialValuation.value is the truth (Σ boundary move values; the GL ties to it); Σ balance
+values differs from it by rounding only.
 """
 
 from collections import defaultdict
@@ -16,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +34,13 @@ from erp.core.money import round_amount, round_unit_price
 from erp.core.services.audit import audit_record
 from erp.inventory import errors
 from erp.inventory.models import Lot, MaterialValuation, Reservation, StockBalance, StockMove
-from erp.inventory.states import EXPIRY_BLOCKS, OUTFLOW_ALLOWED_STATUSES, MoveType
+from erp.inventory.services.listeners import (
+    StockPosting,
+    stock_listeners_check,
+    stock_listeners_posted,
+)
+from erp.inventory.move_types import move_type_get
+from erp.inventory.states import MoveType
 
 ZERO = Decimal(0)
 Key = tuple[int, int, int | None]  # material id, location id, lot id
@@ -33,10 +48,12 @@ Key = tuple[int, int, int | None]  # material id, location id, lot id
 
 @dataclass(frozen=True)
 class StockSource:
-    """The document a posting comes from (any app): e.g. StockSource("sales.deliverynote", 42)."""
+    """The document a posting comes from (any app): e.g. StockSource("sales.deliverynote", 42,
+    "SO2026120001"). The number is what vouchers, ledgers and audit show; give it."""
 
     type: str
     id: str | int
+    number: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,21 +92,26 @@ def moves_post(
         raise errors.invalid_line(_("Add at least one line with a quantity before posting."))
     if posting_date > timezone.localdate():
         raise errors.future_posting_date(posting_date)
+    # Every posting passes the listeners' checks (accounting: the period is open) before it
+    # writes anything, and hands them its moves after: no caller can skip either.
+    stock_listeners_check(posting_date=posting_date, source=source)
+    valuations = _valuations_locked({s.material.pk for s in specs})
     lots = _lots_locked(specs)
     specs = [_with_lot(s, lots) for s in specs]
     for spec in specs:
         _check_spec(spec, posting_date)
-    valuations = _valuations_locked({s.material.pk for s in specs})
     balances = _balances_locked(specs)
     _backdating_guard(specs, posting_date, valuations, balances)
     own = _own_reservations(specs, balances, source)
     now = timezone.now()
+    averages = {m: v.unit_cost for m, v in valuations.items()}
     moves = [
         _apply(
             s, valuations[s.material.pk], balances, own, posting_date, source, reason, actor, now
         )
         for s in specs
     ]
+    _derive_values(balances.values(), valuations)
     rows_insert(StockMove, moves)
     rows_update(StockBalance, list(balances.values()), ["on_hand", "reserved", "value"])
     rows_update(
@@ -97,8 +119,13 @@ def moves_post(
         list(valuations.values()),
         ["quantity", "value", "unit_cost", "last_sequence", "last_posting_date"],
     )
+    _revalue_other_balances(
+        {m: v.unit_cost for m, v in valuations.items() if v.unit_cost != averages[m]},
+        exclude={b.pk for b in balances.values()},
+    )
     _save_reservations(own)
     _audit(actor, moves, source, reason)
+    stock_listeners_posted(StockPosting(actor, moves, posting_date, source, reason))
     return moves
 
 
@@ -199,12 +226,19 @@ def rows_update(model, rows: list, fields: list[str]) -> None:
 
 
 def stock_lock(*, keys: list[Key]) -> dict[Key, StockBalance]:
-    """Take the gate's locks (lots → valuations → balances) for these keys before reading
+    """Take the gate's locks (valuations → lots → balances) for these keys before reading
     balances to decide quantities (stock counts); moves_post then finds them already held."""
     specs = [_KeySpec(k) for k in keys]
-    _lots_locked(specs)
     _valuations_locked({k[0] for k in keys})
+    _lots_locked(specs)
     return _balances_locked(specs)
+
+
+def valuations_lock(*, material_ids: set[int]) -> None:
+    """Take the first of the gate's locks (the materials' valuations) before choosing what to
+    post, e.g. before a FEFO pick: no other posting of these materials can change their
+    balances until the caller's transaction ends, so the pick stays true until moves_post."""
+    _valuations_locked(material_ids)
 
 
 @dataclass(frozen=True)
@@ -249,7 +283,17 @@ def _with_lot(spec: MoveSpec, lots: dict[int, Lot]) -> MoveSpec:
     return MoveSpec(**{**spec.__dict__, "lot": fresh})
 
 
+def _move_type(code: str):
+    """The registered move type (erp/inventory/move_types.py); an unregistered code is a
+    programming error of the posting module, not a user's mistake."""
+    move_type = move_type_get(code)
+    if move_type is None:
+        raise ImproperlyConfigured(f"move type {code!r} is not registered (move_type_register)")
+    return move_type
+
+
 def _check_spec(spec: MoveSpec, posting_date: date) -> None:
+    _move_type(spec.move_type)
     material = spec.material
     if spec.quantity <= 0:
         raise errors.invalid_line(
@@ -281,10 +325,11 @@ def _check_spec(spec: MoveSpec, posting_date: date) -> None:
 
 def _check_lot_outflow(spec: MoveSpec, posting_date: date) -> None:
     lot = spec.lot
-    if lot.status not in OUTFLOW_ALLOWED_STATUSES[spec.move_type]:
+    move_type = _move_type(spec.move_type)
+    if lot.status not in move_type.allowed_lot_statuses:
         raise errors.lot_status_refused(lot, spec.move_type)
     expired = lot.expiry_date is not None and lot.expiry_date < posting_date
-    if expired and spec.move_type in EXPIRY_BLOCKS:
+    if expired and move_type.expiry_blocks:
         raise errors.lot_expired(lot, posting_date)
 
 
@@ -436,6 +481,7 @@ def _apply(spec, val, balances, own, posting_date, source, reason, actor, now) -
     qty = spec.quantity
     src = balances.get(spec.key_from()) if spec.from_location else None
     dst = balances.get(spec.key_to()) if spec.to_location else None
+    unit_cost = spec.unit_cost if spec.unit_cost is not None else val.unit_cost
     if src is not None:
         mine = own.get(spec.key_from(), [])
         own_qty = sum((r.quantity for r in mine), ZERO)
@@ -449,22 +495,20 @@ def _apply(spec, val, balances, own, posting_date, source, reason, actor, now) -
                 requested=qty,
             )
         src.reserved -= _consume_own(mine, qty)
-        unit_cost = spec.unit_cost if spec.unit_cost is not None else val.unit_cost
-        if qty == src.on_hand:
-            value = src.value  # carries every rounding cent of this balance
-        elif spec.value is not None:
-            value = spec.value
-        else:
-            value = round_amount(qty * val.unit_cost)
         src.on_hand -= qty
-        src.value -= value
+    if src is not None and dst is not None:  # a transfer: at the average (a reversed one
+        # at the original's value, so its voucher undoes the original's exactly)
+        value = spec.value if spec.value is not None else round_amount(qty * val.unit_cost)
+    elif src is not None:
+        value = _outflow_value(val, qty, spec.value)
+        _book(val, -qty, -value, recompute=spec.value is not None)
     else:
-        unit_cost = spec.unit_cost if spec.unit_cost is not None else val.unit_cost
         value = spec.value if spec.value is not None else round_amount(qty * unit_cost)
+        if spec.value is not None and spec.unit_cost is None:
+            unit_cost = value / qty  # an exact line value: the unit cost is for display
+        _book(val, qty, value, recompute=True)
     if dst is not None:
         dst.on_hand += qty
-        dst.value += value
-    _revalue(val, src, dst, qty, value, recompute=spec.value is not None or src is None)
     val.last_sequence += 1
     if val.last_posting_date is None or posting_date > val.last_posting_date:
         val.last_posting_date = posting_date
@@ -489,14 +533,51 @@ def _apply(spec, val, balances, own, posting_date, source, reason, actor, now) -
     )
 
 
-def _revalue(val, src, dst, qty, value, *, recompute: bool) -> None:
-    if (src is None) == (dst is None):
-        return  # a transfer inside the company changes no valuation
-    sign = 1 if dst is not None else -1
-    val.quantity += sign * qty
-    val.value += sign * value
+def _outflow_value(val, qty: Decimal, fixed: Decimal | None) -> Decimal:
+    """An outflow takes qty × average, or a reversal's original value; never more than the
+    material's remaining value, and the outflow that empties the material takes all of it
+    (the rounding residue of every earlier move)."""
+    if qty == val.quantity:
+        return val.value
+    value = fixed if fixed is not None else round_amount(qty * val.unit_cost)
+    return min(max(value, ZERO), val.value)
+
+
+def _book(val, qty: Decimal, value: Decimal, *, recompute: bool) -> None:
+    """A move across the company boundary: quantity and value of the material change; an
+    inflow (or an outflow at a value other than the average: a reversed receipt) recomputes
+    the average; an outflow at the average leaves it as it is."""
+    val.quantity += qty
+    val.value += value
     if recompute and val.quantity > 0:
         val.unit_cost = round_unit_price(val.value / val.quantity)
+
+
+def _derive_values(balances, valuations: dict[int, MaterialValuation]) -> None:
+    """A balance's value is derived: on hand × its material's average, rounded."""
+    for b in balances:
+        b.value = round_amount(b.on_hand * valuations[b.material_id].unit_cost)
+
+
+def _revalue_other_balances(averages: dict[int, Decimal], *, exclude: set[int]) -> None:
+    """A posting that moved a material's average revalues the material's other balances in
+    stock: one read, one batched update of the rows whose value changes. The caller holds
+    these materials' valuation locks and every balance writer takes them first, so no other
+    transaction is writing these rows."""
+    if not averages:
+        return
+    rows = (
+        StockBalance.objects.filter(material_id__in=averages, on_hand__gt=0)
+        .only("pk", "material_id", "on_hand", "value")
+        .order_by("material_id", "location_id", "lot_id")
+    )
+    changed = []
+    for b in rows:
+        value = round_amount(b.on_hand * averages[b.material_id])
+        if value != b.value and b.pk not in exclude:
+            b.value = value
+            changed.append(b)
+    rows_update(StockBalance, changed, ["value"])
 
 
 def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> None:

@@ -13,12 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import Conflict
-from erp.core.money import round_quantity, round_unit_price
+from erp.core.money import round_amount, round_quantity, round_unit_price
 from erp.inventory import errors
 from erp.inventory.models import Lot, StockMove
 from erp.inventory.selectors import lots_pick_fefo
 from erp.inventory.services.lots import LotRequest, lots_for_receipt
-from erp.inventory.services.posting import MoveSpec, StockSource, moves_post, stock_lock
+from erp.inventory.services.posting import (
+    MoveSpec,
+    StockSource,
+    moves_post,
+    stock_lock,
+    valuations_lock,
+)
 from erp.inventory.services.retry import posting_retried
 from erp.inventory.states import MoveType
 from erp.masterdata.models import Location, Material
@@ -36,6 +42,9 @@ class ReceiptLine:
     production_date: date | None = None
     expiry_date: date | None = None
     source_line_id: str = ""
+    # The exact line value when the document knows it (a price per purchase unit converted to
+    # the base unit): posted as is, unit_cost then only shows value / quantity.
+    value: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,12 @@ def stock_receive(
             )
             for ln in lines
         ]
-        lots = lots_for_receipt(actor=actor, requests=requests, posting_date=posting_date)
+        lots = lots_for_receipt(
+            actor=actor,
+            requests=requests,
+            posting_date=posting_date,
+            allow_expired=move_type == MoveType.OPENING,
+        )
         specs = [
             MoveSpec(
                 material=materials[ln.material_id],
@@ -130,7 +144,8 @@ def stock_receive(
                 move_type=move_type,
                 to_location=locations[ln.location_id],
                 lot=lot,
-                unit_cost=_unit_cost(ln.unit_cost),
+                unit_cost=None if ln.value is not None else _unit_cost(ln.unit_cost),
+                value=None if ln.value is None else _line_value(ln.value),
                 source_line_id=ln.source_line_id,
             )
             for ln, lot in zip(lines, lots, strict=True)
@@ -149,12 +164,30 @@ def _unit_cost(value) -> Decimal:
     return cost
 
 
+def _line_value(value) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("pass Decimal or str values, never float")
+    amount = round_amount(value)
+    if amount < 0:
+        raise errors.invalid_line(_("A line value cannot be negative."), value=str(value))
+    return amount
+
+
 def _outflow_specs(lines: list[IssueLine], move_type: str, posting_date: date) -> list[MoveSpec]:
     materials, locations, lots = _masters(
         [ln.material_id for ln in lines],
         [ln.location_id for ln in lines],
         [ln.lot_id for ln in lines],
     )
+    # FEFO picks happen under the materials' valuation locks (the gate's first lock): no other
+    # posting can take the picked stock between the pick and moves_post.
+    fefo = {
+        ln.material_id
+        for ln in lines
+        if materials[ln.material_id].batch_managed and not ln.lot_id
+    }
+    if fefo and move_type == MoveType.ISSUE:
+        valuations_lock(material_ids=fefo)
     specs = []
     for ln in lines:
         material, qty = materials[ln.material_id], _quantity(ln.quantity)
@@ -285,10 +318,15 @@ def stock_count_adjust(
 
 
 @posting_retried
-def stock_reverse(*, actor, source: StockSource, reason: str) -> list[StockMove]:
-    """Cancel every move a document posted, dated as the original moves (the document is
-    undone as if never posted). Refused, naming the first later document that would go
-    negative, when later outflows depended on the stock."""
+def stock_reverse(
+    *, actor, source: StockSource, reason: str, on_date: date | None = None
+) -> list[StockMove]:
+    """Cancel every move a document posted (冲销). By default dated as the original moves (the
+    document is undone as if never posted); `on_date` posts the whole reversal on that date
+    instead — the way to correct a document whose period is closed. Like every posting, the
+    date's period must be open, and the reversing (red) voucher is posted with it. Refused,
+    naming the first later document that would go negative, when later outflows depended on
+    the stock."""
     require_perm(actor, "inventory.reverse_stockmove")
     if not (reason or "").strip():
         raise errors.invalid_line(_("Enter the reason for the reversal."))
@@ -310,8 +348,9 @@ def stock_reverse(*, actor, source: StockSource, reason: str) -> list[StockMove]
                 code="already_reversed",
             )
         moves = []
-        for posting_date in sorted({m.posting_date for m in originals}):
-            specs = [_reversal(m) for m in originals if m.posting_date == posting_date]
+        dates = {on_date} if on_date else {m.posting_date for m in originals}
+        for posting_date in sorted(dates):
+            specs = [_reversal(m) for m in originals if on_date or m.posting_date == posting_date]
             moves += moves_post(
                 actor=actor, specs=specs, posting_date=posting_date, source=source, reason=reason
             )

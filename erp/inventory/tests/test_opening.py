@@ -19,6 +19,20 @@ from .conftest import TODAY
 GO_LIVE = TODAY
 
 
+@pytest.fixture(autouse=True)
+def _go_live_date(db):
+    """Opening imports are dated the day before the company's go-live date (golive cockpit)."""
+    from erp.golive.models import CutOver
+
+    CutOver.objects.create(pk=1, go_live_date=GO_LIVE)
+
+
+@pytest.fixture
+def keeper(make_user):
+    """Opening stock is finance's import, never the plain warehouse role's (issue #12)."""
+    return make_user("caiwu", "finance_manager")
+
+
 @pytest.fixture
 def rows(plant):
     d = GO_LIVE.isoformat()
@@ -61,7 +75,7 @@ def test_opening_stock_import_posts_one_opening_document(plant, keeper, rows):
     assert stock_ledger_differences() == []
 
 
-def test_reimport_is_refused_and_writes_nothing(plant, keeper, rows):
+def test_reimport_is_refused_and_writes_nothing(plant, keeper, rows, make_user):
     _run(keeper, filled(OPENING_STOCK, rows))
     again = import_dry_run(
         actor=keeper,
@@ -76,7 +90,7 @@ def test_reimport_is_refused_and_writes_nothing(plant, keeper, rows):
 
     # After reversing the opening stock, a corrected file can be imported.
     stock_reverse(
-        actor=keeper,
+        actor=make_user("cangku", "warehouse"),
         source=StockSource(OPENING_SOURCE, GO_LIVE.isoformat()),
         reason="wrong quantities",
     )

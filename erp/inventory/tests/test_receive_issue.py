@@ -122,8 +122,13 @@ def test_issue_refused_for_held_lots(plant, receive, keeper, qm, status):
 
 
 def test_expired_lot_cannot_be_issued_but_can_be_scrapped(plant, receive, keeper, ledger_clean):
-    lot = receive(
-        plant["resin"], plant["a"], "5", lot="R-OLD", expiry_date=TODAY - dt.timedelta(days=1)
+    lot = receive(  # received while still good, expired since
+        plant["resin"],
+        plant["a"],
+        "5",
+        lot="R-OLD",
+        expiry_date=TODAY - dt.timedelta(days=1),
+        date=TODAY - dt.timedelta(days=3),
     )
     assert available_qty(material=plant["resin"], location=plant["a"]) == 0
     with pytest.raises(BusinessRuleError) as exc:
@@ -231,11 +236,14 @@ def test_permissions(plant, make_user):
         )
     keeper = make_user("k2", "warehouse")
     lot = Lot.objects.create(material=plant["resin"], number="L", status=LotStatus.QUARANTINE)
-    # Lot release belongs to quality; the keeper role holds inventory.* and may too.
+    # Lot release belongs to quality alone: neither the inspector nor the keeper may.
     inspector = make_user("i1", "inspector")
     with pytest.raises(PermissionDenied):
         lot_status_change(actor=inspector, lot_id=lot.pk, status="released", reason="ok")
-    lot_status_change(actor=keeper, lot_id=lot.pk, status="released", reason="ok")
+    with pytest.raises(PermissionDenied):
+        lot_status_change(actor=keeper, lot_id=lot.pk, status="released", reason="ok")
+    quality = make_user("q1", "quality_manager")
+    lot_status_change(actor=quality, lot_id=lot.pk, status="released", reason="ok")
 
 
 def test_audit_event_per_posting(plant, receive):

@@ -103,7 +103,15 @@ def test_ledger_running_balance_with_opening_and_location(plant, history):
 
 def test_expiring_lots_slow_movers_and_turnover(plant, receive, history, keeper):
     soon = receive(plant["resin"], plant["b"], "5", "10", lot="SOON", expiry_date=TODAY + 10 * DAY)
-    gone = receive(plant["resin"], plant["b"], "5", "10", lot="GONE", expiry_date=TODAY - 2 * DAY)
+    gone = receive(  # received while still good, expired since
+        plant["resin"],
+        plant["b"],
+        "5",
+        "10",
+        lot="GONE",
+        expiry_date=TODAY - 2 * DAY,
+        date=TODAY - 3 * DAY,
+    )
     expiring = set(sel.lots_expiring(within_days=30).values_list("number", flat=True))
     assert expiring == {"SOON", "GONE"}
     assert sel.days_to_expiry(soon) == 10 and sel.days_to_expiry(gone) == -2

@@ -45,7 +45,9 @@ def _issue(keeper, plant, material, qty, lot=None, date=TODAY):
 def test_lots_list_filters(api, plant, stock):
     body = api.get("/api/v1/lots/", {"material_id": plant["resin"].pk}).json()
     assert [r["number"] for r in body["items"]] == ["R-NEW", "R-OLD"]
-    assert body["items"][1]["on_hand"] == "10.0000" and body["items"][1]["stock_value"] == "20.00"
+    # One costing unit: resin's average is (10 × 2 + 5 × 4) / 15 = 2.666667, so R-OLD's 10 kg
+    # are worth 26.67 (not their receipt cost 20.00).
+    assert body["items"][1]["on_hand"] == "10.0000" and body["items"][1]["stock_value"] == "26.67"
     quarantine = api.get("/api/v1/lots/", {"status": "quarantine"}).json()["items"]
     assert [r["number"] for r in quarantine] == ["PG-1"]
     expiring = api.get("/api/v1/lots/", {"expiring_within_days": 30}).json()["items"]

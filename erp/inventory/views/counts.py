@@ -18,6 +18,7 @@ from erp.inventory.models import StockCount
 from erp.inventory.services.count_found import stock_count_line_add
 from erp.inventory.services.counts import (
     MACHINE,
+    count_book_visible,
     line_within_tolerance,
     stock_count_cancel,
     stock_count_create,
@@ -38,13 +39,19 @@ def count_get(pk: int) -> StockCount:
     return count
 
 
-def count_rows(count: StockCount) -> list[dict]:
+def count_rows(count: StockCount, *, show_book: bool = True) -> list[dict]:
+    """One row per line; without `show_book` (a blind count seen by a counter) the book
+    quantity and everything derived from it (variance, value, tolerance) are left out."""
     lines = count.lines.select_related("material", "material__base_unit", "location", "lot")
     return [
         {
             "line": ln,
-            "value": variance_value(ln),
-            "within": ln.counted_quantity is not None
+            "counted": ln.counted_quantity,
+            "book": ln.book_quantity if show_book else None,
+            "variance": ln.variance if show_book else None,
+            "value": variance_value(ln) if show_book else None,
+            "within": show_book
+            and ln.counted_quantity is not None
             and line_within_tolerance(ln, count.tolerance_percent),
         }
         for ln in lines
@@ -116,12 +123,14 @@ class CountDetailPage(View):
     def get(self, request, pk):
         require_perm(request.user, "inventory.view_stockcount")
         count = count_get(pk)
-        rows = count_rows(count)
+        show_book = count_book_visible(request.user, count)
+        rows = count_rows(count, show_book=show_book)
         context = {
             "config": STOCK_COUNTS,
             "list_url": reverse("inventory:stockcount_list"),
             "doc": count,
             "rows": rows,
+            "show_book": show_book,
             "counted": sum(1 for r in rows if r["line"].counted_quantity is not None),
             "variance_total": sum((r["value"] for r in rows if r["value"]), start=0),
             "actions": MACHINE.allowed_for(request.user, count.state),
@@ -162,11 +171,11 @@ class CountEntryPage(View):
         return redirect("inventory:stockcount_entry", pk=count.pk)
 
     def _render(self, request, count, posted=None, status=200, found_form=None):
-        rows = count_rows(count)
+        show_book = count_book_visible(request.user, count)
+        rows = count_rows(count, show_book=show_book)
         if posted is not None:
             for row in rows:
                 row["entered"] = posted.get(f"line-{row['line'].pk}", "")
-        show_book = not count.blind or request.user.has_perm("inventory.post_stockcount")
         found_form = found_form or FoundStockForm(count=count, prefix="found")
         style_form(found_form)
         context = {"doc": count, "rows": rows, "show_book": show_book, "found_form": found_form}
@@ -222,9 +231,19 @@ class CountPrintPage(View):
     def get(self, request, pk):
         require_perm(request.user, "inventory.view_stockcount")
         count = count_get(pk)
+        # The sheet of a blind count is handed to the counters: before posting it never
+        # prints book quantities; afterwards holders of the permission get the variances.
+        show_book = count_book_visible(request.user, count) and (
+            not count.blind or count.state == "posted"
+        )
         return pdf_response(
             request,
             template_name="inventory/print/count.html",
-            context={"doc": count, "rows": count_rows(count), "title": _("Stock count sheet")},
+            context={
+                "doc": count,
+                "rows": count_rows(count, show_book=show_book),
+                "show_book": show_book,
+                "title": _("Stock count sheet"),
+            },
             filename=f"{_('Stock count')}-{count.reference}.pdf",
         )

@@ -5,24 +5,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from erp.core.access import require_perm
 from erp.core.errors import DomainError
 from erp.core.record_views import style_form
 from erp.inventory.forms import LotStatusForm
 from erp.inventory.models import LotStatusChange
-from erp.inventory.services.lots import lot_status_change
+from erp.inventory.services.lots import lot_status_change, lot_status_require_perm
 
 
 class LotStatusPage(View):
     template_name = "inventory/lot_status.html"
 
     def get(self, request):
-        require_perm(request.user, "inventory.change_lot_status")
+        lot_status_require_perm(request.user)
         form = LotStatusForm(initial={"lot": request.GET.get("lot")})
         return self._render(request, form)
 
     def post(self, request):
-        require_perm(request.user, "inventory.change_lot_status")
+        lot_status_require_perm(request.user)
         form = LotStatusForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, status=400)

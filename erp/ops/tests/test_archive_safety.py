@@ -13,24 +13,30 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from erp.ops import archive
+from erp.ops.database import PG_DUMP, SQLITE_DUMP
 from erp.ops.errors import ArchiveCorrupt, BackupFailed, RestoreIncompatible, TargetNotEmpty
 from erp.ops.models import BackupRecord
 from erp.ops.services.backups import backup_create
 from erp.ops.services.restore import restore_archive
 
+# The archive member holding the database of the engine the suite runs on.
+DUMP = PG_DUMP if connection.vendor == "postgresql" else SQLITE_DUMP
+
 
 def _archive(tmp_path: Path, name="erp-test.tar.gz", *, migrations=None, payload=None) -> Path:
-    db = tmp_path / "src" / "database.sqlite3"
+    """An archive made for this instance's database engine (its dump is random bytes)."""
+    db = tmp_path / "src" / DUMP
     db.parent.mkdir(exist_ok=True)
     db.write_bytes(payload or os.urandom(256 * 1024))
-    members = [archive.Member("database.sqlite3", db)]
+    members = [archive.Member(DUMP, db)]
     manifest = {
         "format": archive.FORMAT,
         "created_at": "2026-03-01T02:00:00+08:00",
         "app_version": "0.1.0",
-        "database": {"vendor": "sqlite", "dump": "database.sqlite3"},
+        "database": {"vendor": connection.vendor, "dump": DUMP},
         "migrations": migrations or ["ops.0001_initial"],
         "row_counts": {},
         "members": archive.manifest_members(members),
@@ -54,7 +60,7 @@ def test_backup_failing_halfway_keeps_previous_archive_and_alerts(
 
     def add_then_fail(self, name, arcname=None, **kw):
         real_add(self, name, arcname=arcname, **kw)
-        if arcname == "database.sqlite3":
+        if arcname == DUMP:
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(tarfile.TarFile, "add", add_then_fail)
@@ -124,7 +130,7 @@ def test_restore_refuses_damaged_archive(tmp_path, damage, db):
         staged.write_text(json.dumps(manifest))
         with tarfile.open(path, "w:gz") as tar:
             tar.add(staged, arcname="manifest.json")
-            tar.add(other, arcname="database.sqlite3")
+            tar.add(other, arcname=DUMP)
     else:
         path.write_bytes(b"")
     with pytest.raises(ArchiveCorrupt) as caught:

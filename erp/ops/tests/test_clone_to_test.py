@@ -21,9 +21,7 @@ from erp.masterdata.models import Location, Material, MaterialCategory, Unit, Wa
 from erp.ops.database import database_row_counts, pg_connect, pg_settings
 from erp.ops.services.clone import clone_to_test
 
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the SQLite clone; the postgres test covers PostgreSQL"
-)
+sqlite_only = pytest.mark.sqlite_only  # the SQLite clone; the postgres test covers PostgreSQL
 # Written by the backup itself (its record and audit event), so allowed to differ.
 BACKUP_BOOKKEEPING = {"ops_backuprecord", "core_auditevent"}
 

@@ -11,6 +11,7 @@ from django.db import connection
 
 from erp.core.models import NumberingRule
 from erp.core.services.transitions import document_transition
+from erp.ops.database import PG_DUMP, SQLITE_DUMP
 from erp.ops.models import BackupRecord
 from erp.ops.services.backups import backup_create
 from tests.docapp.models import SAMPLE_DOC_STATES, SampleDoc
@@ -68,11 +69,11 @@ def test_hot_backup_under_four_writers_restores_and_checks_pass(admin_user, back
         set(names[1:])
         == set(manifest["members"])
         == {
-            "database.sqlite3",
+            PG_DUMP if connection.vendor == "postgresql" else SQLITE_DUMP,
             "media/company/logo.png",
         }
     )
-    assert manifest["database"]["vendor"] == "sqlite"
+    assert manifest["database"]["vendor"] == connection.vendor
     assert "ops.0001_initial" in manifest["migrations"]
     in_backup = manifest["row_counts"]["docapp_sampledoc"]
     assert 20 <= in_backup <= len(posted)

@@ -13,6 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from erp.core.demo import demo_logins
+from erp.core.dev_guard import require_loopback_bind
 
 from ._bind import add_bind_arguments, resolve_bind
 from ._demo_table import demo_logins_table
@@ -32,6 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bind = resolve_bind(options["host"], options["port"])
+        require_loopback_bind(bind)  # the public development key never leaves this machine
         _require_free(bind)
         erp = [sys.executable, "-m", "erp.cli"]
         host, port = bind.rsplit(":", 1)

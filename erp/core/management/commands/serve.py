@@ -5,6 +5,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from erp.core.dev_guard import require_loopback_bind
+
 from ._bind import add_bind_arguments, resolve_bind
 from ._static import collectstatic_if_stale
 
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        bind = resolve_bind(options["host"], options["port"])
+        require_loopback_bind(bind)  # the public development key never leaves this machine
         if not options["no_collectstatic"]:
             collectstatic_if_stale()
         argv = [
@@ -31,7 +35,7 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "config.wsgi:application",
-            f"--bind={resolve_bind(options['host'], options['port'])}",
+            f"--bind={bind}",
             f"--workers={options['workers']}",
             f"--threads={options['threads']}",
             f"--timeout={options['timeout']}",

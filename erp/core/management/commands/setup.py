@@ -34,6 +34,20 @@ class Command(BaseCommand):
             logins = demo_load()
             self.stdout.write(self.style.SUCCESS("Demo company loaded. / 演示公司已加载。"))
             self.stdout.write(demo_logins_table(logins))
+        _setup_link(self.stdout)
+
+
+def _setup_link(out) -> None:
+    """No user yet: print the first-run wizard's address with a new one-time token."""
+    from erp.golive.services.setup import setup_token_issue
+
+    from ._bind import resolve_bind
+
+    token = setup_token_issue()
+    if token:
+        url = f"http://{resolve_bind(None, None)}/golive/setup/"
+        out.write(f"Set-up wizard / 首次设置向导: {url}  (on this machine / 本机)")
+        out.write(f"From another machine / 从其他电脑: {url}?token={token}")
 
 
 def _numbering_defaults() -> bool:

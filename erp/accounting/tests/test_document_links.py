@@ -1,0 +1,95 @@
+"""单据联查 and search by number: a document is shown as 类型名 + number + link on the lot page,
+the stock ledger, the voucher page and in exports, and the global search finds it by number
+(an exact number opens it)."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from erp.accounting.models import Voucher
+from erp.core.references import document_ref, document_refs
+from erp.inventory.models import StockMove
+
+from .test_stock_wiring import keeper, plant, receive, rules  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def _chinese(_english):
+    """Pages are read as a Chinese user reads them (the app conftest switches to English)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture
+def posted(rules, keeper, plant):
+    return receive(keeper, plant, qty="10", cost="12.50")
+
+
+@pytest.fixture
+def boss(client, make_user):
+    user = make_user("boss", "admin")
+    client.force_login(user)
+    return client
+
+
+def test_reference_names_the_type_the_number_and_links(posted):
+    ref = document_ref("inventory.otherreceipt", posted.pk)
+    assert str(ref) == f"其他入库单 {posted.number}"
+    assert ref.url == f"/inventory/other-receipts/{posted.pk}/"
+    assert f'<a href="{ref.url}">{posted.number}</a>' in ref.__html__()
+
+
+def test_references_resolve_in_one_query_per_type(posted, django_assert_num_queries):
+    pairs = [("inventory.otherreceipt", posted.pk)] * 5 + [("golive.openingstock", "2026-01-01")]
+    with django_assert_num_queries(1):
+        refs = document_refs(pairs)
+    assert str(refs[("golive.openingstock", "2026-01-01")]) == "期初库存 2026-01-01"
+
+
+def test_lot_page_and_ledger_link_the_source_document(boss, posted, plant):
+    move = StockMove.objects.get(source_type="inventory.otherreceipt")
+    detail = f'<a href="/inventory/other-receipts/{posted.pk}/">{posted.number}</a>'
+    page = boss.get(
+        "/inventory/reports/ledger/", {"material": plant["resin"].pk}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert detail in page and "inventory.otherreceipt" not in page
+    xlsx = boss.get(
+        "/inventory/reports/ledger/", {"material": plant["resin"].pk, "export": "xlsx"}
+    ).content
+    cells = [c for row in load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row]
+    assert f"其他入库单 {posted.number}" in cells
+    if move.lot_id:
+        lot_page = boss.get(f"/inventory/lots/{move.lot_id}/").content.decode()
+        assert detail in lot_page
+
+
+def test_voucher_page_names_and_links_its_source(boss, posted):
+    voucher = Voucher.objects.get(source_type="inventory.otherreceipt")
+    page = boss.get(f"/accounting/vouchers/{voucher.pk}/").content.decode()
+    assert "其他入库单" in page
+    assert f'<a href="/inventory/other-receipts/{posted.pk}/">{posted.number}</a>' in page
+
+
+def test_search_finds_a_document_by_number_prefix_and_opens_an_exact_hit(boss, posted):
+    prefix = posted.number[:6]
+    page = boss.get("/search/", {"q": prefix})
+    assert page.status_code == 200 and posted.number in page.content.decode()
+    exact = boss.get("/search/", {"q": posted.number.lower()})
+    assert exact.status_code == 302
+    assert exact["Location"] == f"/inventory/other-receipts/{posted.pk}/"
+
+
+def test_search_does_not_show_documents_to_users_without_the_view_permission(
+    client, make_user, posted
+):
+    client.force_login(make_user("nobody"))
+    page = client.get("/search/", {"q": posted.number})
+    assert page.status_code == 200
+    assert f"/inventory/other-receipts/{posted.pk}/" not in page.content.decode()
