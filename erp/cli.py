@@ -3,6 +3,10 @@
 `erp check` runs the ERP's integrity checks (each module registers its own) after Django's
 system checks; `erp check --deploy` is Django's deployment check. Commands may be written with
 dashes (`erp run-all` is the `run_all` command).
+
+Settings default to `config.settings.dev`, so `make run` needs no configuration; with the
+public development key those refuse to serve other machines (erp/core/dev_guard.py), while
+config/wsgi.py defaults to the production settings. See docs/operations.md ("Security").
 """
 
 import os

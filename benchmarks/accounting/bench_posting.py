@@ -1,4 +1,4 @@
-"""Posting-gate, trial-balance and month-end benchmark (run by hand, not in the test suite):
+"""Posting-gate, trial-balance and month-end benchmark (`make bench`; the suite runs --smoke):
 
     ERP_DATA_DIR=/tmp/bench-acc .venv/bin/python benchmarks/accounting/bench_posting.py \
         [--vouchers 10000] [--single 2000] [--tb-lines 2000000] [--close-docs 100000]
@@ -21,12 +21,15 @@ import datetime as dt
 import os
 import shutil
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Never the developer's own database: a fresh temporary directory unless one is given.
+os.environ.setdefault("ERP_DATA_DIR", tempfile.mkdtemp(prefix="erp-bench-accounting-"))
 
 # Cash and bank against revenue and capital; no inventory account, so stock = GL holds.
 CODES = ["1001", "1002", "", "", "6403", "6401", "6001", "4001"]
@@ -162,7 +165,11 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=2_000)
     parser.add_argument("--tb-lines", type=int, default=0)
     parser.add_argument("--close-docs", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=1, help="accepted for run_all.py; one run")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes")
     args = parser.parse_args()
+    if args.smoke:
+        args.vouchers, args.single = 50, 20
     data = os.environ.get("ERP_DATA_DIR")
     if data and not os.environ.get("DATABASE_URL"):
         shutil.rmtree(data, ignore_errors=True)

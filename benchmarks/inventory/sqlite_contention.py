@@ -76,7 +76,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--runs", type=int, default=1, help="accepted for run_all.py; one run")
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="2 s instead")
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds = 2.0
     workdir = Path(tempfile.mkdtemp(prefix="erp-bench-contention-"))
     template = _template(workdir)
     ok = True

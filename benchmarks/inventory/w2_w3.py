@@ -40,6 +40,8 @@ from erp.inventory.states import MoveType  # noqa: E402
 from erp.masterdata.models import Location, Material, MaterialCategory, Unit, Warehouse  # noqa: E402
 
 N_W2, BATCH_W2, REPS_W3 = 5000, 100, 20
+if "--smoke" in sys.argv:  # benchmarks/run_all.py --smoke: tiny sizes, proves the script runs
+    N_W2, BATCH_W2, REPS_W3 = 200, 100, 2
 
 
 def setup_template() -> None:
@@ -182,6 +184,7 @@ def w3() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (read at import)")
     args = parser.parse_args()
     template = Path(connection.settings_dict["NAME"])
     setup_template()

@@ -92,7 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--moves", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)  # accepted for benchmarks/run_all.py
+    parser.add_argument("--smoke", action="store_true", help="2,000 moves instead")
     args = parser.parse_args()
+    if args.smoke:
+        args.moves = 2_000
     template = Path(connection.settings_dict["NAME"])
     setup_template()
     fresh_copy(template, 1)

@@ -207,7 +207,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--profile", action="store_true", help="cProfile the first import")
+    parser.add_argument("--smoke", action="store_true", help="200 rows instead")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows = 200
 
     template = Path(connection.settings_dict["NAME"])
     setup_template()
@@ -231,7 +234,8 @@ def main() -> None:
             f"{r['apply_s']:>8.1f} {r['total_s']:>8.1f} {r['rows_per_s']:>8,.0f}"
         )
     worst = max(r["total_s"] for r in results if r["case"] == "first import")
-    ok = worst <= TARGET_SECONDS * args.rows / 20_000
+    # A smoke run's fixed set-up dominates its few rows: its figures prove nothing either way.
+    ok = args.smoke or worst <= TARGET_SECONDS * args.rows / 20_000
     print(f"worst first import: {worst:.1f} s (target ≤ {TARGET_SECONDS:.0f} s for 20,000 rows)")
     for r in results:
         r.update({k: round(v, 2) for k, v in r.items() if isinstance(v, float)})

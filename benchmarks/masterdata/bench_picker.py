@@ -3,6 +3,7 @@
 Run: .venv/bin/python benchmarks/masterdata/bench_picker.py
 (uses a throw-away SQLite file under /tmp; set DATABASE_URL for PostgreSQL)."""
 
+import argparse
 import os
 import statistics
 import sys
@@ -26,7 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from erp.masterdata.models import Material, MaterialCategory, Unit  # noqa: E402
 from erp.masterdata.selectors_pickers import picker_search  # noqa: E402
 
-N = 50_000
+N = 500 if "--smoke" in sys.argv else 50_000  # --smoke: tiny, proves the script runs
 WORDS = ["环氧树脂", "醇酸树脂", "钛白粉", "二甲苯", "消泡剂", "铁桶", "色浆", "面漆", "底漆"]
 QUERIES = ["RM-0", "RM-012", "RM-04999", "环氧", "钛白", "面漆", "200kg", "E-51", "不存在的物料"]
 
@@ -57,6 +58,10 @@ def seed() -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=1, help="accepted for run_all.py; one run")
+    parser.add_argument("--smoke", action="store_true", help="500 materials instead")
+    parser.parse_args()
     seed()
     timings: dict[str, list[float]] = {}
     for _round in range(20):

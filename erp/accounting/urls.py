@@ -110,3 +110,10 @@ urlpatterns += [
         name="month_end_status",
     ),
 ]
+
+# Set-up pages (views_setup): posting rules with a preview voucher.
+from erp.accounting import views_setup  # noqa: E402
+
+urlpatterns += [
+    path("posting-rules/", views_setup.posting_rules, name="posting_rules"),
+]

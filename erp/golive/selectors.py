@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import has_perm
@@ -145,7 +146,7 @@ def _master_data_items() -> list[Item]:
         if log is not None:
             detail += " · " + str(
                 _("last import %(when)s by %(who)s")
-                % {"when": f"{log.applied_at:%Y-%m-%d %H:%M}", "who": log.actor}
+                % {"when": f"{localtime(log.applied_at):%Y-%m-%d %H:%M}", "who": log.actor}
             )
         items.append(
             Item(
@@ -161,7 +162,11 @@ def _master_data_items() -> list[Item]:
 
 def _mark_item(code: str, url: str, marks: dict) -> Item:
     mark = marks.get(code)
-    detail = f"{mark.confirmed_by} · {mark.confirmed_at:%Y-%m-%d %H:%M}" if mark is not None else ""
+    detail = (
+        f"{mark.confirmed_by} · {localtime(mark.confirmed_at):%Y-%m-%d %H:%M}"
+        if mark is not None
+        else ""
+    )
     return Item(code, MARKS[code], mark is not None, detail, url, mark=True)
 
 
@@ -243,7 +248,7 @@ def cockpit(user) -> list[Phase]:
                 "backup",
                 _("Backup verified by a restore drill"),
                 verified is not None,
-                f"{verified.verified_at:%Y-%m-%d %H:%M}" if verified else "",
+                f"{localtime(verified.verified_at):%Y-%m-%d %H:%M}" if verified else "",
                 _url("ops:status"),
             ),
         ],
@@ -271,7 +276,7 @@ def cockpit(user) -> list[Phase]:
                 "locked",
                 _("Cut-over locked"),
                 cutover.locked,
-                f"{cutover.locked_by} · {cutover.locked_at:%Y-%m-%d %H:%M}"
+                f"{cutover.locked_by} · {localtime(cutover.locked_at):%Y-%m-%d %H:%M}"
                 if cutover.locked
                 else "",
                 "#cutover",

@@ -6,34 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounting', '0008_posting_event_rd_invdocs'),
-        ('iam', '0004_apitoken_expires_at_security'),
-        ('masterdata', '0002_partners_credit_permission'),
+        ("accounting", "0008_posting_event_rd_invdocs"),
+        ("iam", "0004_apitoken_expires_at_security"),
+        ("masterdata", "0002_partners_credit_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='postingrule',
-            name='event',
-            field=models.CharField(choices=erp.core.posting_events.posting_event_choices, max_length=30, verbose_name='event'),
+            model_name="postingrule",
+            name="event",
+            field=models.CharField(
+                choices=erp.core.posting_events.posting_event_choices,
+                max_length=30,
+                verbose_name="event",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customerreceipt',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='accounting_customerreceipt_unique_number'),
+            model_name="customerreceipt",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="accounting_customerreceipt_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenseclaim',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='accounting_expenseclaim_unique_number'),
+            model_name="expenseclaim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="accounting_expenseclaim_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supplierpayment',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='accounting_supplierpayment_unique_number'),
+            model_name="supplierpayment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="accounting_supplierpayment_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='accounting_voucher_unique_number'),
+            model_name="voucher",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="accounting_voucher_unique_number",
+            ),
         ),
     ]

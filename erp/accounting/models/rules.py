@@ -7,6 +7,7 @@ from erp.core.posting_events import posting_event_choices
 class PostingEvent(models.TextChoices):
     """Accounting's own events (registered in AccountingConfig.ready()); PostingRule.event
     takes any event of the open registry erp/core/posting_events.py."""
+
     STOCK_RECEIPT = "stock_receipt", _("Stock receipt")
     STOCK_ISSUE = "stock_issue", _("Stock issue")
     STOCK_ISSUE_RD = "stock_issue_rd", _("R&D issue")

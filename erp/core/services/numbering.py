@@ -34,6 +34,7 @@ _DATE_PART_NEEDED = {
     },
 }
 
+
 @dataclass(frozen=True)
 class NumberingDefault:
     """The rule a document type starts with: its prefix and Chinese name (docs/glossary.md)."""

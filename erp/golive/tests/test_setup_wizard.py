@@ -145,3 +145,14 @@ def test_wizard_page_forbidden_from_another_address(client):
         URL, {"company_name": "X", "admin_username": "x"}, REMOTE_ADDR="10.1.2.3"
     )
     assert response.status_code == 403 and not User.objects.exists()
+
+
+def test_posting_rules_page_previews_the_voucher(client):
+    """The page the "no posting rule" message names: after set-up (企业会计准则) the
+    opening_stock rule previews Dr 1403 原材料 1000.00 / Cr 410415 未分配利润 1000.00."""
+    admin = setup_complete(meta=LOCAL, token="", data=_data())
+    client.force_login(admin)
+    page = client.get("/accounting/posting-rules/?event=opening_stock").content.decode()
+    assert "过账规则" in page
+    assert "1403 原材料" in page and "410415 未分配利润" in page and "1000.00" in page
+    assert 'data-rule="stock_issue"' not in page  # filtered to one event

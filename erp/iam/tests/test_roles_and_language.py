@@ -62,7 +62,8 @@ def test_language_switch_unknown_language_changes_nothing(make_user):
 
 
 @pytest.mark.django_db
-def test_anonymous_language_switch_sets_cookie_for_login_page():
+def test_anonymous_language_switch_sets_cookie_for_login_page(admin_user):
+    # admin_user: an empty database shows the set-up wizard instead of the login page.
     client = Client()
     response = client.post("/iam/language/", {"language": "en", "next": "/iam/login/"})
     assert response["Location"] == "/iam/login/"

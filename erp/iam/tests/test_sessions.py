@@ -15,7 +15,8 @@ def _post_login(client, username, password):
     return client.post("/iam/login/", {"username": username, "password": password})
 
 
-def test_login_page_is_chinese_by_default(db):
+def test_login_page_is_chinese_by_default(admin_user):
+    # admin_user: an empty database shows the set-up wizard instead of the login page.
     response = Client().get("/iam/login/")
     assert response.status_code == 200
     assert "登录" in response.content.decode()

@@ -67,38 +67,61 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0005_count_book_permission_receipt_lots_invdocs'),
-        ('masterdata', '0002_partners_credit_permission'),
+        ("inventory", "0005_count_book_permission_receipt_lots_invdocs"),
+        ("masterdata", "0002_partners_credit_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='stockmove',
-            name='move_type',
-            field=models.CharField(choices=erp.inventory.move_types.move_type_choices, max_length=30, verbose_name='move type'),
+            model_name="stockmove",
+            name="move_type",
+            field=models.CharField(
+                choices=erp.inventory.move_types.move_type_choices,
+                max_length=30,
+                verbose_name="move type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='otherissue',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='inventory_otherissue_unique_number'),
+            model_name="otherissue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="inventory_otherissue_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='otherreceipt',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='inventory_otherreceipt_unique_number'),
+            model_name="otherreceipt",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="inventory_otherreceipt_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scrap',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='inventory_scrap_unique_number'),
+            model_name="scrap",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="inventory_scrap_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stockcount',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='inventory_stockcount_unique_number'),
+            model_name="stockcount",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="inventory_stockcount_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='inventory_transfer_unique_number'),
+            model_name="transfer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="inventory_transfer_unique_number",
+            ),
         ),
         migrations.RunPython(
             _run({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}),

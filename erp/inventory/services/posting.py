@@ -34,12 +34,12 @@ from erp.core.money import round_amount, round_unit_price
 from erp.core.services.audit import audit_record
 from erp.inventory import errors
 from erp.inventory.models import Lot, MaterialValuation, Reservation, StockBalance, StockMove
+from erp.inventory.move_types import move_type_get
 from erp.inventory.services.listeners import (
     StockPosting,
     stock_listeners_check,
     stock_listeners_posted,
 )
-from erp.inventory.move_types import move_type_get
 from erp.inventory.states import MoveType
 
 ZERO = Decimal(0)
