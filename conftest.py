@@ -8,9 +8,9 @@ The whole suite runs on SQLite (the default) and on PostgreSQL (`DATABASE_URL=po
   with the reason on PostgreSQL.
 
 `ERP_TEST_FROZEN_DATE=2027-01-05` runs the session with the clock set to that day (09:00 in
-the site's time zone, still ticking), started before collection so module constants such as
-`TODAY = dt.date.today()` see it too: `make test-frozen` uses it to prove the suites survive a
-year boundary.
+the site's time zone, still ticking). The clock is set when pytest imports this file, before
+the other conftests and the test modules, so module constants such as `TODAY = dt.date.today()`
+see it too. `make test-frozen` uses it to prove the suites survive a year boundary.
 """
 
 import datetime as dt
@@ -20,15 +20,16 @@ import pytest
 from django.db import connection
 
 FROZEN_DATE_ENV = "ERP_TEST_FROZEN_DATE"
-_frozen_key = pytest.StashKey[dt.date]()
-_traveller = None
 
 
-def pytest_configure(config):
-    global _traveller
+def _travel_to_frozen_date():
+    """Start the clock at ERP_TEST_FROZEN_DATE (09:00 in the site's zone, so both
+    timezone.localdate() and date.today() give that day), or None when it is not set. Runs when
+    this file is imported: before pytest imports the other conftests, whose module constants
+    (`TODAY = dt.date.today()`) must see the frozen day too."""
     frozen = os.environ.get(FROZEN_DATE_ENV, "").strip()
-    if not frozen or _traveller is not None:
-        return
+    if not frozen:
+        return None
     import zoneinfo
 
     import time_machine
@@ -40,12 +41,13 @@ def pytest_configure(config):
         raise pytest.UsageError(
             f"{FROZEN_DATE_ENV}={frozen!r}: give a date as YYYY-MM-DD, e.g. 2027-01-05"
         ) from None
-    # 09:00 in the site's zone, so timezone.localdate() and date.today() are both `day`.
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
-    _traveller = time_machine.travel(moment, tick=True)
-    _traveller.start()
-    config.stash[_frozen_key] = day
+    moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    return traveller
+
+
+_traveller = _travel_to_frozen_date()
 
 
 def pytest_unconfigure(config):
@@ -56,8 +58,9 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
-    day = config.stash.get(_frozen_key, None)
-    return [f"clock frozen at {day} ({FROZEN_DATE_ENV})"] if day else []
+    if _traveller is not None:
+        return [f"clock frozen at {dt.date.today()} ({FROZEN_DATE_ENV}, ticking)"]
+    return []
 
 
 def pytest_collection_modifyitems(config, items):

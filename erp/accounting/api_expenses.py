@@ -203,6 +203,7 @@ def expense_claim_pay(request: HttpRequest, claim_id: int, payload: PayIn):
 
 
 class CategoryOut(Schema):
+    id: int
     code: str
     name: str
     account: str
@@ -219,6 +220,7 @@ class CategoryPatch(Schema):
 
 def _category_out(c: ExpenseCategory) -> CategoryOut:
     return CategoryOut(
+        id=c.pk,
         code=c.code,
         name=c.name,
         account=c.account.code,
@@ -228,17 +230,28 @@ def _category_out(c: ExpenseCategory) -> CategoryOut:
 
 
 @router.get("/expense-categories/", response=list[CategoryOut])
+@paginate(PageNumberPagination, page_size=100)
 def expense_category_list(request: HttpRequest):
     require_perm(request.auth, "accounting.add_expenseclaim")
-    return [_category_out(c) for c in ExpenseCategory.objects.select_related("account")]
+    rows = ExpenseCategory.objects.select_related("account").order_by("code")
+    return [_category_out(c) for c in rows]
 
 
-@router.patch("/expense-categories/{code}", response=CategoryOut)
-def expense_category_update(request: HttpRequest, code: str, payload: CategoryPatch):
-    category = ExpenseCategory.objects.filter(code=code).first()
+def _category(category_id: int) -> ExpenseCategory:
+    category = ExpenseCategory.objects.select_related("account").filter(pk=category_id).first()
     if category is None:
         raise NotFound()
-    category = svc.expense_category_update(
-        actor=request.auth, category_id=category.pk, **payload.model_dump()
-    )
-    return _category_out(ExpenseCategory.objects.select_related("account").get(pk=category.pk))
+    return category
+
+
+@router.get("/expense-categories/{category_id}", response=CategoryOut)
+def expense_category_read(request: HttpRequest, category_id: int):
+    require_perm(request.auth, "accounting.add_expenseclaim")
+    return _category_out(_category(category_id))
+
+
+@router.patch("/expense-categories/{category_id}", response=CategoryOut)
+def expense_category_update(request: HttpRequest, category_id: int, payload: CategoryPatch):
+    category = _category(category_id)
+    svc.expense_category_update(actor=request.auth, category_id=category.pk, **payload.model_dump())
+    return _category_out(_category(category_id))

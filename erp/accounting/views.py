@@ -241,13 +241,25 @@ def period_list(request):
         except ValueError:
             year = 0
         try:
-            created = periods.periods_create_year(actor=request.user, year=year)
-            messages.success(request, _("%(n)s periods created.") % {"n": len(created)})
+            if request.POST.get("next") == "month":
+                period = periods.period_open_next(actor=request.user)
+                messages.success(request, _("Period %(period)s opened.") % {"period": period})
+            else:
+                created = periods.periods_create_year(actor=request.user, year=year)
+                messages.success(request, _("%(n)s periods created.") % {"n": len(created)})
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("accounting:period_list")
+    latest = selectors.periods_all().first()
     context = {
         "periods": selectors.periods_all(),
+        "next_month": (
+            f"{latest.year + 1}-01"
+            if latest and latest.month == 12
+            else f"{latest.year}-{latest.month + 1:02d}"
+            if latest
+            else f"{timezone.localdate():%Y-%m}"
+        ),
         "next_year": (
             selectors.periods_all().values_list("year", flat=True).first()
             or timezone.localdate().year - 1

@@ -96,20 +96,48 @@ class AuditChange:
 class AuditRow:
     event: AuditEvent
     changes: list[AuditChange]
+    action_label: str = ""
+    note_label: str = ""
+    object_type_label: str = ""
 
 
 def audit_rows(events) -> list[AuditRow]:
-    """Events with each changed field named by its verbose name (as the user knows it)."""
-    return [AuditRow(event=e, changes=_audit_changes(e)) for e in events]
+    """Events as a person reads them: each changed field named by its verbose name, values in
+    words (是/否, choice and state labels, the referenced record's name), actions, notes and
+    object types by their names (erp.core.audit_display)."""
+    from erp.core import audit_display
+
+    events = list(events)
+    renderer = audit_display.ValueRenderer(events)
+    return [
+        AuditRow(
+            event=e,
+            changes=_audit_changes(e, renderer),
+            action_label=audit_display.action_label(e.action),
+            note_label=audit_display.note_label(e.note),
+            object_type_label=audit_display.object_type_label(e.object_type),
+        )
+        for e in events
+    ]
 
 
-def _audit_changes(event: AuditEvent) -> list[AuditChange]:
+def _audit_changes(event: AuditEvent, renderer) -> list[AuditChange]:
+    from erp.core.audit_display import field_of, key_label
+
     labels = _field_labels(event.object_type)
     changes = event.changes if isinstance(event.changes, dict) else {}
     rows = []
     for field, pair in changes.items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        rows.append(AuditChange(field, labels.get(field, field), before, after))
+        model_field = field_of(event.object_type, field)
+        rows.append(
+            AuditChange(
+                field,
+                labels.get(field) or key_label(field),
+                renderer.render(model_field, field, before),
+                renderer.render(model_field, field, after),
+            )
+        )
     return rows
 
 
@@ -120,4 +148,8 @@ def _field_labels(object_type: str) -> dict[str, str]:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return {}
-    return {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+    labels = {}
+    for f in model._meta.concrete_fields:
+        labels[f.name] = str(f.verbose_name)
+        labels[f.attname] = str(f.verbose_name)
+    return labels

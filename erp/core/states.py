@@ -24,10 +24,33 @@ class Transition:
     confirm: str = ""  # question shown before the action, if any
 
 
+# Labels of every declared state and transition, filled as the machines are declared (at import),
+# for places that hold only a code: badges of documents whose `state` field has no choices,
+# audit values and notes. The first machine declaring a code names it.
+_STATE_LABELS: dict[str, object] = {}
+_TRANSITION_LABELS: dict[str, object] = {}
+
+
+def state_label(code: str) -> str:
+    """The label of a state code, e.g. "posted" -> 已过账; the code itself when unknown."""
+    label = _STATE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def transition_label(name: str) -> str:
+    """The label of a transition name, e.g. "post" -> 过账; the name itself when unknown."""
+    label = _TRANSITION_LABELS.get(name)
+    return str(label) if label is not None else name
+
+
 class StateMachine:
     def __init__(self, states: type[models.TextChoices], transitions: list[Transition]):
         self.states = states
         self.transitions = {t.name: t for t in transitions}
+        for code, label in states.choices:
+            _STATE_LABELS.setdefault(code, label)
+        for t in transitions:
+            _TRANSITION_LABELS.setdefault(t.name, t.label)
         valid = set(states.values)
         for t in transitions:
             bad = [s for s in (*t.sources, t.target) if s not in valid]

@@ -179,7 +179,10 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         types = selectors.audit_object_types()
-        self.fields["object_type"].choices = [("", _("All")), *((t, t) for t in types)]
+        from erp.core.audit_display import object_type_label
+
+        named = sorted(((t, object_type_label(t)) for t in types), key=lambda pair: pair[1])
+        self.fields["object_type"].choices = [("", _("All")), *named]
         for name, field in self.fields.items():
             css = "form-select" if name in ("actor", "object_type") else "form-control"
             field.widget.attrs["class"] = css

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,29 @@ def roles_without_users() -> QuerySet:
     return Role.objects.annotate(
         n=Count("group__user", filter=Q(group__user__is_active=True))
     ).filter(n=0)
+
+
+OPENING_VOUCHER_SOURCES = (
+    "golive.openingbalance",
+    "golive.openingar",
+    "golive.openingap",
+    "golive.openingstock",
+)
+
+
+def opening_vouchers_unreviewed():
+    """Posted opening vouchers (GL, AR, AP, stock) not yet reviewed by a second user: nobody
+    reviewed them, or (defensively) their creator did. Like every manual voucher they need
+    审核 by someone other than the one who imported them, whatever the company setting for
+    vouchers posted by documents says."""
+    from erp.accounting.models import Voucher
+    from erp.accounting.states import VoucherState
+
+    return (
+        Voucher.objects.filter(source_type__in=OPENING_VOUCHER_SOURCES, state=VoucherState.POSTED)
+        .filter(Q(reviewed_by__isnull=True) | Q(reviewed_by=F("created_by")))
+        .order_by("date", "number", "pk")
+    )
 
 
 def opening_imports() -> list[Item]:

@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
 from erp.inventory.models import Lot
 from erp.inventory.states import IssueReason, LotStatus
+from erp.masterdata.forms.pickers import Picker
 from erp.masterdata.models import Location, Material, MaterialCategory, Unit, Warehouse
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -44,7 +46,7 @@ class LotChoice(forms.ModelChoiceField):
 # --- headers -----------------------------------------------------------------------------
 
 
-class DocumentHeaderForm(forms.Form):
+class DocumentHeaderForm(KitHeaderForm):
     date = forms.DateField(label=_("Posting date"), widget=forms.DateInput(attrs=DATE))
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
@@ -54,15 +56,6 @@ class DocumentHeaderForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.TextInput(attrs=INPUT), max_length=500
     )
-
-    def as_header(self) -> dict:
-        data = self.cleaned_data
-        header = {"date": data["date"], "warehouse_id": data["warehouse"].pk, "note": data["note"]}
-        if "reason" in data:
-            header["reason"] = data["reason"]
-        if "to_warehouse" in data:
-            header["to_warehouse_id"] = data["to_warehouse"].pk if data["to_warehouse"] else None
-        return header
 
 
 class IssueHeaderForm(DocumentHeaderForm):
@@ -96,10 +89,9 @@ HEADER_FORMS = {
 # --- lines -------------------------------------------------------------------------------
 
 
-class LineForm(forms.Form):
-    material = MaterialChoice(
-        label=_("Material"), queryset=_materials(), widget=forms.Select(attrs=SELECT)
-    )
+class LineForm(KitLineForm):
+    # The type-ahead picker: a select listing 50,000 materials is unusable.
+    material = MaterialChoice(label=_("Material"), queryset=_materials(), widget=Picker("material"))
     quantity = forms.DecimalField(
         label=_("Quantity"),
         max_digits=18,
@@ -116,22 +108,6 @@ class LineForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         help_text=_("Empty: the material's base unit."),
     )
-
-    def as_line(self) -> dict:
-        data = self.cleaned_data
-        line = {
-            "material_id": data["material"].pk,
-            "quantity": data["quantity"],
-            "unit_id": data["unit"].pk if data.get("unit") else None,
-        }
-        for name, value in data.items():
-            if name in ("material", "quantity", "unit", "DELETE"):
-                continue
-            if hasattr(value, "pk"):
-                line[f"{name}_id"] = value.pk
-            else:
-                line[name] = value
-        return line
 
 
 def _lot_field(required: bool = False):
@@ -191,10 +167,6 @@ LINE_FORMS = {
     "transfer": TransferLineForm,
     "scrap": IssueLineForm,
 }
-
-
-def line_formset_class(kind: str):
-    return forms.formset_factory(LINE_FORMS[kind], extra=0, can_delete=True, max_num=500)
 
 
 # --- stock count -------------------------------------------------------------------------

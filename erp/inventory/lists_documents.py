@@ -1,10 +1,11 @@
-"""List pages of the inventory documents (generic ListPage: state, date range, warehouse)."""
+"""List page of stock counts (generic ListPage: state, date range, warehouse). The other
+documents' lists come from their kit declarations (erp/inventory/kit.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.listing import Column, ListConfig
 from erp.inventory.forms import document_filter
-from erp.inventory.models import OtherIssue, OtherReceipt, Scrap, StockCount, Transfer
+from erp.inventory.models import StockCount
 from erp.inventory.states import StockCountState, StockDocState
 
 
@@ -38,14 +39,6 @@ def _config(model, code: str, title, *extra: Column, states=StockDocState) -> Li
     )
 
 
-OTHER_RECEIPTS = _config(OtherReceipt, "otherreceipt", _("Other receipts"))
-OTHER_ISSUES = _config(
-    OtherIssue, "otherissue", _("Other issues"), Column("reason", _("Reason"), sort="reason")
-)
-TRANSFERS = _config(
-    Transfer, "transfer", _("Transfers"), Column("to_warehouse.code", _("To warehouse"))
-)
-SCRAPS = _config(Scrap, "scrap", _("Scrap"), Column("reason", _("Reason")))
 STOCK_COUNTS = _config(
     StockCount,
     "stockcount",
@@ -54,10 +47,4 @@ STOCK_COUNTS = _config(
     Column("accuracy_percent", _("Accuracy (%)"), kind="num", sort="accuracy_percent"),
     states=StockCountState,
 )
-LISTS = {
-    "otherreceipt": OTHER_RECEIPTS,
-    "otherissue": OTHER_ISSUES,
-    "transfer": TRANSFERS,
-    "scrap": SCRAPS,
-    "stockcount": STOCK_COUNTS,
-}
+LISTS = {"stockcount": STOCK_COUNTS}

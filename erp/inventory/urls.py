@@ -1,49 +1,14 @@
 from django.urls import path
 
+from erp.core.doc_kit.urls import kit_urlpatterns
 from erp.core.list_views import ListPage
 from erp.inventory.lists_documents import LISTS
-from erp.inventory.views import counts, documents, lots
+from erp.inventory.views import counts, lots
 
 app_name = "inventory"
 
-# other receipts, other issues, transfers, scrap: the same pages for each kind
-SLUGS = {
-    "otherreceipt": "other-receipts",
-    "otherissue": "other-issues",
-    "transfer": "transfers",
-    "scrap": "scraps",
-}
-
-
-def _document_paths(kind: str, slug: str) -> list:
-    return [
-        path(f"{slug}/", ListPage.as_view(config=LISTS[kind]), name=f"{kind}_list"),
-        path(f"{slug}/new/", documents.DocumentFormPage.as_view(kind=kind), name=f"{kind}_create"),
-        path(f"{slug}/row/", documents.LineRowPage.as_view(kind=kind), name=f"{kind}_row"),
-        path(
-            f"{slug}/<int:pk>/",
-            documents.DocumentDetailPage.as_view(kind=kind),
-            name=f"{kind}_detail",
-        ),
-        path(
-            f"{slug}/<int:pk>/edit/",
-            documents.DocumentFormPage.as_view(kind=kind),
-            name=f"{kind}_edit",
-        ),
-        path(
-            f"{slug}/<int:pk>/print/",
-            documents.DocumentPrintPage.as_view(kind=kind),
-            name=f"{kind}_print",
-        ),
-        path(
-            f"{slug}/<int:pk>/<slug:action>/",
-            documents.DocumentActionPage.as_view(kind=kind),
-            name=f"{kind}_action",
-        ),
-    ]
-
-
-urlpatterns = [p for kind, slug in SLUGS.items() for p in _document_paths(kind, slug)]
+# other receipts, other issues, transfers, scrap: declared in erp/inventory/kit.py
+urlpatterns = kit_urlpatterns("inventory")
 urlpatterns += [
     path("stock-counts/", ListPage.as_view(config=LISTS["stockcount"]), name="stockcount_list"),
     path("stock-counts/new/", counts.CountFormPage.as_view(), name="stockcount_create"),

@@ -159,6 +159,8 @@ class VoucherSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("voucher sequence")
+        verbose_name_plural = _("voucher sequences")
         constraints = [
             models.UniqueConstraint(fields=["period", "word"], name="accounting_sequence_unique")
         ]

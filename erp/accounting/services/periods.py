@@ -12,7 +12,7 @@ from erp.accounting.errors import PeriodClosed, PeriodMissing
 from erp.accounting.models import Period
 from erp.accounting.states import PeriodState
 from erp.core.access import require_perm
-from erp.core.errors import BusinessRuleError, InvalidTransition, NotFound
+from erp.core.errors import BusinessRuleError, Conflict, InvalidTransition, NotFound
 from erp.core.services.audit import audit_record
 
 
@@ -35,6 +35,39 @@ def periods_create_year(*, actor, year: int) -> list[Period]:
             audit_record(actor=actor, action="create", obj=period, note="periods_create_year")
             created.append(period)
     return created
+
+
+@transaction.atomic
+def period_open_next(*, actor) -> Period:
+    """Open the month after the latest period (开下一期): January of the next year after a
+    December. Without any period it opens the current month."""
+    require_perm(actor, "accounting.add_period")
+    latest = Period.objects.select_for_update().order_by("-year", "-month").first()
+    if latest is None:
+        today = timezone.localdate()
+        year, month = today.year, today.month
+    else:
+        year, month = (
+            (latest.year + 1, 1) if latest.month == 12 else (latest.year, latest.month + 1)
+        )
+    if year > 2100:
+        raise BusinessRuleError(
+            _("Enter a year between 2000 and 2100."), code="period_year_invalid", year=year
+        )
+    if Period.objects.filter(year=year, month=month).exists():  # opened meanwhile
+        raise Conflict(
+            _("Period %(year)s-%(month)02d was opened meanwhile. Reload the page.")
+            % {"year": year, "month": month},
+            code="period_exists",
+        )
+    period = Period.objects.create(
+        year=year,
+        month=month,
+        start=dt.date(year, month, 1),
+        end=dt.date(year, month, monthrange(year, month)[1]),
+    )
+    audit_record(actor=actor, action="create", obj=period, note="period_open_next")
+    return period
 
 
 def period_for_date(on_date: dt.date) -> Period:

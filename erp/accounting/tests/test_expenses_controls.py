@@ -251,9 +251,10 @@ def test_category_setting_through_the_api_is_permission_checked(client, setup):
     def bearer(user):
         return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
-    listing = client.get("/api/v1/expense-categories/", **bearer(setup["emp"])).json()
+    listing = client.get("/api/v1/expense-categories/", **bearer(setup["emp"])).json()["items"]
     assert {c["code"]: c["input_vat_deductible"] for c in listing}["ENTERTAIN"] is False
-    url, body = "/api/v1/expense-categories/OFFICE", '{"input_vat_deductible": false}'
+    office = next(c["id"] for c in listing if c["code"] == "OFFICE")
+    url, body = f"/api/v1/expense-categories/{office}", '{"input_vat_deductible": false}'
     denied = client.patch(url, body, content_type="application/json", **bearer(setup["emp"]))
     assert denied.status_code == 403
     done = client.patch(url, body, content_type="application/json", **bearer(setup["fm"]))

@@ -80,6 +80,8 @@ class ApprovalStepApprover(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("approval step approver")
+        verbose_name_plural = _("approval step approvers")
         constraints = [
             models.UniqueConstraint(fields=["step", "user"], name="approvals_step_approver_once")
         ]

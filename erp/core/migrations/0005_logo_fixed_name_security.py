@@ -25,7 +25,7 @@ def _as_png(data: bytes) -> bytes | None:
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             buffer = io.BytesIO()
             image.save(buffer, format="PNG", optimize=True)
-    except Exception:  # noqa: BLE001  (any undecodable file is dropped)
+    except Exception:  # any undecodable file is dropped
         return None
     return buffer.getvalue()
 

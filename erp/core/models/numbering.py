@@ -45,6 +45,8 @@ class NumberingCounter(models.Model):
     last_value = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("numbering counter")
+        verbose_name_plural = _("numbering counters")
         constraints = [
             models.UniqueConstraint(fields=["rule", "period_key"], name="uniq_counter_period")
         ]

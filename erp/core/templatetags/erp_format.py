@@ -50,3 +50,12 @@ def qty(value, places=None) -> str:
 def amount_words(value) -> str:
     amount = _decimal(value)
     return "" if amount is None else amount_in_words(amount)
+
+
+@register.filter(name="state_label")
+def state_label_filter(value) -> str:
+    """A state code in words ("posted" -> 已过账) for documents whose state field has no
+    choices; see erp.core.states.state_label."""
+    from erp.core.states import state_label
+
+    return state_label(str(value)) if value not in (None, "") else ""

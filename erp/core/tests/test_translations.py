@@ -51,7 +51,8 @@ def test_compiled_catalogue_matches_its_source(path):
 
 
 @pytest.mark.django_db
-def test_login_page_in_chinese_by_default_and_english_on_request(client):
+def test_login_page_in_chinese_by_default_and_english_on_request(client, admin_user):
+    # admin_user: an empty database shows the set-up wizard instead of the login page.
     page = client.get(reverse("iam:login"))
     assert page.status_code == 200
     assert "登录" in page.text and "Log in" not in page.text

@@ -17,8 +17,9 @@ from erp.core.errors import DomainError
 from erp.golive.errors import ImportFileRejected
 
 from .cells import CellInvalid, cell_convert, is_blank
-from .reading import SheetCell, merged_ranges, open_workbook, sheet_rows
+from .reading import SheetCell, SheetStream, merged_ranges, open_workbook, sheet_rows
 from .spec import REFERENCE, TEXT, Column, Group, ImportSpec
+from .workbook import INSTRUCTIONS_SHEET
 
 OMIT = object()
 REPORT_ROW_LIMIT = 2000
@@ -67,29 +68,39 @@ class Outcome:
 # --- parsing ---------------------------------------------------------------------------------
 
 
-def parse(spec: ImportSpec, content: bytes) -> Parsed:
+def parse(spec: ImportSpec, content: bytes, stream: SheetStream | None = None) -> Parsed:
     workbook, archive = open_workbook(content)
     try:
-        if spec.sheet not in workbook.sheetnames:
-            raise ImportFileRejected(
-                _(
-                    "The workbook has no sheet named “%(sheet)s” (it has: %(found)s). Use the "
-                    "import template and keep its sheet names."
-                )
-                % {"sheet": spec.sheet, "found": "、".join(workbook.sheetnames)[:200]}
-            )
-        merged = merged_ranges(archive, spec.sheet)
+        sheet = data_sheet(spec, workbook.sheetnames)
+        merged = merged_ranges(archive, sheet)
         if merged:
             raise ImportFileRejected(
                 _("Merged cells are not allowed (%(ranges)s). Unmerge them and fill every cell.")
                 % {"ranges": ", ".join(merged[:5])}
             )
-        rows = sheet_rows(workbook[spec.sheet])
+        rows = sheet_rows(workbook, workbook[sheet], stream)
         header = next(rows, [])
         columns = _header_map(spec, header)
         return _parse_rows(spec, columns, rows)
     finally:
         workbook.close()
+
+
+def data_sheet(spec: ImportSpec, names: list[str]) -> str:
+    """The template's sheet; else the only sheet besides the instructions, whatever its name
+    (a file saved from another program or renamed by hand)."""
+    if spec.sheet in names:
+        return spec.sheet
+    candidates = [n for n in names if n != INSTRUCTIONS_SHEET]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise ImportFileRejected(
+        _(
+            "The workbook has several sheets and none is named “%(sheet)s” (it has: %(found)s). "
+            "Name the data sheet “%(sheet)s” or upload a workbook with only that sheet."
+        )
+        % {"sheet": spec.sheet, "found": "、".join(names)[:200]}
+    )
 
 
 def _clean_header(value: Any) -> str:

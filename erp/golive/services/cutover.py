@@ -131,6 +131,7 @@ class TieCheck:
     ok: bool
     detail: str = ""
     url_name: str = ""
+    url: str = ""  # a full link (with its filter) instead of url_name
 
 
 @dataclass
@@ -185,8 +186,42 @@ def tie_out_status(go_live: dt.date | None) -> TieOutStatus:
             ),
             "accounting:arap_tie_out",
         ),
+        _review_check(),
     ]
     return TieOutStatus(go_live, checks)
+
+
+def _review_check() -> TieCheck:
+    """Every opening voucher (GL, AR, AP, stock) is reviewed by a second user (审核), like a
+    manual voucher — whatever the company setting for vouchers posted by documents says."""
+    from django.urls import reverse
+
+    from erp.golive.selectors import opening_vouchers_unreviewed
+
+    pending = list(opening_vouchers_unreviewed().select_related("created_by")[:6])
+    detail = ""
+    if pending:
+        detail = str(
+            _(
+                "not reviewed yet: %(vouchers)s. Another user than the one who imported them "
+                "reviews them (voucher page → 审核)."
+            )
+            % {
+                "vouchers": ", ".join(
+                    f"{v.number} ({v.created_by})" if v.created_by else v.number
+                    for v in pending[:5]
+                )
+                + (" …" if len(pending) > 5 else "")
+            }
+        )
+    return TieCheck(
+        "reviewed",
+        str(_("Opening vouchers reviewed by a second user")),
+        not pending,
+        detail,
+        "accounting:voucher_list",
+        reverse("accounting:voucher_list") + "?state=posted&unreviewed=true",
+    )
 
 
 @transaction.atomic

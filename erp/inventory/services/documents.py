@@ -305,12 +305,18 @@ def stock_document_post(*, actor, kind: str, doc_id: int, expected_version: int 
     return doc
 
 
-def stock_document_cancel(*, actor, kind: str, doc_id: int):
+def stock_document_cancel(*, actor, kind: str, doc_id: int, expected_version: int | None = None):
     """Cancel a draft (作废). Posted documents are frozen: correct them with a new document."""
     k = kind_get(kind)
     with transaction.atomic():
         doc = _locked(k, doc_id)
-        return document_transition(actor=actor, doc=doc, machine=k.machine, name="cancel")
+        return document_transition(
+            actor=actor,
+            doc=doc,
+            machine=k.machine,
+            name="cancel",
+            expected_version=expected_version,
+        )
 
 
 # --- helpers -----------------------------------------------------------------------------

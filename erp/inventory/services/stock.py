@@ -182,9 +182,7 @@ def _outflow_specs(lines: list[IssueLine], move_type: str, posting_date: date) -
     # FEFO picks happen under the materials' valuation locks (the gate's first lock): no other
     # posting can take the picked stock between the pick and moves_post.
     fefo = {
-        ln.material_id
-        for ln in lines
-        if materials[ln.material_id].batch_managed and not ln.lot_id
+        ln.material_id for ln in lines if materials[ln.material_id].batch_managed and not ln.lot_id
     }
     if fefo and move_type == MoveType.ISSUE:
         valuations_lock(material_ids=fefo)

@@ -191,7 +191,7 @@ def print_html(monkeypatch):
     def as_html(request, *, template_name, context, **_kw):
         return HttpResponse(render_to_string(template_name, print_context(context), request))
 
-    monkeypatch.setattr("erp.inventory.views.documents.pdf_response", as_html)
+    monkeypatch.setattr("erp.core.doc_kit.views.pdf_response", as_html)
 
 
 def test_posted_receipt_shows_and_prints_the_numbered_lot_and_its_expiry(

@@ -42,11 +42,12 @@ def test_receipt_creates_lot_balance_valuation(plant, receive, ledger_clean):
         "12.5",
         lot="R-001",
         supplier_lot="S-9",
-        production_date=dt.date(2026, 1, 1),
+        production_date=TODAY - dt.timedelta(days=30),  # made last month: still good
     )
     assert lot.number == "R-001" and lot.supplier_lot == "S-9"
     assert lot.status == LotStatus.RELEASED  # resin needs no QC
-    assert lot.expiry_date == dt.date(2027, 1, 1)  # production date + 365 days shelf life
+    # production date + 365 days shelf life
+    assert lot.expiry_date == TODAY - dt.timedelta(days=30) + dt.timedelta(days=365)
     assert LotStatusChange.objects.get(lot=lot).to_status == LotStatus.RELEASED
     bal = StockBalance.objects.get(material=plant["resin"], lot=lot)
     assert (bal.on_hand, bal.value) == (D("100"), D("1250.00"))

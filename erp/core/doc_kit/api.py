@@ -1,0 +1,158 @@
+"""REST endpoints of a kit document, mounted on the declaring app's router:
+
+    GET   /<slug>/                  list: filters, paginated in SQL (count + one page + prefetch)
+    POST  /<slug>/                  create a draft (Idempotency-Key)
+    GET   /<slug>/{doc_id}          read
+    PATCH /<slug>/{doc_id}          edit a draft; "version" in the body → 409 when stale
+    POST  /<slug>/{doc_id}/<name>   transition (Idempotency-Key; ?version=N → 409 when stale)
+
+Operation ids are "<code>_list", "_create", "_read", "_update" and "_<transition>". The same
+services as the pages; a frozen document answers 409 to edits and transitions.
+"""
+
+import inspect
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from erp.core.access import require_perm
+from erp.core.api_crud import actor
+from erp.core.doc_kit.declaration import DocumentKit, kit_documents_of
+from erp.core.errors import NotFound
+from erp.core.services.idempotency import idempotent
+
+PAGE_SIZE = 50
+
+
+def kit_api_queryset(kit: DocumentKit):
+    """Documents as the API answers them: lines in one prefetch query per page."""
+    return (
+        kit.model.objects.select_related(*kit.select_related)
+        .prefetch_related(*kit.api_prefetch)
+        .order_by("-date", "-pk")
+    )
+
+
+def _one(kit: DocumentKit, doc_id: int):
+    doc = kit_api_queryset(kit).filter(pk=doc_id).first()
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def _body(kit: DocumentKit, doc_id: int) -> dict:
+    return kit.api_out.from_orm(_one(kit, doc_id)).model_dump(mode="json")
+
+
+def _lines(lines) -> list[dict] | None:
+    if lines is None:
+        return None
+    return [{k: v for k, v in ln.items() if v is not None} for ln in lines]
+
+
+def _header(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in ("lines", "version")}
+
+
+def _filter_param(name: str) -> inspect.Parameter:
+    annotation = int | None if name.endswith("_id") else str | None
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=None
+    )
+
+
+def kit_api_register(router: Router, kit: DocumentKit) -> None:
+    """The endpoints of one document type (see the module docstring)."""
+    code, slug = kit.code, kit.slug
+    api_in, api_patch, api_out = kit.api_in, kit.api_patch, kit.api_out
+
+    def list_documents(request, **filters):
+        require_perm(actor(request), kit.perm("view"))
+        qs = kit_api_queryset(kit)
+        given = {k: v for k, v in filters.items() if v not in (None, "")}
+        return qs.filter(**given) if given else qs
+
+    request_param = inspect.Parameter(
+        "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
+    )
+    list_documents.__signature__ = inspect.Signature(
+        [request_param, *[_filter_param(n) for n in kit.api_filters]]
+    )
+    router.get(f"/{slug}/", response=list[api_out], operation_id=f"{code}_list")(
+        paginate(PageNumberPagination, page_size=PAGE_SIZE)(list_documents)
+    )
+
+    @router.get(f"/{slug}/{{doc_id}}", response=api_out, operation_id=f"{code}_read")
+    def read_document(request, doc_id: int):
+        require_perm(actor(request), kit.perm("view"))
+        return _one(kit, doc_id)
+
+    if api_in is not None:
+
+        @router.post(f"/{slug}/", response={201: api_out}, operation_id=f"{code}_create")
+        def create_document(request, body: api_in):
+            """Honours the Idempotency-Key header: a retry returns the first answer."""
+            data, user = body.dict(), actor(request)
+
+            def create():
+                doc = kit.create(
+                    actor=user, header=_header(data), lines=_lines(data.get("lines")) or []
+                )
+                return 201, _body(kit, doc.pk)
+
+            return idempotent(
+                user=user,
+                key=request.headers.get("Idempotency-Key", ""),
+                endpoint=f"{slug}.create",
+                create=create,
+            )
+
+    if api_patch is not None:
+
+        @router.patch(f"/{slug}/{{doc_id}}", response=api_out, operation_id=f"{code}_update")
+        def update_document(request, doc_id: int, body: api_patch):
+            """Drafts only. Send the `version` you read: another edit meanwhile → 409."""
+            data = body.dict(exclude_unset=True)
+            kit.update(
+                actor=actor(request),
+                doc_id=doc_id,
+                header=_header(data),
+                lines=_lines(data.get("lines")),
+                expected_version=data.get("version"),
+            )
+            return _one(kit, doc_id)
+
+    for name, service in kit.transitions.items():
+        _transition_register(router, kit, name, service)
+
+
+def _transition_register(router: Router, kit: DocumentKit, name: str, service) -> None:
+    transition = kit.machine.transitions[name]
+
+    @router.post(
+        f"/{kit.slug}/{{doc_id}}/{name}",
+        response={200: kit.api_out},
+        operation_id=f"{kit.code}_{name}",
+        summary=str(transition.label),
+    )
+    def transition_document(request, doc_id: int, version: int | None = None):
+        """Honours the Idempotency-Key header. `version` (optional): the version you read;
+        a different current version → 409 version_conflict."""
+        user = actor(request)
+
+        def run():
+            service(actor=user, doc_id=doc_id, expected_version=version)
+            return 200, _body(kit, doc_id)
+
+        return idempotent(
+            user=user,
+            key=request.headers.get("Idempotency-Key", ""),
+            endpoint=f"{kit.slug}.{doc_id}.{name}",
+            create=run,
+        )
+
+
+def kit_api_register_app(router: Router, app: str) -> None:
+    for kit in kit_documents_of(app):
+        kit_api_register(router, kit)

@@ -1,0 +1,178 @@
+"""One declaration per business document type (`DocumentKit`), and the collector that finds them.
+
+An app declares its document types in `erp/<app>/kit.py` as `DOCUMENTS = [DocumentKit(...)]`;
+`kit_documents()` imports that module of every installed ERP app (like menus, checks and demo
+loaders). From a declaration the kit builds the list (ListConfig → ListPage, xlsx export), the
+header form and htmx line formset pages, the detail page with its action buttons, the PDF print
+and the REST endpoints. What holds business rules stays in the app's services: the declaration
+names the create/update service and one service per transition, and the kit only calls them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.listing import Column, ListConfig
+from erp.core.states import StateMachine
+
+MAX_LINES = 500
+
+
+@dataclass(eq=False)
+class DocumentKit:
+    """What the kit needs to know about one document type.
+
+    Services (keyword-only, each checks its own permission and runs in one transaction):
+    - create(actor=, header=dict, lines=list[dict]) -> doc
+    - update(actor=, doc_id=, header=dict, lines=list[dict] | None, expected_version=) -> doc
+    - transitions[name](actor=, doc_id=, expected_version=) -> doc, one per transition of
+      `machine` that users may trigger (names missing here have no button and no endpoint).
+    """
+
+    app: str  # app label and URL namespace: "inventory"
+    model: type[models.Model]
+    line_model: type[models.Model] | None
+    machine: StateMachine
+    slug: str  # UI path and REST resource: "other-receipts"
+    title: Any  # list title (plural): _("Other receipts")
+    section: Any  # sidebar section of the breadcrumbs: _("Warehouse")
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    transitions: Mapping[str, Callable[..., Any]]
+    header_form: type | None = None  # KitHeaderForm subclass
+    line_form: type | None = None  # KitLineForm subclass
+    number_doc_type: str = ""  # numbering rule (编码规则), "<app>.<model>"
+    approval_subject: str = ""  # approvals doc type, when the document is approved
+    # List page: columns between number/date and state; filters; keyword search.
+    list_columns: tuple[Column, ...] = ()
+    list_filter: type | None = None
+    search_fields: tuple[str, ...] = ("number", "note")
+    search_placeholder: Any = None
+    default_sort: str = "-date"
+    select_related: tuple[str, ...] = ()
+    # Detail page and print: header facts and line columns (Column reads attribute paths).
+    header_columns: tuple[Column, ...] = ()
+    line_columns: tuple[Column, ...] = ()
+    print_columns: tuple[Column, ...] | None = None  # None: line_columns
+    line_select_related: tuple[str, ...] = ()
+    # line_annotate(doc, lines): set attributes the line columns read (detail and print);
+    # detail_extra(request, doc, lines) -> dict: more context of the detail page.
+    line_annotate: Callable[..., None] | None = None
+    detail_extra: Callable[..., dict] | None = None
+    detail_sections: tuple[str, ...] = ()  # templates included below the lines
+    print_template: str = "core/doc_kit/print.html"
+    print_signatures: tuple[Any, ...] = ()
+    # REST: request and answer schemas; `api_filters` are exact-match list query parameters.
+    api_in: type | None = None
+    api_patch: type | None = None
+    api_out: type | None = None
+    api_filters: tuple[str, ...] = ("state",)
+    api_prefetch: tuple[str, ...] = ("lines",)
+    # A draft for page and API checks (tests/cross): sample_header(warehouses...) -> header.
+    sample_header: Callable[[], dict] | None = None
+    max_lines: int = MAX_LINES
+    list_config: ListConfig = field(init=False)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.transitions) - set(self.machine.transitions)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{self.label}: transitions {sorted(unknown)} are not in the state machine"
+            )
+        self.list_config = self._list_config()
+
+    # --- names -------------------------------------------------------------------------------
+
+    @property
+    def code(self) -> str:
+        """Model name: "otherreceipt"; URL names are "<app>:<code>_<page>"."""
+        return self.model._meta.model_name
+
+    @property
+    def label(self) -> str:
+        """Document type: "inventory.otherreceipt" (source type, references, audit)."""
+        return f"{self.app}.{self.code}"
+
+    def perm(self, action: str) -> str:
+        return f"{self.model._meta.app_label}.{action}_{self.code}"
+
+    def url_name(self, page: str) -> str:
+        return f"{self.app}:{self.code}_{page}"
+
+    @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+    def _list_config(self) -> ListConfig:
+        columns = [
+            Column("reference", _("Number"), sort="number", link=True),
+            Column("date", _("Date"), sort="date", kind="date"),
+            *self.list_columns,
+            Column("state", _("State"), sort="state", kind="state"),
+            Column("note", _("Note")),
+            Column("created_by", _("Created by"), export_only=True),
+        ]
+        extra = {"search_placeholder": self.search_placeholder} if self.search_placeholder else {}
+        return ListConfig(
+            model=self.model,
+            permission=self.perm("view"),
+            title=self.title,
+            columns=columns,
+            search_fields=self.search_fields,
+            filterset_class=self.list_filter,
+            default_sort=self.default_sort,
+            select_related=("created_by", *self.select_related),
+            detail_url_name=self.url_name("detail"),
+            create_url_name=self.url_name("create"),
+            create_permission=self.perm("add"),
+            export_name=self.code,
+            **extra,
+        )
+
+
+# --- collector -------------------------------------------------------------------------------
+
+
+def _kit_modules() -> list:
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("erp."):
+            continue
+        name = f"{config.name}.kit"
+        if find_spec(name) is not None:
+            modules.append(import_module(name))
+    return modules
+
+
+@cache
+def kit_documents() -> tuple[DocumentKit, ...]:
+    """Every declared document type of the installed ERP apps, in INSTALLED_APPS order.
+    Fixed at start-up (declarations are code), so caching the tuple is safe."""
+    found: dict[str, DocumentKit] = {}
+    for module in _kit_modules():
+        for kit in getattr(module, "DOCUMENTS", []):
+            other = found.get(kit.label)
+            if other is not None and other is not kit:
+                raise ImproperlyConfigured(f"document type {kit.label} is declared twice")
+            found[kit.label] = kit
+    return tuple(found.values())
+
+
+def kit_documents_of(app: str) -> list[DocumentKit]:
+    return [k for k in kit_documents() if k.app == app]
+
+
+def kit_get(label: str) -> DocumentKit:
+    """The declaration of "inventory.otherreceipt"; LookupError when none."""
+    for kit in kit_documents():
+        if kit.label == label:
+            return kit
+    raise LookupError(label)

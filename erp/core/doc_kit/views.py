@@ -1,0 +1,235 @@
+"""The pages every kit document has: new/edit draft (header form + htmx line formset), one empty
+line row, detail with action buttons by state and permission, transitions, PDF print. The list
+page is the generic ListPage with the declaration's ListConfig (it also exports xlsx)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from erp.core.access import require_perm
+from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.forms import line_formset_class
+from erp.core.errors import DomainError, NotFound
+from erp.core.money import round_amount
+from erp.core.printing import pdf_response
+from erp.core.record_views import style_form
+from erp.core.selectors import audit_events_for, audit_rows
+
+PREFIX = "lines"
+
+
+def kit_document_get(kit: DocumentKit, pk):
+    doc = kit.model.objects.select_related("created_by", *kit.select_related).filter(pk=pk).first()
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def kit_lines(kit: DocumentKit, doc) -> list:
+    if kit.line_model is None:
+        return []
+    return list(doc.lines.select_related(*kit.line_select_related))
+
+
+class KitView(View):
+    kit: DocumentKit = None  # type: ignore[assignment]
+
+    def base_context(self, doc=None) -> dict:
+        kit = self.kit
+        return {
+            "kit": kit,
+            "config": kit.list_config,
+            "list_url": reverse(kit.url_name("list")),
+            "doc": doc,
+        }
+
+
+class KitFormPage(KitView):
+    """New draft (pk None) or edit a draft."""
+
+    template_name = "core/doc_kit/form.html"
+
+    def get(self, request, pk=None):
+        doc = self._target(request, pk)
+        kit = self.kit
+        if doc is None:
+            header = kit.header_form(initial={"date": timezone.localdate()})
+            rows = [{}]
+        else:
+            header = kit.header_form(initial=kit.header_form.initial_from(doc))
+            rows = [kit.line_form.initial_from(ln) for ln in kit_lines(kit, doc)]
+        formset = self._formset_class()(prefix=PREFIX, initial=rows)
+        return self._render(request, doc, header, formset)
+
+    def post(self, request, pk=None):
+        doc = self._target(request, pk)
+        kit = self.kit
+        header = kit.header_form(request.POST)
+        formset = self._formset_class()(request.POST, prefix=PREFIX)
+        if not (header.is_valid() and formset.is_valid()):
+            return self._render(request, doc, header, formset, status=400)
+        lines = [
+            f.as_line()
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            if doc is None:
+                doc = kit.create(actor=request.user, header=header.as_header(), lines=lines)
+            else:
+                doc = kit.update(
+                    actor=request.user, doc_id=doc.pk, header=header.as_header(), lines=lines
+                )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            header.add_error(None, str(exc.message))
+            return self._render(request, doc, header, formset, status=exc.status)
+        messages.success(request, _("Saved."))
+        return redirect(kit.url_name("detail"), pk=doc.pk)
+
+    def _formset_class(self):
+        return line_formset_class(self.kit.line_form, self.kit.max_lines)
+
+    def _target(self, request, pk):
+        if pk is None:
+            require_perm(request.user, self.kit.perm("add"))
+            return None
+        require_perm(request.user, self.kit.perm("change"))
+        return kit_document_get(self.kit, pk)
+
+    def _render(self, request, doc, header, formset, status=200):
+        kit = self.kit
+        for form in [header, *formset.forms]:
+            style_form(form)
+        line_form = formset.form()
+        lines = {"title": _("Lines"), "row_url_name": kit.url_name("row")}
+        line_headers = [
+            (f.label, f.required) for name, f in line_form.fields.items() if name != "DELETE"
+        ]
+        context = {
+            **self.base_context(doc),
+            "form": header,
+            "form_sections": [(_("Header"), [(f, False) for f in header])],
+            # core/record_form.html renders every (lines, formset, headers) of this list.
+            "line_formsets": [(lines, formset, line_headers)],
+            "max_lines": kit.max_lines,
+            "cancel_url": reverse(kit.url_name("detail"), args=[doc.pk])
+            if doc
+            else reverse(kit.url_name("list")),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class KitLineRowPage(KitView):
+    """An empty line row (htmx "add line"): ?index=N is the new form's index."""
+
+    def get(self, request):
+        kit = self.kit
+        if not (
+            request.user.has_perm(kit.perm("add")) or request.user.has_perm(kit.perm("change"))
+        ):
+            require_perm(request.user, kit.perm("add"))
+        try:
+            index = int(request.GET.get("index", ""))
+        except ValueError:
+            index = -1
+        if not 0 <= index < kit.max_lines:
+            return HttpResponse(_("Too many lines."), status=400)
+        formset = line_formset_class(kit.line_form, kit.max_lines)(prefix=PREFIX)
+        form = formset.form(
+            prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False
+        )
+        style_form(form)
+        return render(request, "core/_lines_row.html", {"line_form": form})
+
+
+def _cells(columns, obj) -> list:
+    return [(c, c.cell(obj)) for c in columns]
+
+
+class KitDetailPage(KitView):
+    template_name = "core/doc_kit/detail.html"
+
+    def get(self, request, pk):
+        kit = self.kit
+        require_perm(request.user, kit.perm("view"))
+        doc = kit_document_get(kit, pk)
+        lines = kit_lines(kit, doc)
+        if kit.line_annotate:
+            kit.line_annotate(doc, lines)
+        extra = kit.detail_extra(request, doc, lines) if kit.detail_extra else {}
+        actions = [
+            t for t in kit.machine.allowed_for(request.user, doc.state) if t.name in kit.transitions
+        ]
+        context = {
+            **self.base_context(doc),
+            "header_cells": _cells(kit.header_columns, doc),
+            "line_columns": kit.line_columns,
+            "line_rows": [(ln, _cells(kit.line_columns, ln)) for ln in lines],
+            "lines": lines,
+            "actions": actions,
+            "can_edit": doc.state == "draft" and request.user.has_perm(kit.perm("change")),
+            "audit_rows": audit_rows(audit_events_for(doc)),
+            **extra,
+        }
+        return render(request, self.template_name, context)
+
+
+class KitActionPage(KitView):
+    """POST a transition from the detail page's buttons."""
+
+    def post(self, request, pk, action):
+        service = self.kit.transitions.get(action)
+        if service is None:
+            raise NotFound()
+        try:
+            doc = service(actor=request.user, doc_id=pk)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(doc)s: %(state)s.") % {"doc": doc.reference, "state": doc.get_state_display()},
+            )
+        return redirect(self.kit.url_name("detail"), pk=pk)
+
+
+class KitPrintPage(KitView):
+    def get(self, request, pk):
+        kit = self.kit
+        require_perm(request.user, kit.perm("view"))
+        doc = kit_document_get(kit, pk)
+        lines = kit_lines(kit, doc)
+        if kit.line_annotate:
+            kit.line_annotate(doc, lines)
+        columns = kit.print_columns if kit.print_columns is not None else kit.line_columns
+        totals = {
+            c.name: sum((c.value(ln) or 0 for ln in lines), start=round_amount(0))
+            for c in columns
+            if c.total
+        }
+        context = {
+            "kit": kit,
+            "doc": doc,
+            "title": kit.verbose_name,
+            "header_cells": _cells(kit.header_columns, doc),
+            "columns": columns,
+            "line_rows": [(ln, _cells(columns, ln)) for ln in lines],
+            "lines": lines,
+            "totals": totals,
+            "total": next(iter(totals.values()), None),
+            "signatures": kit.print_signatures,
+        }
+        return pdf_response(
+            request,
+            template_name=kit.print_template,
+            context=context,
+            filename=f"{kit.verbose_name}-{doc.reference}.pdf",
+        )
