@@ -190,7 +190,8 @@ OPENING_BALANCES = ImportSpec(
     upsert=opening_upsert,
     existing=lambda data: None,  # never updated: a second import is refused
     queryset=lambda: Voucher.objects.none(),
-    example=("2026-03-01", "1122", "C-001", "", "", "", "", 113000, ""),
+    example=("2026-03-01", "1002", "", "", "", "", "", 113000, ""),
+    more_examples=(("2026-03-01", "4001", "", "", "", "", "", "", 113000),),
     notes=(
         _(
             "One file is one opening voucher: all rows are posted together or not at all, and "
@@ -325,7 +326,7 @@ OPENING_AR = _opening_arap_spec(
     _("Opening receivables"),
     "期初应收",
     320,
-    ("2026-03-01", "C-001", "INV-2026-0211", "2026-02-11", "", 113000, ""),
+    ("2026-03-01", "C001", "INV-2026-0211", "2026-02-11", "", 113000, ""),
 )
 OPENING_AP = _opening_arap_spec(
     "payable",
@@ -333,6 +334,6 @@ OPENING_AP = _opening_arap_spec(
     _("Opening payables"),
     "期初应付",
     330,
-    ("2026-03-01", "S-001", "PI-88017", "2026-02-20", "2026-03-31", 56500, ""),
+    ("2026-03-01", "S001", "PI-88017", "2026-02-20", "2026-03-31", 56500, ""),
 )
 SPECS += [OPENING_AR, OPENING_AP]

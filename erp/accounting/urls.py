@@ -111,9 +111,27 @@ urlpatterns += [
     ),
 ]
 
-# Set-up pages (views_setup): posting rules with a preview voucher.
+# Set-up pages (views_setup): posting rules with a preview voucher, expense categories.
 from erp.accounting import views_setup  # noqa: E402
 
 urlpatterns += [
     path("posting-rules/", views_setup.posting_rules, name="posting_rules"),
+    path("posting-rules/new/", views_setup.posting_rule_form, name="posting_rule_create"),
+    path("posting-rules/<int:pk>/", views_setup.posting_rule_form, name="posting_rule_edit"),
+    path(
+        "posting-rules/<int:pk>/delete/",
+        views_setup.posting_rule_delete,
+        name="posting_rule_delete",
+    ),
+    path("expense-categories/", views_setup.expense_categories, name="expense_categories"),
+    path(
+        "expense-categories/new/",
+        views_setup.expense_category_form,
+        name="expense_category_create",
+    ),
+    path(
+        "expense-categories/<int:pk>/",
+        views_setup.expense_category_form,
+        name="expense_category_edit",
+    ),
 ]

@@ -100,7 +100,7 @@ def voucher_entry(request, pk: int | None = None):
             errors.append(str(exc.message))
             line_errors = exc.details.get("lines", {})
             errors += [
-                f"{field}: {'; '.join(msgs)}"
+                f"{_voucher_field_label(field)}：{'；'.join(str(m) for m in msgs)}"
                 for field, msgs in exc.details.get("fields", {}).items()
             ]
         else:
@@ -446,3 +446,15 @@ def detail_ledger(request):
         "export_url": reverse("accounting:detail_ledger"),
     }
     return render(request, "accounting/detail_ledger.html", context)
+
+
+def _voucher_field_label(field: str) -> str:
+    """A voucher header field by its name on the page (日期), not its code (date)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from erp.accounting.models import Voucher
+
+    try:
+        return str(Voucher._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # an unknown key still shows, as it was given
+        return field

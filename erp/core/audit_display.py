@@ -150,6 +150,8 @@ class ValueRenderer:
                 return str(dict(field.flatchoices).get(value, value))
         if key == "state":
             return state_label(str(value))
+        if key in ("doc_type", "object_type", "source_type") and isinstance(value, str):
+            return object_type_label(value)
         return value
 
 

@@ -14,6 +14,14 @@ MENU = [
         order=41,
     ),
     MenuItem(
+        section="finance",
+        label=_("Expense categories"),
+        url_name="accounting:expense_categories",
+        permission="accounting.view_expensecategory",
+        icon="tags",
+        order=42,
+    ),
+    MenuItem(
         section="settings",
         label=_("Go-live cockpit"),
         url_name="golive:cockpit",

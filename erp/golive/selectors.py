@@ -110,6 +110,12 @@ def opening_vouchers_unreviewed():
     )
 
 
+def _expense_category_count() -> int:
+    from erp.accounting.models import ExpenseCategory
+
+    return ExpenseCategory.objects.filter(active=True).count()
+
+
 def opening_imports() -> list[Item]:
     """The four opening imports: done when a live opening posting exists for the go-live."""
     from erp.accounting.models import Voucher
@@ -242,6 +248,13 @@ def cockpit(user) -> list[Phase]:
                 Department.objects.exists(),
                 str(_("%(n)s departments") % {"n": Department.objects.count()}),
                 _url("iam:department_list"),
+            ),
+            Item(
+                "expense_categories",
+                _("Expense categories"),
+                _expense_category_count() > 0,
+                str(_("%(n)s expense categories") % {"n": _expense_category_count()}),
+                _url("accounting:expense_categories"),
             ),
             Item(
                 "roles",

@@ -172,7 +172,7 @@ LINE_FORMS = {
 # --- stock count -------------------------------------------------------------------------
 
 
-class StockCountForm(forms.Form):
+class StockCountForm(KitHeaderForm):
     date = forms.DateField(label=_("Count date"), widget=forms.DateInput(attrs=DATE))
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),

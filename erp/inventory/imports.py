@@ -150,9 +150,9 @@ OPENING_STOCK = ImportSpec(
     queryset=lambda: StockMove.objects.none(),
     example=(
         "2026-03-01",
-        "WH01",
+        "WH-RM",
         "A-01",
-        "RM-001",
+        "RM-1001",
         "RM-240301",
         "S-8812",
         "2026-01-15",

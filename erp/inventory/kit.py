@@ -1,8 +1,10 @@
-"""Document-kit declarations of the four simple stock documents: other receipt (其他入库单),
-other issue (其他出库单), transfer (调拨单) and scrap (报废单).
+"""Document-kit declarations of the stock documents: other receipt (其他入库单), other issue
+(其他出库单), transfer (调拨单), scrap (报废单) and stock count (盘点单).
 
 Pages, list/export, print and REST endpoints come from erp.core.doc_kit; the domain work stays
-in erp.inventory.services.documents (drafts, posting through the stock gate, cancel)."""
+in erp.inventory.services (documents.py: drafts, posting through the stock gate, cancel;
+counts.py: scope, snapshot, counting, variances). The count's phone entry page and its found-
+stock endpoint are its own (views/counts.py, api.py)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -19,8 +21,10 @@ from erp.core.money import round_amount
 from erp.inventory import forms
 from erp.inventory import models as m
 from erp.inventory.selectors import lots_pick_fefo, moves_of_source
+from erp.inventory.services import counts as count_services
 from erp.inventory.services import documents as services
-from erp.inventory.states import StockDocState
+from erp.inventory.states import StockCountState, StockDocState
+from erp.inventory.views import counts as count_views
 
 # --- REST schemas ---------------------------------------------------------------------------
 
@@ -255,3 +259,140 @@ DOCUMENTS = [
         line_columns=(MATERIAL, LOCATION, LOT, *QUANTITY, BASE),
     ),
 ]
+
+
+# --- stock count ---------------------------------------------------------------------------
+
+
+class CountIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date | None = None
+    warehouse_id: int
+    location_ids: list[int] = []
+    category_ids: list[int] = []
+    blind: bool = False
+    tolerance_percent: Decimal = Decimal(0)
+    note: str = ""
+
+
+class CountLineOut(Schema):
+    id: int
+    line_no: int
+    material_id: int
+    location_id: int
+    lot_id: int | None
+    book_quantity: Decimal | None
+    counted_quantity: Decimal | None
+
+
+class CountOut(Schema):
+    id: int
+    number: str
+    state: str
+    version: int
+    date: dt.date
+    warehouse_id: int
+    blind: bool
+    tolerance_percent: Decimal
+    accuracy_percent: Decimal | None
+    lines_total: int
+    lines_within: int
+    lines: list[CountLineOut]
+
+
+COUNT_FIELDS = (
+    "number",
+    "state",
+    "version",
+    "date",
+    "warehouse_id",
+    "blind",
+    "tolerance_percent",
+    "accuracy_percent",
+    "lines_total",
+    "lines_within",
+)
+
+
+def count_api_dump(actor, count: m.StockCount) -> dict:
+    # A blind count (盲盘) hides book quantities from those who only count.
+    show_book = count_services.count_book_visible(actor, count)
+    return {
+        **{f: getattr(count, f) for f in COUNT_FIELDS},
+        "id": count.pk,
+        "lines": [
+            {
+                "id": ln.pk,
+                "line_no": ln.line_no,
+                "material_id": ln.material_id,
+                "location_id": ln.location_id,
+                "lot_id": ln.lot_id,
+                "book_quantity": ln.book_quantity if show_book else None,
+                "counted_quantity": ln.counted_quantity,
+            }
+            for ln in count.lines.all()
+        ],
+    }
+
+
+def _count_create(*, actor, header, lines):
+    return count_services.stock_count_create(actor=actor, header=header)
+
+
+def _count_update(*, actor, doc_id, header, lines=None, expected_version=None):
+    return count_services.stock_count_update(actor=actor, count_id=doc_id, header=header)
+
+
+def _count_transition(service):
+    def run(*, actor, doc_id, expected_version=None):
+        return service(actor=actor, count_id=doc_id, expected_version=expected_version)
+
+    return run
+
+
+STOCK_COUNT = DocumentKit(
+    app="inventory",
+    model=m.StockCount,
+    line_model=m.StockCountLine,
+    machine=count_services.MACHINE,
+    number_doc_type=count_services.NUMBER_DOC_TYPE,
+    slug="stock-counts",
+    title=_("Stock counts"),
+    section=_("Warehouse"),
+    create=_count_create,
+    update=_count_update,
+    transitions={
+        "freeze": _count_transition(count_services.stock_count_freeze),
+        "post": _count_transition(count_services.stock_count_post),
+        "cancel": _count_transition(count_services.stock_count_cancel),
+    },
+    header_form=forms.StockCountForm,
+    line_form=None,  # lines are the snapshot taken at freeze, counted on the entry page
+    form_title=_("Scope"),
+    form_wide_fields=("locations", "categories", "note"),
+    list_columns=(
+        Column("warehouse.code", _("Warehouse"), sort="warehouse__code"),
+        Column("blind", _("Blind"), kind="bool"),
+        Column("accuracy_percent", _("Accuracy (%)"), kind="num", sort="accuracy_percent"),
+    ),
+    list_filter=forms.document_filter(StockCountState),
+    search_placeholder=_("Number or note"),
+    select_related=("warehouse",),
+    header_columns=(
+        Column("date", _("Date"), kind="date"),
+        Column("warehouse", _("Warehouse")),
+    ),
+    detail_extra=count_views.count_detail_extra,
+    detail_header="inventory/_count_header.html",
+    detail_buttons="inventory/_count_buttons.html",
+    detail_sections=("inventory/_count_lines.html",),
+    print_template="inventory/print/count.html",
+    print_context=count_views.count_print_context,
+    print_filename=_("Stock count"),
+    api_in=CountIn,
+    api_out=CountOut,
+    api_dump=count_api_dump,
+    sample_header=lambda: {"warehouse_id": _sample_header()["warehouse_id"], "note": "QA"},
+)
+DOCUMENTS.append(STOCK_COUNT)

@@ -217,7 +217,7 @@ MATERIALS = ImportSpec(
         "raw",
         "buy",
         "kg",
-        "桶",
+        "t",
         "",
         "是",
         365,
@@ -227,7 +227,7 @@ MATERIALS = ImportSpec(
         200,
         25,
         7,
-        "WH01",
+        "WH-RM",
         23.5,
         1.17,
         "",
@@ -269,7 +269,7 @@ CONVERSIONS = ImportSpec(
     queryset=lambda: UnitConversion.objects.select_related(
         "material", "from_unit", "to_unit"
     ).order_by("material__code", "from_unit__code", "to_unit__code"),
-    example=("RM-0001", "桶", "kg", 25),
+    example=("RM-1001", "桶", "kg", 200),
 )
 
 PAYMENT_TERMS = ImportSpec(
@@ -316,6 +316,74 @@ def _contact_columns() -> list[Column]:
     ]
 
 
+def _uscc_key(value) -> str:
+    return str(value or "").replace(" ", "").upper()
+
+
+def _unique_uscc(model):
+    """check_file of customers / suppliers: a unified social credit code names one company, so
+    it may appear once in the file, not on another record of the same kind, and not be our
+    own company's (typing our USCC into a customer is the common slip)."""
+
+    def check(groups) -> list[tuple]:
+        from erp.core.selectors import company_get
+
+        wanted = {}
+        for group in groups:
+            uscc = _uscc_key(group.data.get("uscc"))
+            if uscc:
+                wanted.setdefault(uscc, []).append(group)
+        if not wanted:
+            return []
+        company = company_get()
+        own = _uscc_key(company.uscc) if company is not None else ""
+        taken: dict[str, str] = {}
+        for chunk in _chunked(sorted(wanted)):
+            for code, uscc in model._default_manager.filter(uscc__in=chunk).values_list(
+                "code", "uscc"
+            ):
+                taken.setdefault(_uscc_key(uscc), code)
+        errors = []
+        for uscc, found in wanted.items():
+            for index, group in enumerate(found):
+                message = _uscc_problem(uscc, group, found[0] if index else None, own, taken)
+                if message:
+                    errors.append((group.first_row, "uscc", uscc, message))
+        return errors
+
+    return check
+
+
+def _uscc_problem(uscc, group, earlier, own, taken) -> str:
+    if uscc == own:
+        return str(
+            _(
+                "This is our own company's unified social credit code. Enter the partner's "
+                "code from its business licence."
+            )
+        )
+    other = taken.get(uscc)
+    if other is not None and other != group.data.get("code"):
+        return str(
+            _(
+                "%(code)s already has this unified social credit code. Correct the code or "
+                "update %(code)s instead."
+            )
+            % {"code": other}
+        )
+    if earlier is not None:
+        return str(
+            _("The same unified social credit code is already in row %(row)s. Keep it once.")
+            % {"row": earlier.first_row}
+        )
+    return ""
+
+
+def _chunked(values: list, size: int = 900):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _partner_spec(model, upsert, *, headers, own: Column, **spec) -> ImportSpec:
     """Customers and suppliers: partner columns, their own column, active, contacts as lines."""
     name = model._meta.model_name
@@ -326,6 +394,7 @@ def _partner_spec(model, upsert, *, headers, own: Column, **spec) -> ImportSpec:
         upsert=_with_lines(upsert, "contacts"),
         existing=_by_code(model),
         existing_in=_by_codes(model),
+        check_file=_unique_uscc(model),
         line_objects=lambda partner: partner.contacts.order_by("-is_primary", "id"),
         queryset=lambda: (
             model.objects.select_related("payment_term")
@@ -347,7 +416,7 @@ CUSTOMERS = _partner_spec(
     example=(
         "C0001",
         "华东涂料有限公司",
-        "91310000MA1FL0XX0X",
+        "91310115MA1FL0AB1T",
         "华东涂料有限公司",
         "上海市浦东新区…",
         "021-5555 0000",

@@ -4,14 +4,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounting', '0009_posting_event_registry_unique_numbers_registries'),
+        ("accounting", "0009_posting_event_registry_unique_numbers_registries"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='vouchersequence',
-            options={'verbose_name': 'voucher sequence', 'verbose_name_plural': 'voucher sequences'},
+            name="vouchersequence",
+            options={
+                "verbose_name": "voucher sequence",
+                "verbose_name_plural": "voucher sequences",
+            },
         ),
     ]

@@ -40,6 +40,15 @@ class ApprovalCondition(models.Model):
     def __str__(self) -> str:
         return f"{self.field} {self.operator} {self.value}"
 
+    @property
+    def summary(self) -> str:
+        """The condition in words: "金额 > 20000" rather than "amount gt 20000"."""
+        from erp.approvals.contract import rule_field_kinds
+
+        known = rule_field_kinds(self.rule.doc_type if self.rule_id else "")
+        label = known[self.field][1] if self.field in known else self.field
+        return f"{label} {self.get_operator_display()} {self.value}"
+
 
 class ApprovalStep(models.Model):
     rule = models.ForeignKey(ApprovalRule, on_delete=models.CASCADE, related_name="steps")
@@ -67,3 +76,15 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id}/{self.seq}"
+
+    @property
+    def assignee_label(self) -> str:
+        """Who decides, in words: the role's name (财务经理), the user, or the kind."""
+        if self.assignee_kind == AssigneeKind.ROLE:
+            from erp.iam.models import Role
+
+            role = Role.objects.filter(code=self.role_code).first()
+            return str(role) if role is not None else self.role_code
+        if self.assignee_kind == AssigneeKind.USER:
+            return str(self.user)
+        return str(self.get_assignee_kind_display())

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.listing import Column, ListConfig
 from erp.core.states import StateMachine
@@ -48,7 +49,9 @@ class DocumentKit:
     update: Callable[..., Any]
     transitions: Mapping[str, Callable[..., Any]]
     header_form: type | None = None  # KitHeaderForm subclass
-    line_form: type | None = None  # KitLineForm subclass
+    line_form: type | None = None  # KitLineForm subclass; None: a header-only form page
+    form_title: Any = None  # title of the header card (default "Header")
+    form_wide_fields: tuple[str, ...] = ()  # header fields shown full width
     number_doc_type: str = ""  # numbering rule (编码规则), "<app>.<model>"
     approval_subject: str = ""  # approvals doc type, when the document is approved
     # List page: columns between number/date and state; filters; keyword search.
@@ -68,7 +71,13 @@ class DocumentKit:
     line_annotate: Callable[..., None] | None = None
     detail_extra: Callable[..., dict] | None = None
     detail_sections: tuple[str, ...] = ()  # templates included below the lines
+    detail_buttons: str = ""  # template of extra buttons before the transitions
+    detail_header: str = ""  # template of more header facts, inside the header card
     print_template: str = "core/doc_kit/print.html"
+    # print_context(request, doc) -> dict: the whole print context, for a print layout of
+    # its own (default: header cells, line columns and totals).
+    print_context: Callable[..., dict] | None = None
+    print_filename: Any = None  # default: the model's verbose name
     print_signatures: tuple[Any, ...] = ()
     # REST: request and answer schemas; `api_filters` are exact-match list query parameters.
     api_in: type | None = None
@@ -76,6 +85,9 @@ class DocumentKit:
     api_out: type | None = None
     api_filters: tuple[str, ...] = ("state",)
     api_prefetch: tuple[str, ...] = ("lines",)
+    # api_dump(actor, doc) -> dict: the answer when it depends on who asks (blind counts);
+    # default: api_out read from the document.
+    api_dump: Callable[..., dict] | None = None
     # A draft for page and API checks (tests/cross): sample_header(warehouses...) -> header.
     sample_header: Callable[[], dict] | None = None
     max_lines: int = MAX_LINES
@@ -113,7 +125,7 @@ class DocumentKit:
 
     def _list_config(self) -> ListConfig:
         columns = [
-            Column("reference", _("Number"), sort="number", link=True),
+            Column("reference", pgettext_lazy("document", "Number"), sort="number", link=True),
             Column("date", _("Date"), sort="date", kind="date"),
             *self.list_columns,
             Column("state", _("State"), sort="state", kind="state"),

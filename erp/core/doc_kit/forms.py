@@ -30,7 +30,8 @@ def _initial(form_class: type[forms.Form], obj) -> dict:
             continue
         attname = f"{name}_id" if hasattr(obj, f"{name}_id") else name
         if hasattr(obj, attname):
-            initial[name] = getattr(obj, attname)
+            value = getattr(obj, attname)
+            initial[name] = list(value.all()) if hasattr(value, "all") else value
     return initial
 
 

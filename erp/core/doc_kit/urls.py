@@ -15,10 +15,11 @@ from erp.core.list_views import ListPage
 
 def kit_document_urlpatterns(kit: DocumentKit) -> list:
     code, slug = kit.code, kit.slug
+    row = [path(f"{slug}/row/", views.KitLineRowPage.as_view(kit=kit), name=f"{code}_row")]
     return [
         path(f"{slug}/", ListPage.as_view(config=kit.list_config), name=f"{code}_list"),
         path(f"{slug}/new/", views.KitFormPage.as_view(kit=kit), name=f"{code}_create"),
-        path(f"{slug}/row/", views.KitLineRowPage.as_view(kit=kit), name=f"{code}_row"),
+        *(row if kit.line_form is not None else []),
         path(f"{slug}/<int:pk>/", views.KitDetailPage.as_view(kit=kit), name=f"{code}_detail"),
         path(f"{slug}/<int:pk>/edit/", views.KitFormPage.as_view(kit=kit), name=f"{code}_edit"),
         path(f"{slug}/<int:pk>/print/", views.KitPrintPage.as_view(kit=kit), name=f"{code}_print"),

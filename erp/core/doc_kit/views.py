@@ -61,20 +61,24 @@ class KitFormPage(KitView):
             rows = [{}]
         else:
             header = kit.header_form(initial=kit.header_form.initial_from(doc))
-            rows = [kit.line_form.initial_from(ln) for ln in kit_lines(kit, doc)]
-        formset = self._formset_class()(prefix=PREFIX, initial=rows)
+            rows = (
+                [kit.line_form.initial_from(ln) for ln in kit_lines(kit, doc)]
+                if kit.line_form
+                else []
+            )
+        formset = self._formset(prefix=PREFIX, initial=rows)
         return self._render(request, doc, header, formset)
 
     def post(self, request, pk=None):
         doc = self._target(request, pk)
         kit = self.kit
         header = kit.header_form(request.POST)
-        formset = self._formset_class()(request.POST, prefix=PREFIX)
-        if not (header.is_valid() and formset.is_valid()):
+        formset = self._formset(request.POST, prefix=PREFIX)
+        if not (header.is_valid() and (formset is None or formset.is_valid())):
             return self._render(request, doc, header, formset, status=400)
         lines = [
             f.as_line()
-            for f in formset.forms
+            for f in (formset.forms if formset is not None else [])
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         try:
@@ -92,8 +96,10 @@ class KitFormPage(KitView):
         messages.success(request, _("Saved."))
         return redirect(kit.url_name("detail"), pk=doc.pk)
 
-    def _formset_class(self):
-        return line_formset_class(self.kit.line_form, self.kit.max_lines)
+    def _formset(self, *args, **kwargs):
+        if self.kit.line_form is None:
+            return None
+        return line_formset_class(self.kit.line_form, self.kit.max_lines)(*args, **kwargs)
 
     def _target(self, request, pk):
         if pk is None:
@@ -104,19 +110,26 @@ class KitFormPage(KitView):
 
     def _render(self, request, doc, header, formset, status=200):
         kit = self.kit
-        for form in [header, *formset.forms]:
+        for form in [header, *(formset.forms if formset is not None else [])]:
             style_form(form)
-        line_form = formset.form()
-        lines = {"title": _("Lines"), "row_url_name": kit.url_name("row")}
-        line_headers = [
-            (f.label, f.required) for name, f in line_form.fields.items() if name != "DELETE"
-        ]
+        line_formsets = []
+        if formset is not None:
+            lines = {"title": _("Lines"), "row_url_name": kit.url_name("row")}
+            line_headers = [
+                (f.label, f.required)
+                for name, f in formset.form().fields.items()
+                if name != "DELETE"
+            ]
+            line_formsets.append((lines, formset, line_headers))
+        wide = set(kit.form_wide_fields)
         context = {
             **self.base_context(doc),
             "form": header,
-            "form_sections": [(_("Header"), [(f, False) for f in header])],
+            "form_sections": [
+                (kit.form_title or _("Header"), [(f, f.name in wide) for f in header])
+            ],
             # core/record_form.html renders every (lines, formset, headers) of this list.
-            "line_formsets": [(lines, formset, line_headers)],
+            "line_formsets": line_formsets,
             "max_lines": kit.max_lines,
             "cancel_url": reverse(kit.url_name("detail"), args=[doc.pk])
             if doc
@@ -130,6 +143,8 @@ class KitLineRowPage(KitView):
 
     def get(self, request):
         kit = self.kit
+        if kit.line_form is None:
+            raise NotFound()
         if not (
             request.user.has_perm(kit.perm("add")) or request.user.has_perm(kit.perm("change"))
         ):
@@ -206,6 +221,20 @@ class KitPrintPage(KitView):
         kit = self.kit
         require_perm(request.user, kit.perm("view"))
         doc = kit_document_get(kit, pk)
+        if kit.print_context is not None:
+            context = kit.print_context(request, doc)
+        else:
+            context = self._context(doc)
+        name = kit.print_filename or kit.verbose_name
+        return pdf_response(
+            request,
+            template_name=kit.print_template,
+            context={"kit": kit, "doc": doc, **context},
+            filename=f"{name}-{doc.reference}.pdf",
+        )
+
+    def _context(self, doc) -> dict:
+        kit = self.kit
         lines = kit_lines(kit, doc)
         if kit.line_annotate:
             kit.line_annotate(doc, lines)
@@ -215,9 +244,7 @@ class KitPrintPage(KitView):
             for c in columns
             if c.total
         }
-        context = {
-            "kit": kit,
-            "doc": doc,
+        return {
             "title": kit.verbose_name,
             "header_cells": _cells(kit.header_columns, doc),
             "columns": columns,
@@ -227,9 +254,3 @@ class KitPrintPage(KitView):
             "total": next(iter(totals.values()), None),
             "signatures": kit.print_signatures,
         }
-        return pdf_response(
-            request,
-            template_name=kit.print_template,
-            context=context,
-            filename=f"{kit.verbose_name}-{doc.reference}.pdf",
-        )

@@ -4,18 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_logo_fixed_name_security'),
+        ("core", "0005_logo_fixed_name_security"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='idempotencyrecord',
-            options={'verbose_name': 'idempotency record', 'verbose_name_plural': 'idempotency records'},
+            name="idempotencyrecord",
+            options={
+                "verbose_name": "idempotency record",
+                "verbose_name_plural": "idempotency records",
+            },
         ),
         migrations.AlterModelOptions(
-            name='numberingcounter',
-            options={'verbose_name': 'numbering counter', 'verbose_name_plural': 'numbering counters'},
+            name="numberingcounter",
+            options={
+                "verbose_name": "numbering counter",
+                "verbose_name_plural": "numbering counters",
+            },
         ),
     ]

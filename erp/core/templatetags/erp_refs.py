@@ -19,3 +19,12 @@ def docref(source_type, source_id):
 @register.filter
 def doctype_label(source_type):
     return document_type_label(source_type) if source_type else ""
+
+
+@register.filter
+def doctype_name(doc_type):
+    """A numbering rule's or audit event's type by name: documents by their type name, other
+    records by their model's verbose name (inventory.lot -> 批次)."""
+    from erp.core.audit_display import object_type_label
+
+    return object_type_label(doc_type) if doc_type else ""

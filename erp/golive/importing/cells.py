@@ -6,6 +6,7 @@ against the decimal places the field allows (more places are refused, not rounde
 
 import datetime as dt
 import functools
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +20,13 @@ from .spec import BOOL, CHOICE, DATE, DECIMAL, INT, REFERENCE, TEXT, Column
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
 EXCEL_DIGITS = 15
+# Dashes an input method or a copied document may give instead of "-" in a code.
+DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
+# Free text keeps its full-width punctuation (（）、，in names are correct Chinese); codes,
+# numbers, dates, yes/no and choices are read through NFKC, so ＲＭ－９１０３ is RM-9103.
+CODE_FIELDS = frozenset({"code", "uscc", "location_code", "lot_number", "supplier_lot", "number"})
 
 
 class CellInvalid(ValueError):
@@ -35,12 +43,23 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def normalised(text: str) -> str:
+    """Full-width digits, letters and punctuation as their ASCII forms (NFKC), every dash
+    variant as "-", no surrounding spaces (full-width spaces included)."""
+    return unicodedata.normalize("NFKC", text).translate(DASHES).strip()
+
+
+def is_code(column: Column) -> bool:
+    return column.kind == REFERENCE or column.field in CODE_FIELDS
+
+
 def _text(column: Column, raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # a code typed as 1001 comes back as 1001.0 from some writers
     if isinstance(raw, dt.datetime | dt.date):
         raw = raw.strftime("%Y-%m-%d")
-    return unneutralise(str(raw).strip())
+    text = unneutralise(str(raw).strip())
+    return normalised(text) if is_code(column) else text
 
 
 def _decimal_value(column: Column, raw: Any) -> Decimal:
@@ -51,7 +70,7 @@ def _decimal_value(column: Column, raw: Any) -> Decimal:
     elif isinstance(raw, int | Decimal):
         value = Decimal(raw)
     else:
-        text = str(raw).strip().replace(",", "").replace("，", "").lstrip("¥￥")
+        text = normalised(str(raw)).replace(",", "").lstrip("¥")
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -95,7 +114,7 @@ def _check_minimum(column: Column, value: Decimal) -> None:
 def _bool(column: Column, raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
-    text = str(raw).strip().lower()
+    text = normalised(str(raw)).lower()
     if text in TRUE_WORDS:
         return True
     if text in FALSE_WORDS:
@@ -110,7 +129,7 @@ def _date(column: Column, raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    text = str(raw).strip().replace("/", "-").replace(".", "-")
+    text = normalised(str(raw)).replace("/", "-").replace(".", "-")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -122,6 +141,8 @@ def _date(column: Column, raw: Any) -> dt.date:
 def _choice(column: Column, raw: Any) -> str:
     text = _text(column, raw)
     value = _choice_values(column).get(text)
+    if value is None:
+        value = _choice_values(column).get(normalised(text))
     if value is not None:
         return value
     raise CellInvalid(

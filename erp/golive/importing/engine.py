@@ -6,6 +6,7 @@ first; the caller decides whether the surrounding transaction commits (apply) or
 back (dry run)."""
 
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
@@ -17,8 +18,8 @@ from erp.core.errors import DomainError
 from erp.golive.errors import ImportFileRejected
 
 from .cells import CellInvalid, cell_convert, is_blank
-from .reading import SheetCell, SheetStream, merged_ranges, open_workbook, sheet_rows
-from .spec import REFERENCE, TEXT, Column, Group, ImportSpec
+from .reading import SheetCell, SheetScan, open_workbook, sheet_rows, sheet_scan
+from .spec import BOOL, CHOICE, REFERENCE, TEXT, Column, Group, ImportSpec
 from .workbook import INSTRUCTIONS_SHEET
 
 OMIT = object()
@@ -36,10 +37,15 @@ class RowError:
 
 @dataclass
 class RowResult:
+    """One record's outcome. `values` are the values that will be written (column, value as
+    shown); `diff` lists an update's changes (column, old, new); `changes` their columns."""
+
     row: int
     key: str
     action: str  # created | updated | unchanged | error
     changes: list[str] = field(default_factory=list)
+    values: list[dict[str, str]] = field(default_factory=list)
+    diff: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +53,9 @@ class Parsed:
     rows_total: int
     groups: list[Group]
     errors: list[RowError]
+    # rows refused while reading, with the values that could be read: their references are
+    # still checked, so one upload lists every problem of the file
+    failed: list[tuple[int, dict[Column, Any]]] = field(default_factory=list)
 
 
 @dataclass
@@ -68,22 +77,24 @@ class Outcome:
 # --- parsing ---------------------------------------------------------------------------------
 
 
-def parse(spec: ImportSpec, content: bytes, stream: SheetStream | None = None) -> Parsed:
-    workbook, archive = open_workbook(content)
+def parse(spec: ImportSpec, content: bytes, scan: SheetScan | None = None) -> Parsed:
+    """Read the file's data sheet. A quick scan first checks its size (rows, empty cells)
+    and merged cells, so an oversized sheet is refused before any row costs work."""
+    book = open_workbook(content)
     try:
-        sheet = data_sheet(spec, workbook.sheetnames)
-        merged = merged_ranges(archive, sheet)
-        if merged:
+        sheet = data_sheet(spec, book.sheetnames)
+        scan = sheet_scan(book, sheet, scan)
+        if scan.merged:
             raise ImportFileRejected(
                 _("Merged cells are not allowed (%(ranges)s). Unmerge them and fill every cell.")
-                % {"ranges": ", ".join(merged[:5])}
+                % {"ranges": ", ".join(scan.merged[:5])}
             )
-        rows = sheet_rows(workbook, workbook[sheet], stream)
+        rows = sheet_rows(book, sheet, scan)
         header = next(rows, [])
         columns = _header_map(spec, header)
         return _parse_rows(spec, columns, rows)
     finally:
-        workbook.close()
+        book.close()
 
 
 def data_sheet(spec: ImportSpec, names: list[str]) -> str:
@@ -138,6 +149,7 @@ def _header_map(spec: ImportSpec, header: list[SheetCell]) -> dict[int, Column]:
 def _parse_rows(spec: ImportSpec, columns: dict[int, Column], rows) -> Parsed:
     groups: list[Group] = []
     errors: list[RowError] = []
+    failed: list[tuple[int, dict[Column, Any]]] = []
     seen: dict[tuple, int] = {}
     total = 0
     for cells in rows:
@@ -149,9 +161,13 @@ def _parse_rows(spec: ImportSpec, columns: dict[int, Column], rows) -> Parsed:
         values, row_errors = _row_values(columns, by_column, row_number)
         if row_errors:
             errors.extend(row_errors)
+            failed.append((row_number, values))
             continue
+        before = len(errors)
         _group_row(spec, groups, seen, errors, values, row_number)
-    return Parsed(rows_total=total, groups=groups, errors=errors)
+        if len(errors) > before:
+            failed.append((row_number, values))
+    return Parsed(rows_total=total, groups=groups, errors=errors, failed=failed)
 
 
 def _row_values(columns, by_column, row_number) -> tuple[dict[Column, Any], list[RowError]]:
@@ -365,16 +381,60 @@ class _Existing:
 
 
 def execute(spec: ImportSpec, actor, parsed: Parsed) -> Outcome:
+    """Every row through the service; all errors of the file (reading, references, the
+    service's rules) in one list, sorted by row."""
     outcome = Outcome(results=[], errors=list(parsed.errors))
+    file_errors = _file_errors(spec, parsed.groups)  # on the data as it was before the file
     references = _References()
     references.prefetch(spec, parsed.groups)
     existing = _Existing(spec, parsed.groups)
     if spec.apply_batch is not None and not spec.grouped:
         _execute_batch(spec, actor, parsed.groups, references, existing, outcome)
-        return outcome
-    for group in parsed.groups:
-        _execute_group(spec, actor, group, references, existing, outcome)
+    else:
+        for group in parsed.groups:
+            _execute_group(spec, actor, group, references, existing, outcome)
+    outcome.errors += _failed_row_references(parsed.failed, references)
+    _mark_failed(outcome, file_errors)
+    outcome.errors += file_errors
+    outcome.errors = _sorted_errors(outcome.errors)
     return outcome
+
+
+def _failed_row_references(failed, references: _References) -> list[RowError]:
+    """Unknown codes in rows already refused while reading (not written either way)."""
+    errors = []
+    for row, values in failed:
+        for column, code in values.items():
+            if column.kind != REFERENCE or code is None or hasattr(code, "_meta"):
+                continue
+            if references.resolve(column, code) is None:
+                errors.append(_unknown_code(row, column, code))
+    return errors
+
+
+def _file_errors(spec: ImportSpec, groups: list[Group]) -> list[RowError]:
+    """The spec's own whole-file checks (e.g. a tax number used by another record)."""
+    if spec.check_file is None:
+        return []
+    headers = {c.field: c.header_zh() for c in spec.columns}
+    return [
+        RowError(row, headers.get(name, name), str(value)[:60], str(message))
+        for row, name, value, message in spec.check_file(groups)
+    ]
+
+
+def _mark_failed(outcome: Outcome, errors: list[RowError]) -> None:
+    rows = {e.row for e in errors}
+    for result in outcome.results:
+        if result.row in rows:
+            result.action = "error"
+            result.values, result.diff, result.changes = [], [], []
+
+
+def _sorted_errors(errors: list[RowError]) -> list[RowError]:
+    """By row (file-level errors without a row first), each error once."""
+    unique = {(e.row, e.column, e.value, e.message): e for e in errors}
+    return sorted(unique.values(), key=lambda e: e.row or 0)
 
 
 def _key_text(group: Group) -> str:
@@ -394,8 +454,7 @@ def _execute_batch(spec, actor, groups, references, existing, outcome) -> None:
                 errors,
             )
             continue
-        current = existing.get(group)
-        ready.append((group, _changes(spec, current, group) if current is not None else []))
+        ready.append((group, _preview(spec, existing.get(group), group)))
     try:
         with transaction.atomic():
             rows = spec.apply_batch(actor=actor, rows=[group.data for group, _c in ready])
@@ -404,12 +463,11 @@ def _execute_batch(spec, actor, groups, references, existing, outcome) -> None:
         first = ready[0][0]
         outcome.errors.append(RowError(first.first_row, "", _key_text(first), str(exc.message)))
         rows = [None] * len(ready)
-    for (group, changes), row in zip(ready, rows, strict=True):
+    for (group, preview), row in zip(ready, rows, strict=True):
         failed = row is None or row.error is not None
         errors = _service_errors(spec, group, row.error) if row is not None and failed else []
         status = "error" if failed else row.status
-        shown = changes if status == "updated" else []
-        result = RowResult(group.first_row, _key_text(group), status, shown)
+        result = _result(group, status, preview)
         results[group.first_row] = (result, errors)
     for number in sorted(results):
         outcome.results.append(results[number][0])
@@ -423,8 +481,7 @@ def _execute_group(spec, actor, group, references, existing, outcome) -> None:
         outcome.errors.extend(errors)
         outcome.results.append(RowResult(group.first_row, key_text, "error"))
         return
-    current = existing.get(group)
-    changes = _changes(spec, current, group) if current is not None else []
+    preview = _preview(spec, existing.get(group), group)
     try:
         with transaction.atomic():
             _obj, status = spec.upsert(actor=actor, data=group.data, lines=group.lines)
@@ -443,9 +500,7 @@ def _execute_group(spec, actor, group, references, existing, outcome) -> None:
         )
         outcome.results.append(RowResult(group.first_row, key_text, "error"))
         return
-    outcome.results.append(
-        RowResult(group.first_row, key_text, status, changes if status == "updated" else [])
-    )
+    outcome.results.append(_result(group, status, preview))
 
 
 def _resolve(spec: ImportSpec, group: Group, references: _References) -> list[RowError]:
@@ -462,29 +517,76 @@ def _resolve(spec: ImportSpec, group: Group, references: _References) -> list[Ro
                 continue
             found = references.resolve(column, code)
             if found is None:
-                errors.append(
-                    RowError(
-                        row,
-                        column.header_zh(),
-                        code,
-                        gettext("“%(code)s” does not exist. Create it first or correct the code.")
-                        % {"code": code},
-                    )
-                )
+                errors.append(_unknown_code(row, column, code))
             data[column.field] = found
     return errors
 
 
-def _changes(spec: ImportSpec, existing: Any, group: Group) -> list[str]:
-    changed = []
+def _unknown_code(row: int, column: Column, code: str) -> RowError:
+    return RowError(
+        row,
+        column.header_zh(),
+        code,
+        gettext("“%(code)s” does not exist. Create it first or correct the code.") % {"code": code},
+    )
+
+
+def _preview(spec: ImportSpec, existing: Any, group: Group) -> tuple[list, list]:
+    """(values to write, changes old → new) of a group whose references are resolved."""
+    values = [
+        {"column": c.header_zh(), "value": shown(c, group.data[c.field])}
+        for c in spec.header_columns()
+        if c.field in group.data and group.data[c.field] not in (None, "")
+    ]
+    if group.lines:
+        values.append({"column": gettext("lines"), "value": str(len(group.lines))})
+    if existing is None:
+        return values, []
+    diff = []
     for column in spec.header_columns():
         if column.field not in group.data:
             continue
         if _current(existing, column) != _comparable(group.data[column.field]):
-            changed.append(column.header_zh())
+            diff.append(
+                {
+                    "column": column.header_zh(),
+                    "old": shown(column, getattr(existing, column.field)),
+                    "new": shown(column, group.data[column.field]),
+                }
+            )
     if spec.line_objects is not None and _lines_differ(spec, existing, group.lines):
-        changed.append(gettext("lines"))
-    return changed
+        old = len(list(spec.line_objects(existing)))
+        diff.append({"column": gettext("lines"), "old": str(old), "new": str(len(group.lines))})
+    return values, diff
+
+
+def _result(group: Group, status: str, preview: tuple[list, list]) -> RowResult:
+    values, diff = preview
+    updated = status == "updated"
+    return RowResult(
+        group.first_row,
+        _key_text(group),
+        status,
+        changes=[d["column"] for d in diff] if updated else [],
+        values=values if status in ("created", "updated") else [],
+        diff=diff if updated else [],
+    )
+
+
+def shown(column: Column, value: Any) -> str:
+    """A value as the preview shows it: codes for references, labels for choices, 是/否."""
+    if value is None:
+        return ""
+    if hasattr(value, "_meta"):
+        return str(attrgetter(column.lookup.replace("__", "."))(value))
+    if column.kind == BOOL:
+        return "是" if value else "否"
+    if column.kind == CHOICE:
+        labels = dict(zip([v for v, _l in column.choices], column.choice_labels(), strict=True))
+        return labels.get(value, str(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 def _lines_differ(spec: ImportSpec, existing: Any, lines: list[dict]) -> bool:

@@ -6,19 +6,18 @@ uncompressed size and compression ratio (zip bombs), then openpyxl parses with d
 """
 
 import io
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
 
-import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
-from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.utils.translation import gettext_lazy as _
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml import DEFUSEDXML
@@ -31,8 +30,6 @@ MAX_RATIO = 200
 MAX_ROWS = 100_000
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 # openpyxl switches to defusedxml by itself when it is installed; refuse to run without it.
 assert DEFUSEDXML, "defusedxml must be installed: imports parse untrusted XML"
@@ -81,37 +78,8 @@ def check_container(content: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def merged_ranges(archive: zipfile.ZipFile, sheet_name: str) -> list[str]:
-    """The merged cell ranges of a sheet, read from its XML (read-only openpyxl skips them)."""
-    try:
-        workbook = _xml(archive, "xl/workbook.xml")
-        rels = _xml(archive, "xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return []
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{PKG_REL_NS}Relationship")}
-    for sheet in workbook.iter(f"{MAIN_NS}sheet"):
-        if sheet.get("name") == sheet_name:
-            target = targets.get(sheet.get(f"{REL_NS}id"), "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-            try:
-                root = _xml(archive, posixpath.normpath(path))
-            except KeyError:
-                return []
-            return [m.get("ref", "") for m in root.iter(f"{MAIN_NS}mergeCell")]
-    return []
-
-
-def _xml(archive: zipfile.ZipFile, name: str):
-    try:
-        return defused_fromstring(archive.read(name))
-    except DefusedXmlException:
-        raise _entity_error() from None
-    except KeyError:
-        raise
-    except Exception:
-        raise _reject(
-            _("The workbook is damaged and cannot be opened. Save it again in Excel.")
-        ) from None
+def _damaged() -> ImportFileRejected:
+    return _reject(_("The workbook is damaged and cannot be opened. Save it again in Excel."))
 
 
 def _entity_error() -> ImportFileRejected:
@@ -123,20 +91,53 @@ def _entity_error() -> ImportFileRejected:
     )
 
 
-def open_workbook(content: bytes):
-    """(workbook, zip archive) of a file that passed `check_container`."""
-    archive = check_container(content)
+@dataclass
+class Book:
+    """An opened workbook: what reading a sheet needs, without reading any sheet yet
+    (openpyxl's read-only mode sizes every sheet on opening, which parses a whole sheet that
+    has no <dimension> record)."""
+
+    archive: zipfile.ZipFile
+    sheets: dict[str, str]  # sheet name → zip member
+    shared_strings: list
+    epoch: Any
+    date_formats: set
+    timedelta_formats: set
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.sheets)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+def open_workbook(content: bytes) -> Book:
+    """The workbook of a file that passes `check_container` (checked here first)."""
+    check_container(content)
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=False, keep_links=False
-        )
-        return workbook, archive
+        reader = ExcelReader(io.BytesIO(content), read_only=True, keep_links=False)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = {
+            sheet.name: rel.target
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        }
     except Exception as exc:
         if _caused_by_entities(exc):
             raise _entity_error() from None
-        raise _reject(
-            _("The workbook is damaged and cannot be opened. Save it again in Excel.")
-        ) from None
+        raise _damaged() from None
+    return Book(
+        archive=reader.archive,
+        sheets=sheets,
+        shared_strings=reader.shared_strings,
+        epoch=reader.wb.epoch,
+        date_formats=reader.wb._date_formats,
+        timedelta_formats=reader.wb._timedelta_formats,
+    )
 
 
 def _caused_by_entities(exc: BaseException | None) -> bool:
@@ -150,96 +151,177 @@ def _caused_by_entities(exc: BaseException | None) -> bool:
     return False
 
 
-# A run of this many empty rows ends the data: the rest of the sheet is only scanned (without
-# parsing) for a value further down, which is refused rather than silently left out.
+# --- the size scan ----------------------------------------------------------------------------
+
+# A run of this many empty rows ends the data: the rest of the sheet is only searched for a
+# value further down (refused rather than silently left out), not read row by row.
 EMPTY_RUN = 1_000
-# Formatted but empty cells (`<c r="B7" s="3"/>`) cost parsing time without carrying data.
+# Formatted but empty cells (`<c r="B7" s="3"/>`) carry no data but cost time to read.
 MAX_EMPTY_CELLS = 1_000_000
-CHUNK_BYTES = 64 * 1024
-ROW_TAG = f"{MAIN_NS}row"
-CELL_TAG = f"{MAIN_NS}c"
-SHEET_DATA_TAG = f"{MAIN_NS}sheetData"
-# A value, inline string or formula element of a cell, with or without a namespace prefix.
-CONTENT_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is|f)[\s>/]")
+CHUNK_BYTES = 256 * 1024
+_NAME = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element name with or without a namespace prefix
+ROW_PATTERN = re.compile(_NAME + rb"row(?=[\s>/])([^>]*)>")
+ROW_NUMBER = re.compile(rb'\sr="(\d+)')
+EMPTY_CELL_PATTERN = re.compile(_NAME + rb"c(?:\s[^>]*)?/>")
+CONTENT_PATTERN = re.compile(_NAME + rb"(?:v|is|f)[\s>/]")  # a value, inline string, formula
+DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+DIMENSION = re.compile(_NAME + rb'dimension\s[^>]*?ref="([^"]*)"')
+MERGE_PATTERN = re.compile(_NAME + rb'mergeCell\s[^>]*?ref="([^"]*)"')
 
 
 @dataclass
-class SheetStream:
-    """Counters of one streamed sheet: what was read before the data ended or was refused."""
+class SheetScan:
+    """What a quick pass over a sheet's XML bytes found, before any cell is read: regular
+    expressions count rows, values and empty cells at C speed (one Python step per row, none
+    per cell), so a huge or padded sheet is refused at once with flat memory."""
 
-    rows_read: int = 0  # <row> elements parsed (empty ones included)
-    data_rows: int = 0  # rows holding at least one value
+    rows_read: int = 0  # <row> elements looked at one by one
+    data_rows: int = 0  # rows holding at least one value (the header included)
+    last_data_row: int = 0
     empty_cells: int = 0
+    empty_run: int = 0
+    data_ended: bool = False  # after EMPTY_RUN empty rows: the rest is only searched
+    merged: list[str] = field(default_factory=list)
+
+    def row(self, number: int, segment: bytes) -> None:
+        self.rows_read += 1
+        self.cells_empty(len(EMPTY_CELL_PATTERN.findall(segment)))
+        if CONTENT_PATTERN.search(segment) is None:
+            self.empty_run += 1
+            self.data_ended = self.empty_run >= EMPTY_RUN
+            return
+        self.empty_run = 0
+        self.data_rows += 1
+        self.last_data_row = number
+        if self.data_rows > MAX_ROWS + 1:
+            raise _too_many_rows()
+
+    def rest(self, text: bytes) -> None:
+        """Sheet data after the data ended: any value there is refused."""
+        if CONTENT_PATTERN.search(text):
+            raise _values_after_gap(self.last_data_row)
+        self.cells_empty(len(EMPTY_CELL_PATTERN.findall(text)))
+
+    def cells_empty(self, count: int) -> None:
+        self.empty_cells += count
+        if self.empty_cells > MAX_EMPTY_CELLS:
+            raise _too_many_empty_cells()
 
 
-def sheet_rows(workbook, worksheet, stream: SheetStream | None = None) -> Iterator[list[SheetCell]]:
-    """Rows holding at least one value, header first, streamed from the sheet's XML.
+def sheet_scan(book: Book, sheet: str, scan: SheetScan | None = None) -> SheetScan:
+    """Check a sheet's size in one quick pass over its bytes; refuse it as soon as a limit is
+    passed. Also collects its merged ranges (read-only parsing would skip them)."""
+    scan = scan if scan is not None else SheetScan()
+    carry, number, closed, first = b"", 0, False, True
+    with book.archive.open(book.sheets[sheet]) as source:
+        while chunk := source.read(CHUNK_BYTES):
+            if b"<!ENTITY" in chunk:
+                raise _entity_error()
+            text = carry + chunk
+            if first:
+                first = False
+                dimension = DIMENSION.search(text)
+                if dimension:
+                    _check_dimension(dimension.group(1).decode("ascii", "replace"))
+            if closed:
+                scan.merged += _merges(text)
+                carry = text[-256:]
+                continue
+            end = DATA_END.search(text)
+            body = text[: end.start()] if end else text
+            carry, number = _scan_rows(scan, body, number, complete=end is not None)
+            if end:
+                closed = True
+                scan.merged += _merges(text[end.end() :])
+                carry = text[-256:]
+    scan.merged = list(dict.fromkeys(scan.merged))
+    return scan
 
-    Only cells with a value (or formula) become SheetCells; empty formatted cells are counted
-    and skipped. Memory stays flat (each row is dropped once read). Refuses a sheet with more
-    than MAX_ROWS data rows, or more than MAX_EMPTY_CELLS empty cells, as soon as the limit is
-    passed; after EMPTY_RUN consecutive empty rows the data is taken to have ended and the rest
-    is only scanned for a value (refused, so no row is silently left out)."""
-    stream = stream if stream is not None else SheetStream()
-    if (worksheet.max_row or 0) > MAX_ROWS + 1:
+
+def _scan_rows(scan: SheetScan, body: bytes, number: int, *, complete: bool):
+    """Rows of `body` one by one (the last one kept for the next chunk unless `complete`);
+    (carry, last row number)."""
+    if scan.data_ended:
+        scan.rest(body[:-64] if not complete else body)
+        return (b"" if complete else body[-64:]), number
+    starts = list(ROW_PATTERN.finditer(body))
+    if not starts:
+        return (b"" if complete else body[-64:]), number
+    last = len(starts) if complete else len(starts) - 1
+    for index in range(last):
+        match = starts[index]
+        stop = starts[index + 1].start() if index + 1 < len(starts) else len(body)
+        given = ROW_NUMBER.search(match.group(1))
+        number = int(given.group(1)) if given else number + 1
+        scan.row(number, body[match.start() : stop])
+        if scan.data_ended:
+            following = starts[index + 1].start() if index + 1 < len(starts) else len(body)
+            return _scan_rows(scan, body[following:], number, complete=complete)
+    return (b"" if complete else body[starts[last].start() :]), number
+
+
+def _merges(text: bytes) -> list[str]:
+    return [m.decode("ascii", "replace") for m in MERGE_PATTERN.findall(text)]
+
+
+def _check_dimension(ref: str) -> None:
+    last = ref.rpartition(":")[2]
+    digits = "".join(ch for ch in last if ch.isdigit())
+    if digits and int(digits) > MAX_ROWS + 1:
         raise _too_many_rows()
+
+
+# --- reading rows -----------------------------------------------------------------------------
+
+ROW_TAG = f"{MAIN_NS}row"
+SHEET_DATA_TAG = f"{MAIN_NS}sheetData"
+
+
+def sheet_rows(book: Book, sheet: str, scan: SheetScan) -> Iterator[list[SheetCell]]:
+    """Rows holding at least one value, header first, up to the scan's last data row.
+
+    Only cells with a value (or formula) become SheetCells; empty formatted cells are skipped.
+    Memory stays flat: each row is dropped once read."""
     parser = WorkSheetParser(
         None,
-        worksheet._shared_strings,
+        book.shared_strings,
         data_only=False,
-        epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
+        epoch=book.epoch,
+        date_formats=book.date_formats,
+        timedelta_formats=book.timedelta_formats,
     )
     try:
-        with workbook._archive.open(worksheet._worksheet_path) as source:
-            yield from _stream_rows(source, parser, stream)
+        with book.archive.open(book.sheets[sheet]) as source:
+            yield from _stream_rows(source, parser, scan.last_data_row)
     except DefusedXmlException:
         raise _entity_error() from None
     except ParseError:
-        raise _reject(
-            _("The workbook is damaged and cannot be opened. Save it again in Excel.")
-        ) from None
+        raise _damaged() from None
 
 
-def _stream_rows(source, parser, stream: SheetStream) -> Iterator[list[SheetCell]]:
+def _stream_rows(source, parser, last_row: int) -> Iterator[list[SheetCell]]:
     pull = XMLPullParser(events=("start", "end"), _parser=DefusedXMLParser(target=TreeBuilder()))
     sheet_data = None
-    empty_run = 0
-    last_row = 0
     while chunk := source.read(CHUNK_BYTES):
         pull.feed(chunk)
-        events = pull.read_events()
-        for event, element in events:
+        for event, element in pull.read_events():
             if event == "start":
                 if element.tag == SHEET_DATA_TAG:
                     sheet_data = element
                 continue
             if element.tag != ROW_TAG:
                 continue
-            stream.rows_read += 1
-            cells = _row_cells(parser, element, stream)
+            cells = _row_cells(parser, element)
             if sheet_data is not None:
                 sheet_data.clear()  # drop the row just read: memory stays flat
-            if stream.empty_cells > MAX_EMPTY_CELLS:
-                raise _too_many_empty_cells()
-            if not cells:
-                empty_run += 1
-                if empty_run >= EMPTY_RUN:
-                    _refuse_later_values(events, source, last_row)
-                    return
-                continue
-            empty_run = 0
-            stream.data_rows += 1
-            if stream.data_rows > MAX_ROWS + 1:
-                raise _too_many_rows()
-            last_row = parser.row_counter
-            yield cells
-    pull.close()
+            if cells:
+                yield cells
+            if parser.row_counter >= last_row:
+                return
 
 
-def _row_cells(parser, row, stream: SheetStream) -> list[SheetCell]:
-    """The cells of a <row> that hold something; empty cells are only counted."""
+def _row_cells(parser, row) -> list[SheetCell]:
+    """The cells of a <row> that hold something; empty cells are skipped unparsed."""
     number = row.get("r")
     parser.row_counter = int(float(number)) if number else parser.row_counter + 1
     parser.col_counter = 0
@@ -247,7 +329,6 @@ def _row_cells(parser, row, stream: SheetStream) -> list[SheetCell]:
     pending = None  # the reference of a skipped empty cell, for a following cell without one
     for element in row:
         if len(element) == 0:  # no <v>, <is> or <f>: an empty (formatted) cell
-            stream.empty_cells += 1
             reference = element.get("r")
             if reference:
                 pending = reference
@@ -270,22 +351,6 @@ def _row_cells(parser, row, stream: SheetStream) -> list[SheetCell]:
             )
         )
     return cells
-
-
-def _refuse_later_values(events, source, row: int) -> None:
-    """After a long run of empty rows: refuse if any value follows (scanned, not parsed)."""
-    for _event, element in events:
-        if element.tag == CELL_TAG and len(element):
-            raise _values_after_gap(row)
-    tail = b""
-    while chunk := source.read(CHUNK_BYTES):
-        text = tail + chunk
-        end = text.find(b"sheetData>")
-        if CONTENT_PATTERN.search(text if end < 0 else text[:end]):
-            raise _values_after_gap(row)
-        if end >= 0:
-            return
-        tail = text[-32:]
 
 
 def _too_many_rows() -> ImportFileRejected:

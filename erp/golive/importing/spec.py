@@ -100,7 +100,12 @@ class ImportSpec:
     # specs without lines: the engine writes the whole file with it in a few queries per
     # 500 rows instead of calling `upsert` per row (same checks, records and audit events).
     apply_batch: Callable[..., list] | None = None
+    # check_file(groups) -> [(row, field, value, message)]: checks across the whole file and
+    # the database that no single row can make (a tax number used twice, or by another record)
+    check_file: Callable[[list[Group]], list[tuple]] | None = None
     example: Sequence[Any] = ()
+    # further example rows where one row alone cannot be imported (a balanced opening voucher)
+    more_examples: Sequence[Sequence[Any]] = ()
     notes: Sequence[Any] = ()
     order: int = 100
 

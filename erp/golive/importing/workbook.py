@@ -150,7 +150,8 @@ def _instructions(sheet, spec: ImportSpec) -> None:
     sheet.append([gettext("Example row (copy the layout to the data sheet):")])
     sheet[f"A{sheet.max_row}"].font = bold
     sheet.append([header_text(c) for c in spec.columns])
-    sheet.append([_example(c, v) for c, v in zip(spec.columns, spec.example, strict=False)])
+    for example in (spec.example, *spec.more_examples):
+        sheet.append([_example(c, v) for c, v in zip(spec.columns, example, strict=False)])
     for letter, width in zip("ABCDE", (22, 8, 10, 60, 22), strict=True):
         sheet.column_dimensions[letter].width = width
 

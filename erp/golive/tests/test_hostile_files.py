@@ -91,7 +91,11 @@ def test_merged_header_cells(importer):
 
 
 def test_wrong_sheet_and_missing_required_header(importer):
-    log = check(importer, plain("Sheet1", [headers(MATERIALS)]))
+    workbook = load_workbook(io.BytesIO(plain("Sheet1", [headers(MATERIALS)])))
+    workbook.create_sheet("Sheet2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    log = check(importer, buffer.getvalue())  # two sheets, none named 物料: which one?
     assert "物料" in log.message and "Sheet1" in log.message
     renamed = headers(MATERIALS)
     renamed[6] = "单位"

@@ -44,6 +44,9 @@ def keeper(make_user):
 
 @pytest.fixture
 def books(admin_user, finance):
+    from erp.core.services.numbering import numbering_rules_ensure_defaults
+
+    numbering_rules_ensure_defaults()  # erp setup does this on a real site
     chart_seed(actor=admin_user, standard="enterprise")
     opening_day = GO_LIVE - dt.timedelta(days=1)
     for year in sorted({opening_day.year, GO_LIVE.year}):
@@ -86,7 +89,7 @@ def _reverse(actor):
 
 
 def test_opening_stock_reversal_after_the_lock_is_refused_and_writes_nothing(
-    books, finance, accountant, keeper
+    books, finance, accountant, keeper, admin_user
 ):
     voucher = _import_opening_stock(finance)
     lines = {(ln.account.code, ln.debit, ln.credit) for ln in voucher.lines.all()}
@@ -95,7 +98,7 @@ def test_opening_stock_reversal_after_the_lock_is_refused_and_writes_nothing(
     cutover_lock(actor=finance)
     moves, vouchers = StockMove.objects.count(), Voucher.objects.count()
 
-    for actor in (keeper, finance):  # the warehouse holds reverse_stockmove; finance too
+    for actor in (keeper, admin_user):  # both hold inventory.reverse_stockmove
         with pytest.raises(CutOverLocked) as caught:
             _reverse(actor)
         assert "锁定" in str(caught.value.message)

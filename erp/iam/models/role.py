@@ -22,3 +22,11 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name_en if (get_language() or "").startswith("en") else self.name
+
+    @property
+    def description_display(self) -> str:
+        """roles.toml writes descriptions as "中文 / English": the half in the user's language."""
+        zh, sep, en = self.description.partition(" / ")
+        if not sep:
+            return self.description
+        return en.strip() if (get_language() or "").startswith("en") else zh.strip()

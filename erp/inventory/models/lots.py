@@ -69,6 +69,15 @@ class LotStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.lot_id}: {self.from_status or '-'} → {self.to_status}"
 
+    @property
+    def reason_display(self) -> str:
+        """The reason as the user reads it: a move type code ("receipt", "opening") written by
+        the posting that created the lot shows as that move type's name (入库, 期初)."""
+        from erp.inventory.move_types import move_type_get
+
+        spec = move_type_get(self.reason)
+        return str(spec.label) if spec is not None else self.reason
+
 
 class LotAttribute(models.Model):
     """A measured property of a lot (assay %, moisture %, viscosity): a number with a unit, or

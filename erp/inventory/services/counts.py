@@ -68,12 +68,16 @@ def stock_count_update(*, actor, count_id: int, header: dict[str, Any]) -> Stock
     return count
 
 
-def stock_count_freeze(*, actor, count_id: int) -> StockCount:
+def stock_count_freeze(*, actor, count_id: int, expected_version: int | None = None) -> StockCount:
     """Take the snapshot: one line per balance in scope with stock, book quantity and the
     material's average cost at this moment."""
     with transaction.atomic():
         count = document_transition(
-            actor=actor, doc=_locked(count_id), machine=MACHINE, name="freeze"
+            actor=actor,
+            doc=_locked(count_id),
+            machine=MACHINE,
+            name="freeze",
+            expected_version=expected_version,
         )
         balances = _balances_in_scope(count)
         costs = dict(
@@ -158,7 +162,7 @@ def _counted(raw, line: StockCountLine) -> Decimal | None:
 
 
 @posting_retried
-def stock_count_post(*, actor, count_id: int) -> StockCount:
+def stock_count_post(*, actor, count_id: int, expected_version: int | None = None) -> StockCount:
     """Post the variances (盘盈/盘亏), record accuracy. Every line must be counted."""
     require_perm(actor, "inventory.post_stockcount")
     with transaction.atomic():
@@ -181,6 +185,7 @@ def stock_count_post(*, actor, count_id: int) -> StockCount:
             name="post",
             number_doc_type=NUMBER_DOC_TYPE,
             on_date=count.date,
+            expected_version=expected_version,
         )
         _post_variances(actor, count, lines)
         _record_accuracy(count, lines)
@@ -242,10 +247,14 @@ def _record_accuracy(count: StockCount, lines: list[StockCountLine]) -> None:
     count.save(update_fields=["lines_total", "lines_within", "accuracy_percent", "posted_at"])
 
 
-def stock_count_cancel(*, actor, count_id: int) -> StockCount:
+def stock_count_cancel(*, actor, count_id: int, expected_version: int | None = None) -> StockCount:
     with transaction.atomic():
         return document_transition(
-            actor=actor, doc=_locked(count_id), machine=MACHINE, name="cancel"
+            actor=actor,
+            doc=_locked(count_id),
+            machine=MACHINE,
+            name="cancel",
+            expected_version=expected_version,
         )
 
 

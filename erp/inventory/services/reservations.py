@@ -11,7 +11,12 @@ from erp.core.services.audit import audit_record
 from erp.inventory import errors
 from erp.inventory.models import Lot, Reservation, StockBalance
 from erp.inventory.selectors import lots_pick_fefo
-from erp.inventory.services.posting import StockSource, rows_update, stock_lock
+from erp.inventory.services.posting import (
+    StockSource,
+    rows_update,
+    stock_lock,
+    valuations_lock,
+)
 from erp.inventory.services.retry import posting_retried
 from erp.inventory.services.stock import _masters, _quantity
 from erp.inventory.states import LotStatus
@@ -38,6 +43,15 @@ def stock_reserve(*, actor, source: StockSource, lines: list[ReserveLine]) -> li
             [ln.lot_id for ln in lines],
         )
         wanted = []  # (material, location, lot, qty, line id)
+        # FEFO picks under the materials' valuation locks (the gate's first lock), so a posting
+        # cannot take the picked stock between the pick and the reservation.
+        fefo = {
+            ln.material_id
+            for ln in lines
+            if materials[ln.material_id].batch_managed and not ln.lot_id
+        }
+        if fefo:
+            valuations_lock(material_ids=fefo)
         for ln in lines:
             material, qty = materials[ln.material_id], _quantity(ln.quantity)
             if material.batch_managed and not ln.lot_id:

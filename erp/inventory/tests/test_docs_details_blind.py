@@ -74,7 +74,7 @@ def print_html(monkeypatch):
     def as_html(request, *, template_name, context, **_kw):
         return HttpResponse(render_to_string(template_name, print_context(context), request))
 
-    monkeypatch.setattr("erp.inventory.views.counts.pdf_response", as_html)
+    monkeypatch.setattr("erp.core.doc_kit.views.pdf_response", as_html)
 
 
 def test_the_permission_is_declared(db):

@@ -1,6 +1,7 @@
 """Opening stock (期初库存) through the go-live import engine: one opening posting dated the
 day before go-live, lots with expiry and cost, re-import refused, stock check clean."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -17,6 +18,7 @@ from erp.inventory.states import LotStatus, MoveType
 from .conftest import TODAY
 
 GO_LIVE = TODAY
+MADE, EXPIRY = TODAY - timedelta(days=300), TODAY + timedelta(days=65)  # a lot still good
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +39,18 @@ def keeper(make_user):
 def rows(plant):
     d = GO_LIVE.isoformat()
     return [
-        [d, "WH1", "A-01", "RM-RESIN", "R-OPEN-1", "S-1", "2026-01-10", "2027-01-10", 120, 10.5],
+        [
+            d,
+            "WH1",
+            "A-01",
+            "RM-RESIN",
+            "R-OPEN-1",
+            "S-1",
+            MADE.isoformat(),
+            EXPIRY.isoformat(),
+            120,
+            10.5,
+        ],
         [d, "WH1", "B-01", "RM-RESIN", "R-OPEN-2", "", "", "", 30, 12],
         [d, "WH1", "QC-01", "RM-PIGMENT", "P-OPEN-1", "", "", "", 8, 40],
         [d, "WH2", "C-01", "PK-BAG", "", "", "", "", 500, "0.8"],
@@ -65,7 +78,7 @@ def test_opening_stock_import_posts_one_opening_document(plant, keeper, rows):
     assert set(moves.values_list("source_id", flat=True)) == {GO_LIVE.isoformat()}
 
     lot = Lot.objects.get(number="R-OPEN-1")
-    assert lot.supplier_lot == "S-1" and str(lot.expiry_date) == "2027-01-10"
+    assert lot.supplier_lot == "S-1" and lot.expiry_date == EXPIRY
     assert lot.status == LotStatus.RELEASED
     assert Lot.objects.get(number="P-OPEN-1").status == LotStatus.QUARANTINE  # QC required
     resin = MaterialValuation.objects.get(material=plant["resin"])

@@ -1,1 +1,2 @@
-"""Pages of the inventory documents (lists are generic ListPages, see lists_documents.py)."""
+"""Inventory pages of their own (stock count entry, lot status); document pages come from the
+document kit (erp/inventory/kit.py)."""

@@ -1,35 +1,25 @@
-"""Stock count pages: create the scope, freeze, enter counts on a phone, review, post."""
+"""Stock count pages of their own: counting on a phone (the entry page) and adding stock the
+snapshot does not list. The list, scope form, detail, transitions and print come from the
+document kit (erp/inventory/kit.py); `count_detail_extra` and `count_print_context` give them
+the blind-count rules."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from erp.core.access import require_perm
 from erp.core.errors import DomainError, NotFound
-from erp.core.printing import pdf_response
 from erp.core.record_views import style_form
-from erp.core.selectors import audit_events_for, audit_rows
-from erp.inventory.forms import FoundStockForm, StockCountForm
-from erp.inventory.lists_documents import STOCK_COUNTS
+from erp.inventory.forms import FoundStockForm
 from erp.inventory.models import StockCount
 from erp.inventory.services.count_found import stock_count_line_add
 from erp.inventory.services.counts import (
-    MACHINE,
     count_book_visible,
     line_within_tolerance,
-    stock_count_cancel,
-    stock_count_create,
     stock_count_enter,
-    stock_count_freeze,
-    stock_count_post,
-    stock_count_update,
     variance_value,
 )
-
-ACTIONS = {"freeze": stock_count_freeze, "post": stock_count_post, "cancel": stock_count_cancel}
 
 
 def count_get(pk: int) -> StockCount:
@@ -58,91 +48,33 @@ def count_rows(count: StockCount, *, show_book: bool = True) -> list[dict]:
     ]
 
 
-class CountFormPage(View):
-    template_name = "inventory/count_form.html"
-
-    def get(self, request, pk=None):
-        count = self._target(request, pk)
-        initial = {"date": timezone.localdate(), "tolerance_percent": 0}
-        if count:
-            initial = {
-                "date": count.date,
-                "warehouse": count.warehouse_id,
-                "locations": list(count.locations.all()),
-                "categories": list(count.categories.all()),
-                "blind": count.blind,
-                "tolerance_percent": count.tolerance_percent,
-                "note": count.note,
-            }
-        return self._render(request, count, StockCountForm(initial=initial))
-
-    def post(self, request, pk=None):
-        count = self._target(request, pk)
-        form = StockCountForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, count, form, status=400)
-        try:
-            if count is None:
-                count = stock_count_create(actor=request.user, header=form.as_header())
-            else:
-                count = stock_count_update(
-                    actor=request.user, count_id=count.pk, header=form.as_header()
-                )
-        except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form.add_error(None, str(exc.message))
-            return self._render(request, count, form, status=exc.status)
-        messages.success(request, _("Saved."))
-        return redirect("inventory:stockcount_detail", pk=count.pk)
-
-    def _target(self, request, pk):
-        if pk is None:
-            require_perm(request.user, "inventory.add_stockcount")
-            return None
-        require_perm(request.user, "inventory.change_stockcount")
-        return count_get(pk)
-
-    def _render(self, request, count, form, status=200):
-        style_form(form)
-        wide = {"locations", "categories", "note"}
-        context = {
-            "config": STOCK_COUNTS,
-            "list_url": reverse("inventory:stockcount_list"),
-            "doc": count,
-            "form": form,
-            "form_sections": [(_("Scope"), [(f, f.name in wide) for f in form])],
-            "cancel_url": reverse("inventory:stockcount_detail", args=[count.pk])
-            if count
-            else reverse("inventory:stockcount_list"),
-        }
-        return render(request, self.template_name, context, status=status)
+def count_detail_extra(request, count, lines) -> dict:
+    """Variances (or, on a blind count seen by a counter, counted quantities only)."""
+    show_book = count_book_visible(request.user, count)
+    rows = count_rows(count, show_book=show_book)
+    return {
+        "rows": rows,
+        "show_book": show_book,
+        "counted": sum(1 for r in rows if r["line"].counted_quantity is not None),
+        "variance_total": sum((r["value"] for r in rows if r["value"]), start=0),
+        "can_count": count.state == "counting"
+        and request.user.has_perm("inventory.count_stockcount"),
+        "locations": list(count.locations.all()),
+        "categories": list(count.categories.all()),
+    }
 
 
-class CountDetailPage(View):
-    def get(self, request, pk):
-        require_perm(request.user, "inventory.view_stockcount")
-        count = count_get(pk)
-        show_book = count_book_visible(request.user, count)
-        rows = count_rows(count, show_book=show_book)
-        context = {
-            "config": STOCK_COUNTS,
-            "list_url": reverse("inventory:stockcount_list"),
-            "doc": count,
-            "rows": rows,
-            "show_book": show_book,
-            "counted": sum(1 for r in rows if r["line"].counted_quantity is not None),
-            "variance_total": sum((r["value"] for r in rows if r["value"]), start=0),
-            "actions": MACHINE.allowed_for(request.user, count.state),
-            "can_edit": count.state == "draft"
-            and request.user.has_perm("inventory.change_stockcount"),
-            "can_count": count.state == "counting"
-            and request.user.has_perm("inventory.count_stockcount"),
-            "locations": list(count.locations.all()),
-            "categories": list(count.categories.all()),
-            "audit_rows": audit_rows(audit_events_for(count)),
-        }
-        return render(request, "inventory/count_detail.html", context)
+def count_print_context(request, count) -> dict:
+    # The sheet of a blind count is handed to the counters: before posting it never
+    # prints book quantities; afterwards holders of the permission get the variances.
+    show_book = count_book_visible(request.user, count) and (
+        not count.blind or count.state == "posted"
+    )
+    return {
+        "rows": count_rows(count, show_book=show_book),
+        "show_book": show_book,
+        "title": _("Stock count sheet"),
+    }
 
 
 class CountEntryPage(View):
@@ -205,45 +137,3 @@ class CountFoundStockPage(CountEntryPage):
             request, _("Line %(no)s added for the stock found.") % {"no": line.line_no}
         )
         return redirect("inventory:stockcount_entry", pk=count.pk)
-
-
-class CountActionPage(View):
-    def post(self, request, pk, action):
-        service = ACTIONS.get(action)
-        if service is None:
-            raise NotFound()
-        try:
-            count = service(actor=request.user, count_id=pk)
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(
-                request,
-                _("%(doc)s: %(state)s.")
-                % {"doc": count.reference, "state": count.get_state_display()},
-            )
-        return redirect("inventory:stockcount_detail", pk=pk)
-
-
-class CountPrintPage(View):
-    def get(self, request, pk):
-        require_perm(request.user, "inventory.view_stockcount")
-        count = count_get(pk)
-        # The sheet of a blind count is handed to the counters: before posting it never
-        # prints book quantities; afterwards holders of the permission get the variances.
-        show_book = count_book_visible(request.user, count) and (
-            not count.blind or count.state == "posted"
-        )
-        return pdf_response(
-            request,
-            template_name="inventory/print/count.html",
-            context={
-                "doc": count,
-                "rows": count_rows(count, show_book=show_book),
-                "show_book": show_book,
-                "title": _("Stock count sheet"),
-            },
-            filename=f"{_('Stock count')}-{count.reference}.pdf",
-        )

@@ -133,7 +133,10 @@ class SupplierMaterial(models.Model):
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey(
-        "masterdata.Material", on_delete=models.PROTECT, related_name="supplier_links"
+        "masterdata.Material",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="supplier_links",
     )
     supplier_code = models.CharField(_("supplier's material code"), max_length=60, blank=True)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), null=True, blank=True)

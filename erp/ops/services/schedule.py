@@ -143,10 +143,16 @@ def daily_backup(conf: ScheduleSettings) -> str:
     pruned = backup_retention_apply(
         daily=conf.keep_daily, weekly=conf.keep_weekly, monthly=conf.keep_monthly
     )
-    summary = f"{record.path} ({record.size} bytes), {len(pruned)} pruned"
+    summary = str(
+        _("%(path)s (%(size)s bytes), %(pruned)s old backups removed")
+        % {"path": record.path, "size": record.size, "pruned": len(pruned)}
+    )
     if not record.verify_ok:
-        raise RuntimeError(f"{summary}; restore drill FAILED: {record.verify_message[-500:]}")
-    return f"{summary}, restore drill passed"
+        raise RuntimeError(
+            str(_("%(summary)s; the restore drill FAILED: %(detail)s"))
+            % {"summary": summary, "detail": record.verify_message[-500:]}
+        )
+    return str(_("%(summary)s; the restore drill passed.") % {"summary": summary})
 
 
 def offsite_copy(conf: ScheduleSettings) -> str:

@@ -58,9 +58,7 @@ def test_schedule_tick_runs_backup_drill_check_and_offsite_once(admin_user, back
     assert Path(record.path).parent == backup_dir
     assert (offsite / Path(record.path).name).read_bytes() == Path(record.path).read_bytes()
     runs = {r.task: r for r in JobRun.objects.all()}
-    assert (
-        runs["ops_daily_backup"].ok and "restore drill passed" in runs["ops_daily_backup"].message
-    )
+    assert runs["ops_daily_backup"].ok and "恢复演练通过" in runs["ops_daily_backup"].message
     assert runs["ops_offsite_copy"].ok
     assert "ops_weekly_check" in runs
     ops_schedule_tick()  # nothing is due any more
