@@ -154,16 +154,15 @@ LINE_RELATED = ("material", "material__base_unit", "unit", "lot")
 SIGNATURES = (_("Reviewed by"), _("Warehouse keeper"))
 
 
-def _sample_header() -> dict:
+def _sample_header(reason: str = "") -> dict:
+    """An empty draft for page and API checks (tests/cross)."""
     from erp.masterdata.models import Warehouse
 
     warehouses = list(Warehouse.objects.order_by("pk")[:2])
-    return {
-        "warehouse_id": warehouses[0].pk,
-        "to_warehouse_id": warehouses[-1].pk,
-        "reason": "other",
-        "note": "QA",
-    }
+    header = {"warehouse_id": warehouses[0].pk, "note": "质检"}
+    if len(warehouses) > 1:
+        header["to_warehouse_id"] = warehouses[-1].pk
+    return {**header, "reason": reason} if reason else header
 
 
 def _kit(code: str, model, line_model, slug: str, title, **options) -> DocumentKit:
@@ -201,7 +200,7 @@ def _kit(code: str, model, line_model, slug: str, title, **options) -> DocumentK
         api_patch=DocumentPatch,
         api_out=DocumentOut,
         api_filters=("state", "warehouse_id"),
-        sample_header=_sample_header,
+        sample_header=partial(_sample_header, options.pop("sample_reason", "")),
         **options,
     )
 
@@ -234,6 +233,7 @@ DOCUMENTS = [
         _("Other issues"),
         list_columns=(REASON,),
         header_columns=(REASON,),
+        sample_reason="other",
         line_columns=(MATERIAL, LOCATION, LOT, *QUANTITY, BASE),
     ),
     _kit(
@@ -256,6 +256,7 @@ DOCUMENTS = [
         _("Scrap"),
         list_columns=(Column("reason", _("Reason")),),
         header_columns=(Column("reason", _("Reason")),),
+        sample_reason="过期报废",
         line_columns=(MATERIAL, LOCATION, LOT, *QUANTITY, BASE),
     ),
 ]
@@ -393,6 +394,6 @@ STOCK_COUNT = DocumentKit(
     api_in=CountIn,
     api_out=CountOut,
     api_dump=count_api_dump,
-    sample_header=lambda: {"warehouse_id": _sample_header()["warehouse_id"], "note": "QA"},
+    sample_header=lambda: {"warehouse_id": _sample_header()["warehouse_id"], "note": "质检"},
 )
 DOCUMENTS.append(STOCK_COUNT)

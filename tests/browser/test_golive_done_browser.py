@@ -302,6 +302,7 @@ def test_empty_database_to_locked_go_live_and_first_stock_document(live_server, 
     _choose(page, "id_lines-0-location", Location.objects.get(code="A-01").pk, "A-01")
     page.fill("#id_lines-0-unit_cost", "5")
     page.locator("#erp-record-form button[type=submit]").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # "post this document?"
     page.locator("button[data-action=post]").click()
     expect(page.locator("#erp-messages")).to_contain_text("已过账")
     voucher = Voucher.objects.get(source_type="inventory.otherreceipt")
