@@ -6,16 +6,16 @@ Accounts travel as codes; amounts as decimal strings (2 places). Unknown fields 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
 
 from erp.accounting import selectors
-from erp.accounting.models import Account, Period, Voucher, VoucherLine
+from erp.accounting.kit import VOUCHER, VoucherOut, voucher_out
+from erp.accounting.models import Account, Period, Voucher
 from erp.accounting.services import gate, vouchers
 from erp.core.access import require_perm
+from erp.core.doc_kit.api import kit_api_queryset, kit_api_register_app
 from erp.core.errors import NotFound
 
 router = Router(tags=["accounting"])
@@ -48,31 +48,6 @@ class VoucherIn(Schema):
     version: int | None = None
 
 
-class LineOut(Schema):
-    line_no: int
-    summary: str
-    account_code: str
-    debit: Decimal
-    credit: Decimal
-
-
-class VoucherOut(Schema):
-    id: int
-    number: str
-    word: str
-    date: dt.date
-    period: str
-    state: str
-    version: int
-    total: Decimal
-    attachments: int
-    note: str
-    source_type: str
-    source_number: str
-    reversal_of_id: int | None
-    lines: list[LineOut]
-
-
 class ReverseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -94,49 +69,8 @@ class TrialBalanceOut(Schema):
     rows: list[BalanceOut]
 
 
-def _vouchers():
-    """Vouchers as the API answers them: period joined, lines (with their account) in one
-    prefetch query for a whole page."""
-    lines = VoucherLine.objects.select_related("account").order_by("line_no")
-    return selectors.vouchers_for_list().prefetch_related(Prefetch("lines", queryset=lines))
-
-
 def _out(voucher: Voucher) -> VoucherOut:
-    return VoucherOut(
-        id=voucher.pk,
-        number=voucher.number,
-        word=voucher.word,
-        date=voucher.date,
-        period=str(voucher.period),
-        state=voucher.state,
-        version=voucher.version,
-        total=voucher.total,
-        attachments=voucher.attachments,
-        note=voucher.note,
-        source_type=voucher.source_type,
-        source_number=voucher.source_number,
-        reversal_of_id=voucher.reversal_of_id,
-        lines=[
-            LineOut(
-                line_no=x.line_no,
-                summary=x.summary,
-                account_code=x.account.code,
-                debit=x.debit,
-                credit=x.credit,
-            )
-            for x in voucher.lines.all()
-        ],
-    )
-
-
-class _VoucherPage(PageNumberPagination):
-    """Pages counted and sliced in SQL; each voucher of the page is turned into VoucherOut
-    from the prefetched lines (no query per voucher, no cap on how far a client may page)."""
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page["items"] = [_out(v) for v in page["items"]]
-        return page
+    return voucher_out(voucher)
 
 
 def _rows(payload: VoucherIn) -> list[dict]:
@@ -152,22 +86,15 @@ def _rows(payload: VoucherIn) -> list[dict]:
 
 
 def _get(voucher_id: int) -> Voucher:
-    voucher = _vouchers().filter(pk=voucher_id).first()
+    voucher = kit_api_queryset(VOUCHER).filter(pk=voucher_id).first()
     if voucher is None:
         raise NotFound()
     return voucher
 
 
-@router.get("/vouchers/", response=list[VoucherOut])
-@paginate(_VoucherPage, page_size=50)
-def voucher_list(request: HttpRequest, state: str = "", period: str = ""):
-    require_perm(request.auth, "accounting.view_voucher")
-    qs = _vouchers().order_by("-date", "-pk")
-    if state:
-        qs = qs.filter(state=state)
-    if period:
-        qs = qs.filter(period__year=period[:4], period__month=period[5:7].lstrip("0") or 0)
-    return qs
+# GET /vouchers/ and /vouchers/{doc_id}, POST /vouchers/{doc_id}/review|unreview|post: the
+# document kit (erp/accounting/kit.py). Entry, edit, delete and reversal are the voucher's own.
+kit_api_register_app(router, "accounting")
 
 
 @router.post("/vouchers/", response={201: VoucherOut})
@@ -183,17 +110,11 @@ def voucher_create(request: HttpRequest, payload: VoucherIn):
     return 201, _out(_get(voucher.pk))
 
 
-@router.get("/vouchers/{voucher_id}", response=VoucherOut)
-def voucher_read(request: HttpRequest, voucher_id: int):
-    require_perm(request.auth, "accounting.view_voucher")
-    return _out(_get(voucher_id))
-
-
-@router.put("/vouchers/{voucher_id}", response=VoucherOut)
-def voucher_update(request: HttpRequest, voucher_id: int, payload: VoucherIn):
+@router.put("/vouchers/{doc_id}", response=VoucherOut)
+def voucher_update(request: HttpRequest, doc_id: int, payload: VoucherIn):
     vouchers.voucher_save(
         actor=request.auth,
-        voucher_id=voucher_id,
+        voucher_id=doc_id,
         lines=_rows(payload),
         date=payload.date,
         word=payload.word,
@@ -201,32 +122,18 @@ def voucher_update(request: HttpRequest, voucher_id: int, payload: VoucherIn):
         note=payload.note,
         version=payload.version,
     )
-    return _out(_get(voucher_id))
+    return _out(_get(doc_id))
 
 
-@router.delete("/vouchers/{voucher_id}", response={204: None})
-def voucher_delete(request: HttpRequest, voucher_id: int):
-    vouchers.voucher_delete(actor=request.auth, voucher_id=voucher_id)
+@router.delete("/vouchers/{doc_id}", response={204: None})
+def voucher_delete(request: HttpRequest, doc_id: int):
+    vouchers.voucher_delete(actor=request.auth, voucher_id=doc_id)
     return 204, None
 
 
-@router.post("/vouchers/{voucher_id}/review", response=VoucherOut)
-def voucher_review(request: HttpRequest, voucher_id: int, version: int | None = None):
-    """Review a draft, or a system voucher its document posted directly. `version` (optional
-    query parameter): the version the reviewer read; a different current version → 409."""
-    return _out(vouchers.voucher_review(actor=request.auth, voucher_id=voucher_id, version=version))
-
-
-@router.post("/vouchers/{voucher_id}/post", response=VoucherOut)
-def voucher_post(request: HttpRequest, voucher_id: int):
-    return _out(gate.voucher_post(actor=request.auth, voucher_id=voucher_id))
-
-
-@router.post("/vouchers/{voucher_id}/reverse", response=VoucherOut)
-def voucher_reverse(request: HttpRequest, voucher_id: int, payload: ReverseIn):
-    return _out(
-        gate.voucher_reverse(actor=request.auth, voucher_id=voucher_id, on_date=payload.date)
-    )
+@router.post("/vouchers/{doc_id}/reverse", response=VoucherOut)
+def voucher_reverse(request: HttpRequest, doc_id: int, payload: ReverseIn):
+    return _out(gate.voucher_reverse(actor=request.auth, voucher_id=doc_id, on_date=payload.date))
 
 
 @router.get("/trial-balance/{year}/{month}", response=TrialBalanceOut)

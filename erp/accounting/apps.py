@@ -36,6 +36,14 @@ class AccountingConfig(AppConfig):
         ):
             label = apps.get_model(doc_type)._meta.verbose_name
             document_type_register(doc_type, label, url=_url(url_name))
+        # Their numbering rules keep the older types sales.customerreceipt and
+        # purchasing.supplierpayment (see _registries_fill): named, so the numbering page
+        # shows 收款单 / 付款单 and not the code.
+        for rule_type, doc_type in (
+            ("sales.customerreceipt", "accounting.customerreceipt"),
+            ("purchasing.supplierpayment", "accounting.supplierpayment"),
+        ):
+            document_type_register(rule_type, apps.get_model(doc_type)._meta.verbose_name)
 
 
 def _registries_fill() -> None:

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounting.models import Account, Period, Voucher, VoucherWord
@@ -35,9 +36,24 @@ class VoucherFilter(django_filters.FilterSet):
         ),
     )
 
+    # ?unposted=true: drafts and reviewed vouchers (the home page's 未过账凭证 tile).
+    unposted = django_filters.BooleanFilter(
+        label=_("Not posted"),
+        method="filter_unposted",
+        widget=forms.Select(
+            attrs=_SELECT, choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
+
     class Meta:
         model = Voucher
-        fields = ["period", "state", "word", "unreviewed"]
+        fields = ["period", "state", "word", "unreviewed", "unposted"]
+
+    def filter_unposted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        posted = Q(state=VoucherState.POSTED)
+        return queryset.exclude(posted) if value else queryset.filter(posted)
 
 
 class AccountFilter(django_filters.FilterSet):

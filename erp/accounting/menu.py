@@ -69,6 +69,7 @@ FIGURES = [
         "accounting.view_voucher",
         selectors.voucher_count,
         "accounting:voucher_list",
+        url_query="unposted=true",
     ),
 ]
 

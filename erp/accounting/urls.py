@@ -1,17 +1,15 @@
 from django.urls import path
 
 from erp.accounting import lists, views
+from erp.core.doc_kit.urls import kit_urlpatterns
 from erp.core.list_views import ListPage
 
 app_name = "accounting"
+# Vouchers: list, detail and transitions from the document kit (erp/accounting/kit.py); the
+# keyboard entry page, its line row, print and the action page stay the voucher's own.
 urlpatterns = [
-    path("vouchers/", ListPage.as_view(config=lists.VOUCHERS), name="voucher_list"),
-    path("vouchers/new/", views.voucher_entry, name="voucher_create"),
     path("vouchers/line-row/", views.voucher_line_row, name="voucher_line_row"),
-    path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
-    path("vouchers/<int:pk>/edit/", views.voucher_entry, name="voucher_edit"),
-    path("vouchers/<int:pk>/print/", views.voucher_print, name="voucher_print"),
-    path("vouchers/<int:pk>/<slug:action>/", views.voucher_action, name="voucher_action"),
+    *kit_urlpatterns("accounting"),
     path("accounts/", ListPage.as_view(config=lists.ACCOUNTS), name="account_list"),
     path("periods/", views.period_list, name="period_list"),
     path("periods/<int:pk>/", views.period_detail, name="period_detail"),
@@ -60,33 +58,9 @@ from erp.accounting import views_arap  # noqa: E402
 
 urlpatterns += [
     path("arap/open-items/", views_arap.open_item_list, name="arap_open_items"),
-    path("arap/receipts/", views_arap.receipt_list, name="arap_receipts"),
-    path("arap/payments/", views_arap.payment_list, name="arap_payments"),
-    path(
-        "arap/receipts/new/",
-        views_arap.settlement_form,
-        {"kind": "receipts"},
-        name="arap_receipt_create",
-    ),
-    path(
-        "arap/payments/new/",
-        views_arap.settlement_form,
-        {"kind": "payments"},
-        name="arap_payment_create",
-    ),
-    path(
-        "arap/receipts/<int:pk>/",
-        views_arap.settlement_detail,
-        {"kind": "receipts"},
-        name="arap_receipt_detail",
-    ),
-    path(
-        "arap/payments/<int:pk>/",
-        views_arap.settlement_detail,
-        {"kind": "payments"},
-        name="arap_payment_detail",
-    ),
     path("arap/<slug:kind>/items/", views_arap.settlement_items, name="arap_items"),
+    # Receipts' and payments' list, new, detail, edit, print and action pages come from the
+    # document kit (above); these names still reverse to the same addresses.
     path("arap/<slug:kind>/<int:pk>/edit/", views_arap.settlement_form, name="arap_edit"),
     path("arap/<slug:kind>/<int:pk>/print/", views_arap.settlement_print, name="arap_print"),
     path(

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from erp.accounting import selectors
 from erp.accounting.errors import VoucherInvalid
 from erp.accounting.models import Account, Period, Voucher, VoucherWord
-from erp.accounting.selectors_stock import source_url
 from erp.accounting.services import closing, gate, periods, vouchers
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
@@ -146,33 +145,6 @@ def voucher_line_row(request):
     """One empty entry row (htmx: the "add line" button and Enter on the last row)."""
     require_perm(request.user, "accounting.add_voucher")
     return render(request, "accounting/_entry_row.html", {"row": {}, **_entry_choices()})
-
-
-def voucher_detail(request, pk: int):
-    require_perm(request.user, "accounting.view_voucher")
-    voucher = _voucher_or_404(pk)
-    actions = VOUCHER_STATES.allowed_for(request.user, voucher.state)
-    context = {
-        "voucher": voucher,
-        "actions": actions,
-        "can_edit": voucher.state == VoucherState.DRAFT
-        and request.user.has_perm("accounting.change_voucher"),
-        "can_delete": voucher.state == VoucherState.DRAFT
-        and request.user.has_perm("accounting.delete_voucher"),
-        "can_reverse": voucher.state == VoucherState.POSTED
-        and not voucher.reversal_of_id
-        and not Voucher.objects.filter(reversal_of=voucher).exists()
-        and request.user.has_perm("accounting.reverse_voucher"),
-        "reversed_by": Voucher.objects.filter(reversal_of=voucher).first(),
-        # A system voucher posted directly by its document: 审核 after posting.
-        "can_review_posted": voucher.state == VoucherState.POSTED
-        and voucher.reviewed_by_id is None
-        and bool(voucher.source_type)
-        and request.user.has_perm("accounting.review_voucher"),
-        "today": timezone.localdate(),
-        "source_url": source_url(voucher.source_type, voucher.source_id),
-    }
-    return render(request, "accounting/voucher_detail.html", context)
 
 
 @require_POST
@@ -375,7 +347,15 @@ def _trial_balance_xlsx(tb) -> HttpResponse:
             t.closing_credit,
         ]
     )
-    body = xlsx_bytes(sheet_title=f"{_('Trial balance')} {tb.period}", headers=headers, rows=rows)
+    from erp.accounting.views_statements import xlsx_title_rows
+
+    body = xlsx_bytes(
+        sheet_title=f"{_('Trial balance')} {tb.period}",
+        title_rows=xlsx_title_rows(_("Trial balance"), str(tb.period)),
+        headers=headers,
+        rows=rows,
+        amount_columns=range(2, len(headers)),
+    )
     return xlsx_response(body, f"trial-balance-{tb.period}.xlsx")
 
 

@@ -22,7 +22,6 @@ from erp.accounting.models import (
     OpenItem,
     OpenItemKind,
     OpenItemState,
-    SettlementState,
 )
 from erp.accounting.services import arap as svc
 from erp.accounting.services.lines import parse_amount
@@ -32,7 +31,6 @@ from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.list_views import ListPage
 from erp.core.listing import Column, ListConfig
 from erp.core.printing import pdf_response
-from erp.core.selectors import audit_events_for, audit_rows
 
 _SELECT = {"class": "form-select form-select-sm"}
 KIND_OF = {"ar": RECEIVABLE, "ap": PAYABLE, "receipts": RECEIVABLE, "payments": PAYABLE}
@@ -80,7 +78,7 @@ OPEN_ITEMS = ListConfig(
 )
 
 
-def _settlement_config(side) -> ListConfig:
+def settlement_config(side) -> ListConfig:
     model = side.model
     name = model._meta.model_name
     url = "receipt" if side.kind == RECEIVABLE else "payment"
@@ -112,8 +110,6 @@ def _settlement_config(side) -> ListConfig:
 
 
 open_item_list = ListPage.as_view(config=OPEN_ITEMS)
-receipt_list = ListPage.as_view(config=_settlement_config(svc.RECEIPTS))
-payment_list = ListPage.as_view(config=_settlement_config(svc.PAYMENTS))
 
 
 # --- receipts and payments ------------------------------------------------------------------
@@ -254,31 +250,6 @@ def settlement_items(request, kind):
 def _detail_url(side, doc) -> str:
     url = "receipt" if side.kind == RECEIVABLE else "payment"
     return reverse(f"accounting:arap_{url}_detail", args=[doc.pk])
-
-
-@login_required
-def settlement_detail(request, kind, pk):
-    side = _side(kind)
-    require_perm(request.user, f"accounting.view_{side.model._meta.model_name}")
-    doc = _doc_get(side, pk)
-    advance = OpenItem.objects.filter(
-        source_type=side.doc_type, source_id=str(doc.pk), source_line="advance"
-    ).first()
-    context = {
-        "side": side,
-        "slug": kind,
-        "list_label": side.model._meta.verbose_name_plural,
-        "doc": doc,
-        "partner": getattr(doc, side.partner_field),
-        "lines": doc.lines.select_related("open_item__account").order_by("line_no"),
-        "advance": advance,
-        "actions": side.machine.allowed_for(request.user, doc.state),
-        "can_edit": doc.state == SettlementState.DRAFT
-        and has_perm(request.user, f"accounting.change_{side.model._meta.model_name}"),
-        "can_see_vouchers": has_perm(request.user, "accounting.view_voucher"),
-        "audit_rows": audit_rows(audit_events_for(doc)),
-    }
-    return render(request, "accounting/arap/detail.html", context)
 
 
 @login_required

@@ -15,6 +15,7 @@ from erp.core.access import require_perm
 from erp.core.errors import NotFound
 from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.printing import pdf_response
+from erp.core.selectors import company_get
 
 PERM = "accounting.view_accountperiodbalance"
 
@@ -27,6 +28,18 @@ def _period(request) -> Period | None:
             raise NotFound()
         return period
     return selectors.period_current() or Period.objects.order_by("-start").first()
+
+
+def xlsx_title_rows(title: str, period_text: str) -> list[str]:
+    """The head of an exported statement as finance files it: its name, 编制单位, the period and
+    单位：元 (the amounts below are in yuan)."""
+    company = company_get()
+    return [
+        title,
+        _("Company: %(name)s") % {"name": company.name if company else ""},
+        _("Period: %(period)s") % {"period": period_text},
+        _("Unit: yuan"),
+    ]
 
 
 def _statement_rows(statement) -> list[list]:
@@ -46,7 +59,13 @@ def _statement_page(request, build, template_key: str):
     export = request.GET.get("export", "")
     if statement is not None and export == "xlsx":
         headers = [_("Item"), _("Line no."), *statement.layout.columns]
-        body = xlsx_bytes(sheet_title=name, headers=headers, rows=_statement_rows(statement))
+        body = xlsx_bytes(
+            sheet_title=name,
+            title_rows=xlsx_title_rows(str(statement.layout.title), str(period)),
+            headers=headers,
+            rows=_statement_rows(statement),
+            amount_columns=range(2, len(headers)),
+        )
         return xlsx_response(body, f"{name}.xlsx")
     if statement is not None and export == "pdf":
         return pdf_response(
@@ -107,9 +126,14 @@ def vat_summary(request):
             ]
             for m in months
         ]
-        return xlsx_response(
-            xlsx_bytes(sheet_title=name, headers=headers, rows=rows), f"{name}.xlsx"
+        body = xlsx_bytes(
+            sheet_title=name,
+            title_rows=xlsx_title_rows(_("VAT summary"), str(year)),
+            headers=headers,
+            rows=rows,
+            amount_columns=range(1, len(headers)),
         )
+        return xlsx_response(body, f"{name}.xlsx")
     context = {
         "months": months,
         "year": year,

@@ -7,3 +7,8 @@ class ApprovalsConfig(AppConfig):
     label = "approvals"
     verbose_name = _("Approvals")
     url_prefix = "approvals/"  # config/urls.py includes erp.approvals.urls here
+
+    def ready(self) -> None:
+        from erp.approvals.audit_values import audit_values_register
+
+        audit_values_register()

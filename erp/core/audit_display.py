@@ -7,6 +7,7 @@ for a page of events), object types, actions and transition notes by their names
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.apps import apps
 from django.db import models
@@ -39,6 +40,8 @@ NOTE_LABELS = {
     "periods_create_year": _("periods of the year created"),
     "erp demo": _("demo data"),
     "count": _("count"),
+    "close": _("month-end close"),
+    "period_open_next": _("next period opened"),
 }
 
 # Changes services record under names that are not model fields.
@@ -53,7 +56,39 @@ KEY_LABELS = {
     "locations": _("locations"),
     "moves": _("stock moves"),
     "accounts": _("accounts"),
+    "unit": _("unit"),
 }
+
+
+# Values a module stores in its own compact form ("amount gt 5000", "1:role:finance_manager:
+# any:24"): the module registers how one such value reads, per (object type, change key).
+_VALUE_RENDERERS: dict[tuple[str, str], Callable[[str], str]] = {}
+
+
+def audit_value_renderer_register(object_type: str, key: str, render: Callable[[str], str]):
+    """Show the stored values of `key` in events of `object_type` through `render` (call from
+    AppConfig.ready()); a list value is rendered item by item."""
+    _VALUE_RENDERERS[(object_type, key)] = render
+
+
+# Notes a module writes in its own form ("approval request 12: rejected"): each registered
+# renderer returns the note in words, or None when the note is not its own.
+_NOTE_RENDERERS: list[Callable[[str], str | None]] = []
+
+
+def audit_note_renderer_register(render: Callable[[str], str | None]) -> None:
+    """Show notes (or the part after "transition: ") that `render` recognises through it (call
+    from AppConfig.ready())."""
+    if render not in _NOTE_RENDERERS:
+        _NOTE_RENDERERS.append(render)
+
+
+def _note_detail(text: str) -> str:
+    for render in _NOTE_RENDERERS:
+        shown = render(text)
+        if shown is not None:
+            return shown
+    return text
 
 
 def key_label(key: str) -> str:
@@ -91,7 +126,9 @@ def note_label(note: str) -> str:
     head, sep, rest = note.partition(":")
     label = transition_label(head.strip())
     if label != head.strip():
-        return f"{label}：{rest.strip()}" if sep and rest.strip() else label
+        return f"{label}：{_note_detail(rest.strip())}" if sep and rest.strip() else label
+    if (detail := _note_detail(note)) != note:
+        return detail
     first, _space, number = note.partition(" ")
     if "." in first and number:
         typed = object_type_label(first)
@@ -136,9 +173,13 @@ class ValueRenderer:
             for pk, obj in model._default_manager.in_bulk(clean).items():
                 self._names[(model, str(pk))] = str(obj)
 
-    def render(self, field: models.Field | None, key: str, value):
+    def render(self, field: models.Field | None, key: str, value, object_type: str = ""):
         if value is None or value == "":
             return None
+        custom = _VALUE_RENDERERS.get((object_type, key))
+        if custom is not None:
+            items = value if isinstance(value, list) else [value]
+            return "、".join(custom(str(v)) for v in items) or None
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(value, list):

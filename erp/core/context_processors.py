@@ -1,16 +1,49 @@
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
 from django.urls import reverse
 
 from erp.core.states import STATE_COLOURS
 
 
+def once_per_request(processor: Callable[[object], dict]) -> Callable[[object], dict]:
+    """A context processor runs for every template rendered with the request (the page, its
+    htmx fragments, render_to_string(request=...) includes): compute its values once per
+    request and keep them on the request object, which lives exactly as long."""
+    key = f"_erp_context_{processor.__module__}.{processor.__qualname__}"
+
+    @wraps(processor)
+    def cached(request) -> dict:
+        if request is None:
+            return processor(request)
+        values = request.__dict__.get(key)
+        if values is None:
+            values = processor(request)
+            request.__dict__[key] = values
+        return values
+
+    return cached
+
+
+def shell_menu(request) -> list:
+    """The user's sidebar sections, computed once per request (the shell and the home page
+    both need them)."""
+    from erp.core.menu import menu_for
+
+    if "_erp_menu" not in request.__dict__:
+        user = getattr(request, "user", None)
+        authenticated = user is not None and user.is_authenticated
+        request.__dict__["_erp_menu"] = menu_for(user) if authenticated else []
+    return request.__dict__["_erp_menu"]
+
+
+@once_per_request
 def shell(request):
     """What every page of the shell needs: instance banner, company name, the user's menu."""
-    from erp.core.menu import menu_for
     from erp.core.selectors import company_get
 
-    user = getattr(request, "user", None)
-    sections = menu_for(user) if user is not None and user.is_authenticated else []
+    sections = shell_menu(request)
     return {
         "erp_test_instance": settings.ERP_TEST_INSTANCE,
         "erp_instance": settings.ERP_INSTANCE,

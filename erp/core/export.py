@@ -7,7 +7,7 @@ apostrophe again, so an export re-imports unchanged.
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -19,6 +19,8 @@ DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses these in sheet names (openpyxl raises): titles like "应收/应付" must still export.
 SHEET_TITLE_FORBIDDEN = str.maketrans({c: "-" for c in "\\/?*[]:"})
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Money in the way Chinese finance reads it: thousands separators, two decimals (not General).
+AMOUNT_FORMAT = "#,##0.00"
 
 
 def neutralise(value: str) -> str:
@@ -50,10 +52,25 @@ def sheet_title_safe(title: str) -> str:
     return str(title).translate(SHEET_TITLE_FORBIDDEN).strip("'")[:31] or "Sheet1"
 
 
-def xlsx_bytes(*, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def xlsx_bytes(
+    *,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    title_rows: Sequence[str] = (),
+    amount_columns: Collection[int] = (),
+) -> bytes:
+    """One sheet: optional title rows (a statement's name, company, period, unit — the first in
+    large bold), the bold header row, then the rows. Numbers in `amount_columns` (0-based
+    indexes) are shown as #,##0.00."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title_safe(sheet_title))
     bold = Font(bold=True)
+    for index, text in enumerate(title_rows):
+        cell = WriteOnlyCell(ws, value=neutralise(str(text)))
+        cell.data_type = "s"
+        cell.font = Font(bold=True, size=14) if index == 0 else Font()
+        ws.append([cell])
     header_cells = []
     for text in headers:
         cell = WriteOnlyCell(ws, value=neutralise(str(text)))
@@ -61,7 +78,11 @@ def xlsx_bytes(*, sheet_title: str, headers: Sequence[str], rows: Iterable[Seque
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append([_cell(ws, v) for v in row])
+        cells = [_cell(ws, v) for v in row]
+        for index in amount_columns:
+            if index < len(cells) and isinstance(cells[index].value, Decimal | int):
+                cells[index].number_format = AMOUNT_FORMAT
+        ws.append(cells)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

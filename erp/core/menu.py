@@ -5,7 +5,8 @@ An app lists its entries in `erp/<app>/menu.py`:
     MENU = [MenuItem(section="warehouse", label=_("Materials"), url_name="masterdata:material_list",
                      permission="masterdata.view_material", icon="box")]
     FIGURES = [HomeFigure(section="warehouse", label=_("Active materials"),
-                          permission="masterdata.view_material", count=selectors.material_count)]
+                          permission="masterdata.view_material", count=selectors.material_count,
+                          url_name="masterdata:material_list", url_query="active=true")]
 
     SEARCH = [SearchEntry(label=_("Materials"), queryset=selectors.material_search_scope,
                           fields=("code", "name", "spec"), permission="masterdata.view_material",
@@ -57,6 +58,8 @@ class HomeFigure:
     permission: str
     count: Callable[[], int]
     url_name: str = ""
+    # The list filtered to what the figure counts ("active=true"), so a tile opens its rows.
+    url_query: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ def figures_for(user) -> list[tuple[MenuSection, list[FigureValue]]]:
     for figure in _declared("FIGURES"):
         if figure.section in grouped and user.has_perm(figure.permission):
             url = reverse(figure.url_name) if figure.url_name else ""
+            if url and figure.url_query:
+                url = f"{url}?{figure.url_query}"
             grouped[figure.section][1].append(FigureValue(figure, figure.count(), url))
     return [(section, values) for section, values in grouped.values() if values]
 

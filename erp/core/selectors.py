@@ -134,8 +134,8 @@ def _audit_changes(event: AuditEvent, renderer) -> list[AuditChange]:
             AuditChange(
                 field,
                 labels.get(field) or key_label(field),
-                renderer.render(model_field, field, before),
-                renderer.render(model_field, field, after),
+                renderer.render(model_field, field, before, event.object_type),
+                renderer.render(model_field, field, after, event.object_type),
             )
         )
     return rows

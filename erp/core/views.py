@@ -12,6 +12,7 @@ from django.views.static import was_modified_since
 
 from erp.core import menu
 from erp.core.access import has_perm, require_perm
+from erp.core.context_processors import shell_menu
 from erp.core.errors import DomainError, ValidationFailed
 from erp.core.forms import CompanyForm
 from erp.core.selectors import company_get
@@ -23,7 +24,7 @@ def home(request):
     context = {
         "figure_groups": figures,
         # No menu entry at all means the user holds no role yet (deny by default).
-        "no_module": not figures and not menu.menu_for(request.user),
+        "no_module": not figures and not shell_menu(request),
     }
     return render(request, "core/home.html", context)
 

@@ -22,7 +22,9 @@ class NumberingRuleForm(forms.Form):
     """Parses the inputs; the service decides what is valid (same rules for UI and API)."""
 
     doc_type = forms.CharField(
-        label=_("Document type"), max_length=60, help_text=_("For example sales.salesorder")
+        label=_("Document type"),
+        max_length=60,
+        help_text=_("Written as app.model in lower case, for example:"),
     )
     name = forms.CharField(label=_("Name"), max_length=100)
     prefix = forms.CharField(

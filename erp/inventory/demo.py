@@ -33,6 +33,12 @@ DEMO_TODAY = date(2026, 11, 29)
 DEMO_SOURCE = "inventory.demo"
 
 
+def _demo_source(key: str) -> StockSource:
+    """The demo's stock postings have no document: their key is also the number that ledgers,
+    lots and vouchers show (演示数据 DEMO-OPEN), so no raw code like "demo:opening" appears."""
+    return StockSource(DEMO_SOURCE, key, key)
+
+
 @dataclass(frozen=True)
 class DemoLot:
     material: str
@@ -142,7 +148,7 @@ def _opening(actor, materials, opening_date: date, today: date) -> None:
         actor=actor,
         lines=lines,
         posting_date=opening_date,
-        source=StockSource(DEMO_SOURCE, "opening"),
+        source=_demo_source("DEMO-OPEN"),
         reason="期初库存",
         move_type=MoveType.OPENING,
     )
@@ -162,7 +168,7 @@ def _opening(actor, materials, opening_date: date, today: date) -> None:
             for d in fresh
         ],
         posting_date=today - timedelta(days=1),
-        source=StockSource(DEMO_SOURCE, "receipt-1"),
+        source=_demo_source("DEMO-RCV-1"),
         reason="采购到货，待来料检验",
     )
 
@@ -189,14 +195,14 @@ def _statuses(actor) -> None:
 
 def _issues(actor, materials, today: date, *, older_than: int) -> None:
     for n, (days, code, wh, bin_, qty) in enumerate(ISSUES, start=1):
-        done = StockMove.objects.filter(source_type=DEMO_SOURCE, source_id=f"issue-{n}")
+        done = StockMove.objects.filter(source_type=DEMO_SOURCE, source_id=f"DEMO-ISS-{n}")
         if days <= older_than or done.exists():
             continue
         stock_issue(
             actor=actor,
             lines=[IssueLine(materials[code].pk, _loc(wh, bin_).pk, Decimal(qty))],
             posting_date=today - timedelta(days=days),
-            source=StockSource(DEMO_SOURCE, f"issue-{n}"),
+            source=_demo_source(f"DEMO-ISS-{n}"),
             reason="生产领料",
         )
 
@@ -215,7 +221,7 @@ def _transfer_and_scrap(actor, materials, today: date) -> None:
             )
         ],
         posting_date=today - timedelta(days=12),
-        source=StockSource(DEMO_SOURCE, "transfer-1"),
+        source=_demo_source("DEMO-TRF-1"),
         reason="库位整理",
     )
     rejected = Lot.objects.get(number="RM1003-2610X")
@@ -225,7 +231,7 @@ def _transfer_and_scrap(actor, materials, today: date) -> None:
             IssueLine(materials["RM-1003"].pk, _loc("WH-QC", "Q-NG").pk, Decimal("30"), rejected.pk)
         ],
         posting_date=today - timedelta(days=8),
-        source=StockSource(DEMO_SOURCE, "scrap-1"),
+        source=_demo_source("DEMO-SCR-1"),
         reason="不合格品取样报废",
     )
 

@@ -134,13 +134,24 @@ FIGURES = [
         permission="inventory.view_lot",
         count=selectors_reports.lots_expiring_soon_count,
         url_name="inventory:lots_expiring",
+        url_query="within_days=30&expired=no",
     ),
     HomeFigure(
         section="warehouse",
-        label=_("Lots in quarantine"),
+        label=_("Expired lots in stock"),
         permission="inventory.view_lot",
-        count=selectors_reports.lots_quarantine_count,
+        count=selectors_reports.lots_expired_count,
         url_name="inventory:lots_expiring",
+        url_query="expired=yes",
+    ),
+    # The lot list shows only lots that expire; stock on hand shows every quarantined lot.
+    HomeFigure(
+        section="warehouse",
+        label=_("Lots in quarantine"),
+        permission="inventory.view_stockbalance",
+        count=selectors_reports.lots_quarantine_count,
+        url_name="inventory:stock_on_hand",
+        url_query="lot_status=quarantine",
     ),
 ]
 SEARCH = [

@@ -586,7 +586,14 @@ __all__ = [
 
 
 def lots_expiring_soon_count() -> int:
-    return lots_expiring(within_days=30).count()
+    """Lots in stock that expire today or within 30 days; expired lots are counted apart."""
+    today = timezone.localdate()
+    return lots_expiring(within_days=30, on_date=today).filter(expiry_date__gte=today).count()
+
+
+def lots_expired_count() -> int:
+    """Lots still in stock whose expiry date has passed."""
+    return lots_with_stock().filter(expiry_date__lt=timezone.localdate()).count()
 
 
 def lots_quarantine_count() -> int:

@@ -49,6 +49,7 @@ FIGURES = [
         permission="masterdata.view_material",
         count=selectors.material_count_active,
         url_name="masterdata:material_list",
+        url_query="active=true",
     ),
 ]
 SEARCH = [
@@ -105,6 +106,7 @@ FIGURES += [
         permission="masterdata.view_customer",
         count=selectors_partners.customer_count_active,
         url_name="masterdata:customer_list",
+        url_query="active=true",
     ),
     HomeFigure(
         section="purchasing",
@@ -112,6 +114,7 @@ FIGURES += [
         permission="masterdata.view_supplier",
         count=selectors_partners.supplier_count_approved,
         url_name="masterdata:supplier_list",
+        url_query="active=true&approval_status=approved",
     ),
 ]
 SEARCH += [

@@ -13,9 +13,9 @@ class ScheduleForm(forms.ModelForm):
         fields = EDITABLE
         widgets = {"backup_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         help_texts = {
+            # the template adds the example path as code
             "offsite_dir": _(
-                "A mounted share or second disk, for example /mnt/backup-share/erp. Empty: no "
-                "off-site copy."
+                "A mounted share or second disk (empty: no off-site copy), for example:"
             ),
             "admin_email": _("Failed or overdue backups and check problems are mailed here."),
             "overdue_hours": _("Administrators see a red banner when no backup is younger."),

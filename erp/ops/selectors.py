@@ -53,7 +53,7 @@ def backup_alert(now: dt.datetime | None = None) -> str:
     last = backup_last()
     if last is not None and not last.ok:
         return str(_("The last backup failed. Open System status, read the message and fix it."))
-    good = backup_last_ok()
+    good = last  # the newest record, and it did not fail (checked above)
     if good is None:
         return str(_("No backup has been taken yet. Open System status and take one now."))
     if now - good.created_at > dt.timedelta(hours=hours):

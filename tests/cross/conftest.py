@@ -32,7 +32,7 @@ def _extra_rows() -> None:
     from erp.iam.services.tokens import api_token_create
 
     admin = User.objects.get(username="admin")
-    api_token_create(actor=admin, name="cross-app QA")
+    api_token_create(actor=admin, name="联调测试")
     for kit in kit_documents():
         if kit.sample_header is None:
             continue

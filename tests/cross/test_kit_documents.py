@@ -31,7 +31,7 @@ def test_kit_documents_are_found():
 
 @pytest.mark.parametrize("kit", KITS, ids=lambda k: k.label)
 def test_every_kit_document_has_its_api_operations(kit):
-    base = f"/api/v1/{kit.slug}/"
+    base = f"/api/v1/{kit.resource}/"
     assert set(SCHEMA_PATHS[base]) >= {"get"}
     for name in kit.transitions:
         assert "post" in SCHEMA_PATHS[f"{base}{{doc_id}}/{name}"], f"{kit.label}: {name}"
@@ -47,12 +47,12 @@ def test_every_kit_document_lists_shows_prints_and_answers(admin_client, kit):
     xlsx = admin_client.get(reverse(kit.url_name("list")), {"export": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     detail = admin_client.get(reverse(kit.url_name("detail"), args=[doc.pk]))
-    assert detail.status_code == 200 and str(doc.reference) in detail.text
+    assert detail.status_code == 200 and kit.reference(doc) in detail.text
     pdf = admin_client.get(reverse(kit.url_name("print"), args=[doc.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    listed = admin_client.get(f"/api/v1/{kit.slug}/")
+    listed = admin_client.get(f"/api/v1/{kit.resource}/")
     assert listed.status_code == 200 and listed.json()["count"] >= 1
-    read = admin_client.get(f"/api/v1/{kit.slug}/{doc.pk}")
+    read = admin_client.get(f"/api/v1/{kit.resource}/{doc.pk}")
     assert read.status_code == 200 and read.json()["id"] == doc.pk
     # A transition is POST only; a GET on its page is refused.
     action = next(iter(kit.transitions))

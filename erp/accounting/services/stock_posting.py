@@ -37,6 +37,7 @@ from erp.accounting.services.periods import period_require_open
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
 from erp.core.posting_events import posting_event_codes, posting_event_label
+from erp.core.references import document_ref
 from erp.masterdata.models import Location, Material
 
 REVERSAL = "reversal"
@@ -63,14 +64,20 @@ class StockLedgerListener:
 
 def _known_number(source) -> str:
     """A caller that did not give the number (a reversal names only type and id): the number
-    an earlier voucher of the same source carries, else "type:id"."""
+    an earlier voucher of the same source carries, else the document's own number."""
     number = (
         Voucher.objects.filter(source_type=source.type, source_id=str(source.id))
         .exclude(source_number="")
         .values_list("source_number", flat=True)
         .first()
     )
-    return number or f"{source.type.rsplit('.', 1)[-1]}:{source.id}"[:40]
+    return number or _document_number(source.type, source.id)
+
+
+def _document_number(source_type: str, source_id) -> str:
+    """The number the document shows (单据联查), never a raw "stockcount:2"; the id when the
+    source has no numbered document."""
+    return document_ref(source_type, source_id).number[:40]
 
 
 def stock_ledger_listener_register() -> None:
@@ -280,7 +287,7 @@ def stock_vouchers_catch_up(*, actor) -> list[Voucher]:
                 actor=actor,
                 source_type=source_type,
                 source_id=source_id,
-                source_number=f"{source_type.rsplit('.', 1)[-1]}:{source_id}"[:40],
+                source_number=_document_number(source_type, source_id),
                 on_date=on_date,
                 moves=moves,
             )

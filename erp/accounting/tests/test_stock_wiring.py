@@ -317,7 +317,7 @@ def test_before_the_books_start_documents_post_without_vouchers(keeper, plant):
 
 
 def test_catch_up_posts_missing_vouchers_once(keeper, plant, manager):
-    receive(keeper, plant, qty="2", cost="7")  # before the books start
+    doc = receive(keeper, plant, qty="2", cost="7")  # before the books start
     from erp.accounting.services.chart import chart_seed
     from erp.accounting.services.periods import periods_create_year
 
@@ -328,6 +328,8 @@ def test_catch_up_posts_missing_vouchers_once(keeper, plant, manager):
     assert [entries(v) for v in posted] == [
         {("1403", "D"): Decimal("14.00"), ("1901", "C"): Decimal("14.00")}
     ]
+    # the voucher names its document by number (单据联查), not "otherreceipt:1"
+    assert [v.source_number for v in posted] == [doc.number] and doc.number
     assert stock_vouchers_catch_up(actor=manager) == []
     assert stock_equals_gl() == []
 

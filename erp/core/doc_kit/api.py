@@ -87,13 +87,15 @@ def _filter_param(name: str) -> inspect.Parameter:
 
 def kit_api_register(router: Router, kit: DocumentKit) -> None:
     """The endpoints of one document type (see the module docstring)."""
-    code, slug = kit.code, kit.slug
+    code, slug = kit.code, kit.resource
     api_in, api_patch, api_out = kit.api_in, kit.api_patch, kit.api_out
 
     def list_documents(request, **filters):
         require_perm(actor(request), kit.perm("view"))
         qs = kit_api_queryset(kit)
         given = {k: v for k, v in filters.items() if v not in (None, "")}
+        if kit.api_filter is not None:
+            return kit.api_filter(qs, given)
         return qs.filter(**given) if given else qs
 
     request_param = inspect.Parameter(
@@ -112,7 +114,7 @@ def kit_api_register(router: Router, kit: DocumentKit) -> None:
         require_perm(user, kit.perm("view"))
         return _answer(kit, user, _one(kit, doc_id))
 
-    if api_in is not None:
+    if api_in is not None and kit.create is not None:
 
         @router.post(f"/{slug}/", response={201: api_out}, operation_id=f"{code}_create")
         def create_document(request, body: api_in):
@@ -132,7 +134,7 @@ def kit_api_register(router: Router, kit: DocumentKit) -> None:
                 create=create,
             )
 
-    if api_patch is not None:
+    if api_patch is not None and kit.update is not None:
 
         @router.patch(f"/{slug}/{{doc_id}}", response=api_out, operation_id=f"{code}_update")
         def update_document(request, doc_id: int, body: api_patch):
@@ -155,7 +157,7 @@ def _transition_register(router: Router, kit: DocumentKit, name: str, service) -
     transition = kit.machine.transitions[name]
 
     @router.post(
-        f"/{kit.slug}/{{doc_id}}/{name}",
+        f"/{kit.resource}/{{doc_id}}/{name}",
         response={200: kit.api_out},
         operation_id=f"{kit.code}_{name}",
         summary=str(transition.label),
@@ -172,7 +174,7 @@ def _transition_register(router: Router, kit: DocumentKit, name: str, service) -
         return idempotent(
             user=user,
             key=request.headers.get("Idempotency-Key", ""),
-            endpoint=f"{kit.slug}.{doc_id}.{name}",
+            endpoint=f"{kit.resource}.{doc_id}.{name}",
             create=run,
         )
 

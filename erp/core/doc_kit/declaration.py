@@ -45,9 +45,17 @@ class DocumentKit:
     slug: str  # UI path and REST resource: "other-receipts"
     title: Any  # list title (plural): _("Other receipts")
     section: Any  # sidebar section of the breadcrumbs: _("Warehouse")
-    create: Callable[..., Any]
-    update: Callable[..., Any]
+    create: Callable[..., Any] | None
+    update: Callable[..., Any] | None
     transitions: Mapping[str, Callable[..., Any]]
+    # Pages a document keeps of its own (a keyboard entry page, a phone page): page name
+    # ("create", "edit", "detail", "print", "action") → view, mounted at the kit's path and
+    # URL name. Without a header_form and an own "create"/"edit", there are none.
+    own_pages: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    url_names: Mapping[str, str] = field(
+        default_factory=dict
+    )  # page → name, when not "<code>_<page>"
+    api_slug: str = ""  # REST resource when it differs from the UI path: "customer-receipts"
     header_form: type | None = None  # KitHeaderForm subclass
     line_form: type | None = None  # KitLineForm subclass; None: a header-only form page
     form_title: Any = None  # title of the header card (default "Header")
@@ -72,7 +80,9 @@ class DocumentKit:
     detail_extra: Callable[..., dict] | None = None
     detail_sections: tuple[str, ...] = ()  # templates included below the lines
     detail_buttons: str = ""  # template of extra buttons before the transitions
-    detail_header: str = ""  # template of more header facts, inside the header card
+    # Template of more header facts, inside the header card; with no header_columns it is
+    # the whole header (a layout of its own, like the voucher's).
+    detail_header: str = ""
     print_template: str = "core/doc_kit/print.html"
     # print_context(request, doc) -> dict: the whole print context, for a print layout of
     # its own (default: header cells, line columns and totals).
@@ -84,13 +94,18 @@ class DocumentKit:
     api_patch: type | None = None
     api_out: type | None = None
     api_filters: tuple[str, ...] = ("state",)
-    api_prefetch: tuple[str, ...] = ("lines",)
+    # api_filter(queryset, {name: value}) -> queryset, for filters that are not exact
+    # matches (a voucher's period "2026-03"); default: filter(**given).
+    api_filter: Callable[..., Any] | None = None
+    api_prefetch: tuple[Any, ...] = ("lines",)  # names or Prefetch objects
     # api_dump(actor, doc) -> dict: the answer when it depends on who asks (blind counts);
     # default: api_out read from the document.
     api_dump: Callable[..., dict] | None = None
     # A draft for page and API checks (tests/cross): sample_header(warehouses...) -> header.
     sample_header: Callable[[], dict] | None = None
     max_lines: int = MAX_LINES
+    # The list page: built from list_columns, or an app's own ListConfig (its columns).
+    list: ListConfig | None = None
     list_config: ListConfig = field(init=False)
 
     def __post_init__(self) -> None:
@@ -99,7 +114,7 @@ class DocumentKit:
             raise ImproperlyConfigured(
                 f"{self.label}: transitions {sorted(unknown)} are not in the state machine"
             )
-        self.list_config = self._list_config()
+        self.list_config = self.list or self._list_config()
 
     # --- names -------------------------------------------------------------------------------
 
@@ -117,7 +132,28 @@ class DocumentKit:
         return f"{self.model._meta.app_label}.{action}_{self.code}"
 
     def url_name(self, page: str) -> str:
-        return f"{self.app}:{self.code}_{page}"
+        return f"{self.app}:{self.url_names.get(page) or f'{self.code}_{page}'}"
+
+    @property
+    def resource(self) -> str:
+        """REST resource path segment: /api/v1/<resource>/."""
+        return self.api_slug or self.slug
+
+    @property
+    def editable(self) -> bool:
+        """Drafts have an edit page (the kit's form, or the document's own)."""
+        return self.header_form is not None or "edit" in self.own_pages
+
+    def reference(self, doc) -> str:
+        """The number, or the draft's stand-in ("草稿 12"), as pages show it: the model's
+        `reference` property when it has one (not a field of that name: a bank reference),
+        else str(doc)."""
+        if isinstance(getattr(type(doc), "reference", None), property):
+            return str(doc.reference)
+        return str(doc)
+
+    def state_label(self, doc) -> str:
+        return self.machine.label(doc.state)
 
     @property
     def verbose_name(self):

@@ -14,21 +14,31 @@ from erp.core.list_views import ListPage
 
 
 def kit_document_urlpatterns(kit: DocumentKit) -> list:
-    code, slug = kit.code, kit.slug
-    row = [path(f"{slug}/row/", views.KitLineRowPage.as_view(kit=kit), name=f"{code}_row")]
-    return [
-        path(f"{slug}/", ListPage.as_view(config=kit.list_config), name=f"{code}_list"),
-        path(f"{slug}/new/", views.KitFormPage.as_view(kit=kit), name=f"{code}_create"),
-        *(row if kit.line_form is not None else []),
-        path(f"{slug}/<int:pk>/", views.KitDetailPage.as_view(kit=kit), name=f"{code}_detail"),
-        path(f"{slug}/<int:pk>/edit/", views.KitFormPage.as_view(kit=kit), name=f"{code}_edit"),
-        path(f"{slug}/<int:pk>/print/", views.KitPrintPage.as_view(kit=kit), name=f"{code}_print"),
-        path(
-            f"{slug}/<int:pk>/<slug:action>/",
-            views.KitActionPage.as_view(kit=kit),
-            name=f"{code}_action",
-        ),
+    slug, own = kit.slug, kit.own_pages
+    forms = kit.header_form is not None
+    pages = [
+        ("list", f"{slug}/", ListPage.as_view(config=kit.list_config)),
+        ("create", f"{slug}/new/", own.get("create") or (forms and views.KitFormPage)),
+        ("row", f"{slug}/row/", kit.line_form is not None and views.KitLineRowPage),
+        ("detail", f"{slug}/<int:pk>/", own.get("detail") or views.KitDetailPage),
+        ("edit", f"{slug}/<int:pk>/edit/", own.get("edit") or (forms and views.KitFormPage)),
+        ("print", f"{slug}/<int:pk>/print/", own.get("print") or views.KitPrintPage),
+        ("action", f"{slug}/<int:pk>/<slug:action>/", own.get("action") or views.KitActionPage),
     ]
+    return [
+        path(route, *_view(view, kit), name=kit.url_name(page).split(":", 1)[1])
+        for page, route, view in pages
+        if view
+    ]
+
+
+def _view(view, kit: DocumentKit) -> tuple:
+    """(view,) or (view, default kwargs): an own page may be given as (view, {"kind": ...})."""
+    if isinstance(view, tuple):
+        return view
+    if isinstance(view, type) and issubclass(view, views.KitView):
+        return (view.as_view(kit=kit),)
+    return (view,)
 
 
 def kit_urlpatterns(app: str) -> list:

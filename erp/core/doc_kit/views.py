@@ -45,6 +45,9 @@ class KitView(View):
             "config": kit.list_config,
             "list_url": reverse(kit.url_name("list")),
             "doc": doc,
+            "urls": {page: kit.url_name(page) for page in ("action", "edit", "print", "list")},
+            "doc_reference": kit.reference(doc) if doc is not None else "",
+            "state_label": kit.state_label(doc) if doc is not None else "",
         }
 
 
@@ -188,7 +191,9 @@ class KitDetailPage(KitView):
             "line_rows": [(ln, _cells(kit.line_columns, ln)) for ln in lines],
             "lines": lines,
             "actions": actions,
-            "can_edit": doc.state == "draft" and request.user.has_perm(kit.perm("change")),
+            "can_edit": kit.editable
+            and doc.state == "draft"
+            and request.user.has_perm(kit.perm("change")),
             "audit_rows": audit_rows(audit_events_for(doc)),
             **extra,
         }
@@ -199,11 +204,16 @@ class KitActionPage(KitView):
     """POST a transition from the detail page's buttons."""
 
     def post(self, request, pk, action):
-        service = self.kit.transitions.get(action)
+        kit = self.kit
+        service = kit.transitions.get(action)
         if service is None:
             raise NotFound()
+        # The version the page showed: a change meanwhile answers "reload" instead of acting
+        # on a document the user has not seen.
+        version = request.POST.get("version", "")
+        expected = int(version) if version.isdigit() else None
         try:
-            doc = service(actor=request.user, doc_id=pk)
+            doc = service(actor=request.user, doc_id=pk, expected_version=expected)
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -211,9 +221,10 @@ class KitActionPage(KitView):
         else:
             messages.success(
                 request,
-                _("%(doc)s: %(state)s.") % {"doc": doc.reference, "state": doc.get_state_display()},
+                _("%(doc)s: %(state)s.")
+                % {"doc": kit.reference(doc), "state": kit.state_label(doc)},
             )
-        return redirect(self.kit.url_name("detail"), pk=pk)
+        return redirect(kit.url_name("detail"), pk=pk)
 
 
 class KitPrintPage(KitView):
@@ -229,8 +240,14 @@ class KitPrintPage(KitView):
         return pdf_response(
             request,
             template_name=kit.print_template,
-            context={"kit": kit, "doc": doc, **context},
-            filename=f"{name}-{doc.reference}.pdf",
+            context={
+                "kit": kit,
+                "doc": doc,
+                "doc_reference": kit.reference(doc),
+                "state_label": kit.state_label(doc),
+                **context,
+            },
+            filename=f"{name}-{kit.reference(doc)}.pdf",
         )
 
     def _context(self, doc) -> dict:
