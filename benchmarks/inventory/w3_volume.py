@@ -12,6 +12,7 @@ moves, each cycle dated one day later (history ends today):
 So the ledger reaches --moves moves with 1 new lot per 20 moves (50,000 lots, 50,000 dead
 balances), live stock stays about constant. Then `stock_ledger_differences()` must be empty
 and W3 (a)/(b) are timed exactly as in w2_w3.py and checked against the reference SQL.
+Last, the stock ledger of the material with the most moves: first page, page 50, last page.
 """
 
 import argparse
@@ -86,6 +87,52 @@ def generate(total: int, user) -> dict:
     return {"generate_s": elapsed, "generated_per_s": (moves - 5025) / elapsed}
 
 
+def ledger_pages(runs: int = 5) -> dict:
+    """The stock ledger (issue #22) of the material with the most moves: first page, page 50
+    (reached by following "next" 49 times) and the last page, median ms of `runs`, each the
+    selector plus the source references, which is what the page does per request."""
+    from django.db.models import Count
+
+    from erp.core.references import refs_attach
+    from erp.inventory import selectors_reports as sel
+
+    top = (
+        StockMove.objects.values("material_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "material_id")
+        .first()
+    )
+    kw = {"material_id": top["material_id"], "flt": sel.StockFilter(), "date_from": None}
+    kw["date_to"] = None
+
+    def page(**extra):
+        ledger = sel.stock_ledger(**kw, **extra)
+        refs_attach([line.move for line in ledger.lines])
+        return ledger
+
+    def timed(**extra) -> float:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            page(**extra)
+            times.append((time.perf_counter() - t) * 1000)
+        return sorted(times)[len(times) // 2]
+
+    ledger, key = page(), None
+    pages = 1
+    while pages < 50 and ledger.has_next:
+        key = sel.LedgerKey.decode(ledger.last_key)
+        ledger = page(after=key)
+        pages += 1
+    return {
+        "ledger_material_moves": top["n"],
+        "ledger_first_ms": timed(),
+        "ledger_page_n": pages,
+        "ledger_page_n_ms": timed(after=key) if key else timed(),
+        "ledger_last_ms": timed(last=True),
+    }
+
+
 def main() -> None:
     from erp.iam.models import User
 
@@ -122,9 +169,23 @@ def main() -> None:
         f"({gen['generated_per_s']:.0f} moves/s); check stock clean in {check_s:.1f} s"
     )
     print("targets: W3a <= 1.2 ms; W3b <= 4 ms, and no slower than before")
+    ledger = ledger_pages()
+    print(
+        f"ledger of the material with the most moves ({ledger['ledger_material_moves']:,}), "
+        f"{sel_page_size()} rows a page: first page {ledger['ledger_first_ms']:.1f} ms, "
+        f"page {ledger['ledger_page_n']} {ledger['ledger_page_n_ms']:.1f} ms, "
+        f"last page {ledger['ledger_last_ms']:.1f} ms (target: opens in <= 300 ms)"
+    )
     import json
 
-    print("RESULT " + json.dumps({"workload": "W3-1M", **gen, **after, "check_s": check_s}))
+    result = {"workload": "W3-1M", **gen, **after, "check_s": check_s, **ledger}
+    print("RESULT " + json.dumps(result))
+
+
+def sel_page_size() -> int:
+    from erp.inventory.selectors_reports import LEDGER_PAGE_SIZE
+
+    return LEDGER_PAGE_SIZE
 
 
 if __name__ == "__main__":

@@ -162,3 +162,4 @@ def trial_balance(request: HttpRequest, year: int, month: int):
 
 # Registers /expense-claims/ and the AR/AP endpoints (open items, receipts, payments, aging).
 from erp.accounting import api_arap, api_expenses, api_setup  # noqa: E402, F401
+from erp.accounting import api_chart, api_open_items, api_statements  # noqa: E402, F401, I001

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
 
 from erp.accounting import selectors_arap as reads
@@ -20,7 +19,6 @@ from erp.accounting.kit import (
     SettlementOut,
     settlement_out,
 )
-from erp.accounting.models import OpenItem
 from erp.accounting.services import arap as svc
 from erp.core.access import require_perm
 from erp.core.doc_kit.api import kit_api_queryset
@@ -47,19 +45,6 @@ class SettlementIn(Schema):
     reference: str = Field(default="", max_length=60)
     note: str = ""
     allocations: list[AllocationIn] = []
-
-
-class OpenItemOut(Schema):
-    id: int
-    kind: str
-    partner_code: str
-    account_code: str
-    document: str
-    doc_date: dt.date
-    due_date: dt.date
-    amount: Decimal
-    allocated: Decimal
-    state: str
 
 
 class AgingRowOut(Schema):
@@ -118,32 +103,7 @@ def supplier_payment_create(request: HttpRequest, payload: SettlementIn):
     return 201, _settlement_out(svc.PAYMENTS, _create(svc.PAYMENTS, request.auth, payload))
 
 
-@router.get("/open-items/", response=list[OpenItemOut])
-@paginate(PageNumberPagination, page_size=100)
-def open_item_list(request: HttpRequest, kind: str = "", state: str = "", partner_code: str = ""):
-    require_perm(request.auth, "accounting.view_openitem")
-    qs = OpenItem.objects.select_related("customer", "supplier", "account").order_by("pk")
-    if kind in ("receivable", "payable"):
-        qs = qs.filter(kind=kind)
-    if state in ("open", "closed"):
-        qs = qs.filter(state=state)
-    if partner_code:
-        qs = qs.filter(customer__code=partner_code) | qs.filter(supplier__code=partner_code)
-    return [
-        OpenItemOut(
-            id=i.pk,
-            kind=i.kind,
-            partner_code=i.partner.code,
-            account_code=i.account.code,
-            document=str(i),
-            doc_date=i.doc_date,
-            due_date=i.due_date,
-            amount=i.amount,
-            allocated=i.allocated,
-            state=i.state,
-        )
-        for i in qs
-    ]
+# GET /open-items/: erp/accounting/api_open_items.py (filters, SQL pages, document refs).
 
 
 @router.get("/aging/{kind}", response=list[AgingRowOut])

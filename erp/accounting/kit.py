@@ -105,7 +105,7 @@ def _post(*, actor, doc_id, expected_version=None):
     return gate.voucher_post(actor=actor, voucher_id=doc_id)
 
 
-def _api_filter(qs, given: dict):
+def _api_filter(qs, given: dict, user=None):
     """state (exact) and period "2026-03"."""
     if given.get("state"):
         qs = qs.filter(state=given["state"])
@@ -300,4 +300,7 @@ def _settlement(side, slug: str, api_slug: str, url: str) -> DocumentKit:
 CUSTOMER_RECEIPT = _settlement(arap.RECEIPTS, "receipts", "customer-receipts", "receipt")
 SUPPLIER_PAYMENT = _settlement(arap.PAYMENTS, "payments", "supplier-payments", "payment")
 
-DOCUMENTS = [VOUCHER, CUSTOMER_RECEIPT, SUPPLIER_PAYMENT]
+# The expense claim's declaration lives in kit_expenses.py.
+from erp.accounting.kit_expenses import EXPENSE_CLAIM  # noqa: E402
+
+DOCUMENTS = [VOUCHER, CUSTOMER_RECEIPT, SUPPLIER_PAYMENT, EXPENSE_CLAIM]

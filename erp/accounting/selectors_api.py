@@ -45,8 +45,7 @@ def period_get(actor, period_id: int) -> Period | None:
     return Period.objects.select_related("closed_by").filter(pk=period_id).first()
 
 
-def period_by_key(actor, key: str, *, perm: str) -> Period | None:
-    """The period "2026-12" (or its id) for a statement request."""
+def period_for(actor, *, year: int, month: int, perm: str) -> Period | None:
+    """The period year-month for a statement or trial balance (`perm` is the report's)."""
     require_perm(actor, perm)
-    year, _sep, month = key.partition("-")
-    return Period.objects.filter(year=int(year), month=int(month)).first()
+    return Period.objects.filter(year=year, month=month).first()

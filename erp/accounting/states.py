@@ -1,5 +1,7 @@
 """Voucher states: draft → reviewed (by another user) → posted. Posted is frozen; corrections
-are red reversals (红字冲销). Periods: open ⇄ closed."""
+are red reversals (红字冲销). A voucher a source document posts (a receipt's, a claim's, a
+reversal) goes draft → posted in the gate itself ("post_generated": no button, no permission
+of its own — the document's posting permission authorises it). Periods: open ⇄ closed."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,15 @@ VOUCHER_STATES = StateMachine(
             _("Post"),
             style="success",
             confirm=_("Post this voucher? Posted vouchers cannot be changed."),
+        ),
+        # The gate's batch path: drafts it inserted in the same transaction, flipped in one
+        # UPDATE (transition_queryset). Not offered on pages or the API.
+        Transition(
+            "post_generated",
+            (VoucherState.DRAFT,),
+            VoucherState.POSTED,
+            "",
+            _("Posted by its document"),
         ),
     ],
 )

@@ -21,19 +21,10 @@ urlpatterns = [
 
 from erp.accounting import views_expenses  # noqa: E402
 
+# Expense claims: list, new/edit, line row, detail, print and actions from the document kit
+# (kit_expenses.py, mounted above); "my claims" is its own list.
 urlpatterns += [
-    path("expense-claims/", views_expenses.claim_list, name="expenseclaim_list"),
     path("expense-claims/mine/", views_expenses.my_claim_list, name="my_expenseclaim_list"),
-    path("expense-claims/new/", views_expenses.claim_form, name="expenseclaim_create"),
-    path("expense-claims/line-row/", views_expenses.claim_line_row, name="expenseclaim_row"),
-    path("expense-claims/<int:pk>/", views_expenses.claim_detail, name="expenseclaim_detail"),
-    path("expense-claims/<int:pk>/edit/", views_expenses.claim_form, name="expenseclaim_edit"),
-    path("expense-claims/<int:pk>/print/", views_expenses.claim_print, name="expenseclaim_print"),
-    path(
-        "expense-claims/<int:pk>/<slug:action>/",
-        views_expenses.claim_action,
-        name="expenseclaim_action",
-    ),
 ]
 
 # Statements, VAT summary and the opening tie-out (views_statements).

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from erp.approvals import selectors
@@ -14,6 +14,7 @@ from erp.approvals.models import ApprovalRequest
 from erp.approvals.services import requests as request_services
 from erp.core.access import require_perm
 from erp.core.api_crud import actor as _actor
+from erp.core.api_pagination import ErpPagination
 from erp.core.errors import ValidationFailed
 
 router = Router(tags=["approvals"])
@@ -93,7 +94,7 @@ class DecideIn(Schema):
 
 
 @router.get("/approval-requests/", response=list[RequestOut])
-@paginate(PageNumberPagination)
+@paginate(ErpPagination)
 def approval_requests_list(request: HttpRequest, mine: str = "pending"):
     """mine=pending: waiting for me (default); mine=submitted: my own; mine=all: every
     request (needs approvals.view_approvalrequest)."""
@@ -141,3 +142,6 @@ def approval_requests_return(request: HttpRequest, request_id: int, payload: Dec
 @router.post("/approval-requests/{request_id}/withdraw", response=RequestOut)
 def approval_requests_withdraw(request: HttpRequest, request_id: int):
     return request_services.approval_withdraw(actor=_actor(request), request_id=request_id)
+
+
+from erp.approvals import api_rules  # noqa: E402, F401  (approval rules on this router)

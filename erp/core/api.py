@@ -73,6 +73,20 @@ def _invalid(request, exc: ValidationError):
     return api.create_response(request, body, status=400)
 
 
+@api.exception_handler(OverflowError)
+def _number_too_large(request, exc):
+    """A number in the query or path beyond what the database stores (SQLite: 2^63) is the
+    caller's mistake, not a server error."""
+    from django.utils.translation import gettext as _
+
+    body = {
+        "code": "number_too_large",
+        "message": _("A number in the request is too large. Send a smaller value."),
+        "details": {},
+    }
+    return api.create_response(request, body, status=400)
+
+
 def api_register_app_routers() -> None:
     """Mount `router` from each ERP app's api.py (erp/<app>/api.py) under /api/v1/.
 
@@ -91,3 +105,7 @@ def api_register_app_routers() -> None:
         router = getattr(import_module(module_name), "router", None)
         if router is not None:
             api.add_router("/", router)
+    # core's own resources (core is plumbing: it has no app router of its own).
+    from erp.core.api_numbering import router as numbering_router
+
+    api.add_router("/", numbering_router)

@@ -26,9 +26,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from erp.core.access import require_perm
+from erp.core.api_pagination import ErpPagination
 from erp.core.errors import NotFound
 from erp.core.services.idempotency import idempotent
 
@@ -87,7 +88,7 @@ def register(router: Router, res: Resource) -> None:
     update → patch)."""
     tags = {"tags": list(res.tags)} if res.tags else {}
     item = f"{res.path}{{{res.id_name}}}"
-    router.get(res.path, response=list[res.out], **tags)(paginate(PageNumberPagination)(_list(res)))
+    router.get(res.path, response=list[res.out], **tags)(paginate(ErpPagination)(_list(res)))
     if res.create is not None:
         codes = (201,) if res.replay_current else (200, 201)
         responses = dict.fromkeys(codes, res.one_out)

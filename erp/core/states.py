@@ -2,7 +2,10 @@
 
 Each document type declares its states and a transition table; services call
 `machine.transition_for(state, name)` which refuses an illegal transition with an error naming
-the current state, and `permission` names the one permission the transition needs.
+the current state, and `permission` names the one permission the transition needs. A service
+that moves many rows at once (the voucher gate's batch posting) uses
+`machine.transition_queryset(queryset, name)`: one UPDATE filtered on the transition's source
+states, refused when a row was not in one of them.
 """
 
 from dataclasses import dataclass
@@ -66,6 +69,38 @@ class StateMachine:
                 code="invalid_transition",
                 state=state,
                 action=name,
+            )
+        return t
+
+    def transition_queryset(
+        self, queryset, name: str, *, expected: int | None = None, **fields
+    ) -> Transition:
+        """Apply transition `name` to every row of `queryset` in one UPDATE (set-form, no query
+        per row), also setting `fields`. Only rows in one of the transition's source states
+        change; when fewer rows changed than `expected` (default: the queryset's count, one
+        more query) InvalidTransition is raised, so the caller's transaction rolls back and no
+        row changes state outside the declared table. Audit stays the caller's job."""
+        t = self.transitions.get(name)
+        if t is None:
+            raise InvalidTransition(
+                _("This action is not possible for these documents. Reload them and try again."),
+                code="invalid_transition",
+                action=name,
+            )
+        if expected is None:
+            expected = queryset.count()
+        changed = queryset.filter(state__in=t.sources).update(state=t.target, **fields)
+        if changed != expected:
+            raise InvalidTransition(
+                _(
+                    "%(refused)s of %(total)s documents are not in a state that allows this "
+                    "action; nothing was changed. Reload them and try again."
+                )
+                % {"refused": expected - changed, "total": expected},
+                code="invalid_transition",
+                action=name,
+                changed=changed,
+                expected=expected,
             )
         return t
 

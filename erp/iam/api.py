@@ -2,11 +2,12 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from erp.core.access import require_perm
 from erp.core.api_crud import actor as _actor
+from erp.core.api_pagination import ErpPagination
 from erp.iam import selectors
 from erp.iam.models import User
 from erp.iam.services import users as user_services
@@ -54,7 +55,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/users/", response=list[UserOut])
-@paginate(PageNumberPagination)
+@paginate(ErpPagination)
 def users_list(request: HttpRequest, q: str = "", role: str = "", active: str = ""):
     require_perm(_actor(request), "iam.view_user")
     return selectors.user_list(search=q, role=role, active=active)

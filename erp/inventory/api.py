@@ -71,3 +71,4 @@ def stock_count_found(request, count_id: int, body: FoundLineIn):
 
 
 from erp.inventory import api_reports  # noqa: E402, F401  (reports endpoints on this router)
+from erp.inventory import api_ledger  # noqa: E402, F401  (stock ledger endpoints on this router)

@@ -9,10 +9,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from erp.core.access import require_perm
+from erp.core.api_pagination import ErpPagination
 from erp.core.errors import NotFound, ValidationFailed
 from erp.core.money import round_amount, round_quantity
 from erp.inventory import selectors_reports as sel
@@ -188,7 +189,7 @@ def _status(value: str) -> str:
 
 
 @router.get("/lots/", response=list[LotOut], operation_id="lot_list")
-@paginate(PageNumberPagination)
+@paginate(ErpPagination)
 def lot_list(
     request,
     material_id: int | None = None,
@@ -222,7 +223,7 @@ def lot_change_status(request, lot_id: int, body: LotStatusIn):
 
 
 @router.get("/stock-balances/", response=list[BalanceOut], operation_id="stockbalance_list")
-@paginate(PageNumberPagination)
+@paginate(ErpPagination)
 def stock_balance_list(request, filters: Query[OnHandFilter], ordering: str = "material__code"):
     """Balance rows with stock, per material/location/lot. Ordering from an allowlist."""
     require_perm(_actor(request), "inventory.view_stockbalance")

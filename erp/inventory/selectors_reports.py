@@ -9,13 +9,17 @@ Valuation).
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
+    F,
     Max,
     OuterRef,
     Q,
@@ -23,12 +27,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from erp.core.money import round_amount, round_quantity
-from erp.inventory.models import Lot, StockBalance, StockCount, StockMove
+from erp.inventory.models import Lot, MaterialValuation, StockBalance, StockCount, StockMove
 from erp.inventory.states import LotStatus, MoveType, StockCountState
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
 
@@ -213,7 +218,68 @@ def lot_trace(*, lot_id: int) -> Lot | LotTrace:
     )
 
 
-# --- stock ledger with running balance ------------------------------------------------------
+# --- stock ledger with running balance, paged in SQL ----------------------------------------
+#
+# Pages are keyset pages on (posting date, sequence, id) over the `move_mat_date` index: a page
+# reads page_size + 1 rows whatever the history. The balance before the page's first row comes
+# from one aggregate over the smaller side of history: Σ moves before the row, or today's
+# figures (MaterialValuation, StockBalance) − Σ moves from the row on. Which side is smaller is
+# estimated from the row's sequence against the material's last sequence.
+#
+# Balance value: for the whole company (no location, warehouse or lot filter) it is the
+# material's value, Σ signed boundary move values in ledger order — exact, it ends at
+# MaterialValuation.value. For a location, warehouse or lot it is the running quantity × the
+# material's company average after that row (company value / quantity up to the row in ledger
+# order), the way balances are valued (docs/inventory.md, Valuation) and the as-of on-hand
+# report values a past date; it is not a sum of move values.
+
+LEDGER_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class LedgerKey:
+    """A move's place in the ledger: (posting date, sequence, id)."""
+
+    posting_date: date
+    sequence: int
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.posting_date.isoformat()}.{self.sequence}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> "LedgerKey":
+        """ValueError for anything that is not a key `encode` wrote."""
+        day, seq, pk = text.split(".")
+        return cls(date.fromisoformat(day), int(seq), int(pk))
+
+    @classmethod
+    def of(cls, move: StockMove) -> "LedgerKey":
+        return cls(move.posting_date, move.sequence, move.pk)
+
+
+def _at_or_after(key: LedgerKey) -> Q:
+    # posting_date >= d first, so the index range starts at the key (no scan of the history
+    # before it).
+    d = key.posting_date
+    return Q(posting_date__gte=d) & (
+        Q(posting_date__gt=d)
+        | Q(sequence__gt=key.sequence)
+        | Q(sequence=key.sequence, id__gte=key.id)
+    )
+
+
+def _before(key: LedgerKey) -> Q:
+    d = key.posting_date
+    return Q(posting_date__lte=d) & (
+        Q(posting_date__lt=d)
+        | Q(sequence__lt=key.sequence)
+        | Q(sequence=key.sequence, id__lt=key.id)
+    )
+
+
+def _just_after(key: LedgerKey) -> LedgerKey:
+    return LedgerKey(key.posting_date, key.sequence, key.id + 1)
 
 
 @dataclass
@@ -231,7 +297,11 @@ class Ledger:
     opening: Decimal = ZERO
     opening_value: Decimal = ZERO
     lines: list[LedgerLine] = field(default_factory=list)
-    truncated: bool = False
+    has_prev: bool = False
+    has_next: bool = False
+    # True: the balance value is the material's value (whole company); False: quantity × the
+    # company average after each row (a location, warehouse or lot).
+    exact_value: bool = True
 
     @property
     def closing(self) -> Decimal:
@@ -241,48 +311,228 @@ class Ledger:
     def closing_value(self) -> Decimal:
         return self.lines[-1].balance_value if self.lines else self.opening_value
 
+    @property
+    def first_key(self) -> str:
+        return LedgerKey.of(self.lines[0].move).encode() if self.lines else ""
 
-LEDGER_LIMIT = 5000
+    @property
+    def last_key(self) -> str:
+        return LedgerKey.of(self.lines[-1].move).encode() if self.lines else ""
 
 
-def _ledger_sign(move: StockMove, flt: StockFilter, loc_ids: set[int] | None) -> int:
-    """+1 inflow / −1 outflow / 0 for the scope: the company (no place filter: transfers are
-    internal) or the set of filtered locations."""
+@dataclass
+class _Scope:
+    material_id: int
+    lot: int | None
+    loc_ids: set[int] | None
+
+    @property
+    def exact(self) -> bool:
+        return self.loc_ids is None and not self.lot
+
+    def moves(self) -> QuerySet[StockMove]:
+        moves = StockMove.objects.filter(material_id=self.material_id)
+        if self.lot:
+            moves = moves.filter(lot_id=self.lot)
+        if self.loc_ids is not None:
+            moves = moves.filter(
+                Q(from_location_id__in=self.loc_ids) | Q(to_location_id__in=self.loc_ids)
+            )
+        return moves
+
+    def sign(self, move: StockMove) -> int:
+        """+1 inflow / −1 outflow / 0 for the scope (transfers inside it are internal)."""
+        return _ledger_sign(move, self.loc_ids)
+
+    def signed(self, field_name: str) -> Case:
+        if self.loc_ids is None:
+            into, out = Q(from_location__isnull=True), Q(to_location__isnull=True)
+        else:
+            into = Q(to_location_id__in=self.loc_ids) & ~Q(from_location_id__in=self.loc_ids)
+            out = Q(from_location_id__in=self.loc_ids) & ~Q(to_location_id__in=self.loc_ids)
+        if self.lot:
+            into, out = into & Q(lot_id=self.lot), out & Q(lot_id=self.lot)
+        return _case(field_name, into, out)
+
+    def now_quantity(self) -> Decimal:
+        balances = StockBalance.objects.filter(material_id=self.material_id)
+        if self.lot:
+            balances = balances.filter(lot_id=self.lot)
+        if self.loc_ids is not None:
+            balances = balances.filter(location_id__in=self.loc_ids)
+        return balances.aggregate(q=Sum("on_hand"))["q"] or ZERO
+
+
+def _case(field_name: str, into: Q, out: Q) -> Case:
+    return Case(
+        When(into, then=F(field_name)),
+        When(out, then=-F(field_name)),
+        default=Value(ZERO),
+        output_field=_DEC,
+    )
+
+
+_COMPANY = _Scope(0, None, None)
+
+
+def _ledger_sign(move: StockMove, loc_ids: set[int] | None) -> int:
     if loc_ids is None:
-        return (move.to_location_id is not None) - (move.from_location_id is not None)
+        return (move.from_location_id is None) - (move.to_location_id is None)
     return (move.to_location_id in loc_ids) - (move.from_location_id in loc_ids)
 
 
-def stock_ledger(
-    *, material_id: int, flt: StockFilter, date_from: date | None, date_to: date | None
-) -> Ledger:
-    """出入库明细账: moves of one material in posting order with the running balance (quantity and
-    value) over the scope; the opening balance sums everything before `date_from`."""
-    loc_ids = _scope_locations(flt)
-    moves = StockMove.objects.filter(material_id=material_id)
-    if flt.lot:
-        moves = moves.filter(lot_id=flt.lot)
-    if loc_ids is not None:
-        moves = moves.filter(Q(from_location_id__in=loc_ids) | Q(to_location_id__in=loc_ids))
-    ledger = Ledger()
-    if date_from:
-        ledger.opening, ledger.opening_value = _scope_sum(
-            moves.filter(posting_date__lt=date_from), loc_ids
-        )
-        moves = moves.filter(posting_date__gte=date_from)
-    if date_to:
-        moves = moves.filter(posting_date__lte=date_to)
-    rows = list(
-        moves.select_related("lot", "from_location", "to_location").order_by(
-            "posting_date", "sequence"
-        )[: LEDGER_LIMIT + 1]
+def _sums(moves: QuerySet, scope: _Scope) -> tuple[Decimal, Decimal, Decimal]:
+    """(company quantity, company value, scope quantity) of `moves` in one query."""
+    agg = moves.aggregate(
+        cq=Sum(_COMPANY.signed("quantity")),
+        cv=Sum(_COMPANY.signed("value")),
+        sq=Sum(scope.signed("quantity")),
     )
-    ledger.truncated = len(rows) > LEDGER_LIMIT
-    qty, value = ledger.opening, ledger.opening_value
-    for move in rows[:LEDGER_LIMIT]:
-        sign = _ledger_sign(move, flt, loc_ids)
+    return (
+        round_quantity(agg["cq"] or ZERO),
+        round_amount(agg["cv"] or ZERO),
+        round_quantity(agg["sq"] or ZERO),
+    )
+
+
+def _balance_before(scope: _Scope, point: LedgerKey | None) -> tuple[Decimal, Decimal, Decimal]:
+    """(company quantity, company value, scope quantity) just before `point`, from the smaller
+    side of history. Two to three queries whatever the history."""
+    if point is None:
+        return ZERO, ZERO, ZERO
+    material_moves = StockMove.objects.filter(material_id=scope.material_id)
+    now = (
+        MaterialValuation.objects.filter(material_id=scope.material_id)
+        .values_list("quantity", "value", "last_sequence")
+        .first()
+    )
+    if now is None:
+        return ZERO, ZERO, ZERO
+    if point.sequence * 2 <= now[2]:
+        return _sums(material_moves.filter(_before(point)), scope)
+    cq, cv, sq = _sums(material_moves.filter(_at_or_after(point)), scope)
+    scope_now = now[0] if scope.exact else scope.now_quantity()
+    return now[0] - cq, now[1] - cv, round_quantity(scope_now) - sq
+
+
+def _company_running(
+    material_id: int, first: LedgerKey, last: LedgerKey, ids: list[int]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Company quantity and value from `first` up to and including each of the `ids` (rows
+    between first and last), one windowed query over that stretch of the ledger."""
+    table = StockMove._meta.db_table
+    sign_q = (
+        "CASE WHEN from_location_id IS NULL THEN {f} "
+        "WHEN to_location_id IS NULL THEN -{f} ELSE 0 END"
+    )
+    marks = ", ".join(["%s"] * len(ids))
+    # Only the table name and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT id, cq, cv FROM (SELECT id, "  # noqa: S608
+        f"SUM({sign_q.format(f='quantity')}) OVER w AS cq, "
+        f"SUM({sign_q.format(f='value')}) OVER w AS cv "
+        f"FROM {table} WHERE material_id = %s AND posting_date >= %s AND posting_date <= %s "
+        f"AND (posting_date > %s OR sequence >= %s) AND (posting_date < %s OR sequence <= %s) "
+        f"WINDOW w AS (ORDER BY posting_date, sequence, id ROWS UNBOUNDED PRECEDING)"
+        f") running WHERE id IN ({marks})"
+    )
+    params = [
+        material_id,
+        first.posting_date,
+        last.posting_date,
+        first.posting_date,
+        first.sequence,
+        last.posting_date,
+        last.sequence,
+        *ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            pk: (round_quantity(Decimal(str(q))), round_amount(Decimal(str(v))))
+            for pk, q, v in cursor.fetchall()
+        }
+
+
+def _at_average(quantity: Decimal, company_q: Decimal, company_v: Decimal) -> Decimal:
+    return round_amount(quantity * company_v / company_q) if company_q else ZERO
+
+
+def stock_ledger(
+    *,
+    material_id: int,
+    flt: StockFilter,
+    date_from: date | None,
+    date_to: date | None,
+    after: LedgerKey | None = None,
+    before: LedgerKey | None = None,
+    last: bool = False,
+    page_size: int = LEDGER_PAGE_SIZE,
+) -> Ledger:
+    """出入库明细账, one page: moves of one material in ledger order (posting date, sequence)
+    with the running balance over the scope. The first page by default; `after` the page that
+    follows a key, `before` the page that precedes one, `last` the newest page. The opening is
+    the balance before the page's first row (before `date_from` on the first page)."""
+    scope = _Scope(material_id, flt.lot, _scope_locations(flt))
+    shown = scope.moves()
+    if date_from:
+        shown = shown.filter(posting_date__gte=date_from)
+    if date_to:
+        shown = shown.filter(posting_date__lte=date_to)
+    backwards = before is not None or last
+    if backwards:
+        if before is not None:
+            shown = shown.filter(_before(before))
+        order = ("-posting_date", "-sequence", "-id")
+    else:
+        if after is not None:
+            shown = shown.filter(~_before(_just_after(after)))
+        order = ("posting_date", "sequence", "id")
+    rows = list(
+        shown.select_related("lot", "from_location", "to_location").order_by(*order)[
+            : page_size + 1
+        ]
+    )
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    ledger = Ledger(exact_value=scope.exact)
+    point: LedgerKey | None
+    if backwards:
+        rows.reverse()
+        ledger.has_prev, ledger.has_next = more, before is not None
+    else:
+        ledger.has_prev, ledger.has_next = after is not None, more
+
+    if scope.exact and not (date_from or ledger.has_prev):
+        point = None  # the first page of the whole history opens at zero
+    elif rows:
+        point = LedgerKey.of(rows[0])
+    elif after is not None:
+        point = _just_after(after)
+    elif before is not None:
+        point = before
+    elif date_to and not date_from:
+        point = LedgerKey(date_to + timedelta(days=1), 0, 0)
+    else:
+        point = LedgerKey(date_from, 0, 0) if date_from else None
+    company_q, company_v, qty = _balance_before(scope, point)
+    ledger.opening = qty
+    ledger.opening_value = company_v if scope.exact else _at_average(qty, company_q, company_v)
+
+    running = {}
+    if rows and not scope.exact:
+        running = _company_running(
+            material_id, LedgerKey.of(rows[0]), LedgerKey.of(rows[-1]), [m.pk for m in rows]
+        )
+    value = ledger.opening_value
+    for move in rows:
+        sign = scope.sign(move)
         qty += sign * move.quantity
-        value += sign * move.value
+        if scope.exact:
+            value += sign * move.value
+        else:
+            dq, dv = running[move.pk]
+            value = _at_average(qty, company_q + dq, company_v + dv)
         ledger.lines.append(
             LedgerLine(
                 move=move,
@@ -296,25 +546,60 @@ def stock_ledger(
     return ledger
 
 
+def stock_ledger_rows(
+    *, material_id: int, flt: StockFilter, date_from: date | None, date_to: date | None
+) -> Iterator[LedgerLine]:
+    """The whole ledger (for the xlsx export), streamed: one pass over the material's moves
+    from `date_from` with .iterator(), the company balance kept along the way, never the
+    ledger in memory. The first line is the opening (move None)."""
+    scope = _Scope(material_id, flt.lot, _scope_locations(flt))
+    point = LedgerKey(date_from, 0, 0) if date_from else None
+    company_q, company_v, qty = _balance_before(scope, point)
+    value = company_v if scope.exact else _at_average(qty, company_q, company_v)
+    yield LedgerLine(None, ZERO, ZERO, ZERO, qty, value)  # type: ignore[arg-type]
+    # Every move of the material is read (the company average needs them), only the scope's
+    # are returned.
+    moves = StockMove.objects.filter(material_id=material_id)
+    if scope.exact:
+        moves = scope.moves()
+    if date_from:
+        moves = moves.filter(posting_date__gte=date_from)
+    if date_to:
+        moves = moves.filter(posting_date__lte=date_to)
+    moves = moves.select_related("lot", "from_location", "to_location").order_by(
+        "posting_date", "sequence", "id"
+    )
+    for move in moves.iterator(chunk_size=2000):
+        c_sign = _ledger_sign(move, None)
+        company_q += c_sign * move.quantity
+        company_v += c_sign * move.value
+        if scope.lot and move.lot_id != scope.lot:
+            continue
+        sign = scope.sign(move)
+        if (
+            scope.loc_ids is not None
+            and move.from_location_id not in scope.loc_ids
+            and move.to_location_id not in scope.loc_ids
+        ):
+            continue
+        qty += sign * move.quantity
+        value = value + sign * move.value if scope.exact else _at_average(qty, company_q, company_v)
+        yield LedgerLine(
+            move=move,
+            quantity_in=move.quantity if sign > 0 else ZERO,
+            quantity_out=move.quantity if sign < 0 else ZERO,
+            value_change=sign * move.value,
+            balance=qty,
+            balance_value=value,
+        )
+
+
 def _scope_locations(flt: StockFilter) -> set[int] | None:
     if flt.location:
         return {flt.location}
     if flt.warehouse:
         return set(Location.objects.filter(warehouse_id=flt.warehouse).values_list("pk", flat=True))
     return None
-
-
-def _scope_sum(moves: QuerySet, loc_ids: set[int] | None) -> tuple[Decimal, Decimal]:
-    if loc_ids is None:
-        into, out = Q(to_location__isnull=False), Q(from_location__isnull=False)
-    else:
-        into, out = Q(to_location_id__in=loc_ids), Q(from_location_id__in=loc_ids)
-    qty = value = ZERO
-    for cond, sign in ((into, 1), (out, -1)):
-        agg = moves.filter(cond).aggregate(q=Sum("quantity"), v=Sum("value"))
-        qty += sign * (agg["q"] or ZERO)
-        value += sign * (agg["v"] or ZERO)
-    return qty, value
 
 
 # --- lots: expiring and expired -------------------------------------------------------------
@@ -578,6 +863,7 @@ __all__ = [
     "on_hand_rows",
     "slow_movers",
     "stock_ledger",
+    "stock_ledger_rows",
     "turnover",
 ]
 

@@ -2,22 +2,35 @@
 accuracy and turnover. Each report page has a GET filter form, a table, an xlsx export of the
 same rows and, for accuracy and turnover, an ECharts chart with the table one click away."""
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from erp.core.access import require_perm
 from erp.core.errors import ValidationFailed
-from erp.core.export import xlsx_bytes, xlsx_response
+from erp.core.export import (
+    XLSX_CONTENT_TYPE,
+    cell_value,
+    neutralise,
+    sheet_title_safe,
+    xlsx_bytes,
+    xlsx_response,
+)
 from erp.core.references import refs_attach
 from erp.inventory import selectors_reports as sel
 from erp.inventory.models import Lot
@@ -237,34 +250,89 @@ class LedgerForm(StockFilterForm):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(DATE))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(DATE))
+    # Keyset paging (hidden: a new search starts at the first page again).
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+    last = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["q"], self.fields["category"]
 
+    def _key(self, name):
+        text = self.cleaned_data.get(name)
+        if not text:
+            return None
+        try:
+            return sel.LedgerKey.decode(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("This page link is not valid. Open the ledger again from the first page.")
+            ) from None
+
+    def clean_after(self):
+        return self._key("after")
+
+    def clean_before(self):
+        return self._key("before")
+
+
+LEDGER_PAGING = ("after", "before", "last", "export")
+
 
 class LedgerReport(ReportPage):
+    """库存流水账: one keyset page of the ledger (LEDGER_PAGE_SIZE rows) with the running balance
+    carried in from the history before the page; the xlsx export streams the whole ledger."""
+
     permission = "inventory.view_stockmove"
     title = _("Stock ledger")
     form_class = LedgerForm
     export_name = "stock-ledger"
+    template_name = "inventory/reports/ledger.html"
 
     def get(self, request, **kwargs):
+        require_perm(request.user, self.permission)
         if not request.GET.get("material"):
-            require_perm(request.user, self.permission)
             context = {"title": self.title, "form": LedgerForm(), "report": None}
             return render(request, self.template_name, context)
-        return super().get(request, **kwargs)
+        form = LedgerForm(request.GET)
+        if not form.is_valid():
+            raise ValidationFailed(
+                _("Some filters are not valid. Correct them and search again."),
+                code="invalid_filter",
+                fields={k: [str(m) for m in v] for k, v in form.errors.items()},
+            )
+        if request.GET.get("export") == "xlsx":
+            return self.export_stream(form)
+        ledger, report = self.build_page(form)
+        filters = request.GET.copy()
+        for name in LEDGER_PAGING:
+            filters.pop(name, None)
+        base = filters.urlencode()
 
-    def build(self, form) -> Report:
-        d = form.cleaned_data
-        ledger = sel.stock_ledger(
-            material_id=d["material"].pk,
-            flt=form.stock_filter(),
-            date_from=d.get("date_from"),
-            date_to=d.get("date_to"),
-        )
-        columns = [
+        def link(**extra):
+            query = "&".join(p for p in [base, *(f"{k}={v}" for k, v in extra.items())] if p)
+            return f"?{query}"
+
+        pager = {
+            "first": link() if ledger.has_prev else None,
+            "prev": link(before=ledger.first_key) if ledger.has_prev else None,
+            "next": link(after=ledger.last_key) if ledger.has_next else None,
+            "last": link(last=1) if ledger.has_next else None,
+        }
+        context = {
+            "title": self.title,
+            "form": form,
+            "report": report,
+            "ledger": ledger,
+            "pager": pager,
+            "totals": report.totals(),
+            "params": base,
+        }
+        return render(request, self.template_name, context)
+
+    def columns(self, ledger_exact: bool) -> list[Col]:
+        return [
             Col(_("Posting date"), "date"),
             Col(_("Move type")),
             Col(_("Source")),
@@ -276,55 +344,125 @@ class LedgerReport(ReportPage):
             Col(_("Balance"), "qty"),
             Col(_("Unit cost"), "price"),
             Col(_("Value change"), "amount", total=True),
-            Col(_("Balance value"), "amount"),
+            Col(_("Balance value") if ledger_exact else _("Balance value at average"), "amount"),
         ]
-        rows: list[tuple[str | None, list]] = [
-            (
-                None,
-                [
-                    d.get("date_from"),
-                    _("Opening balance"),
-                    "",
-                    "",
-                    "",
-                    "",
-                    None,
-                    None,
-                    ledger.opening,
-                    None,
-                    None,
-                    ledger.opening_value,
-                ],
-            )
+
+    @staticmethod
+    def _filter_args(form) -> dict:
+        d = form.cleaned_data
+        return {
+            "material_id": d["material"].pk,
+            "flt": form.stock_filter(),
+            "date_from": d.get("date_from"),
+            "date_to": d.get("date_to"),
+        }
+
+    @staticmethod
+    def _values(line) -> list:
+        m = line.move
+        return [
+            m.posting_date,
+            m.get_move_type_display(),
+            m.source_ref,  # 类型名 + 单号, a link on the page, text in xlsx
+            m.lot.number if m.lot else "",
+            m.from_location.code if m.from_location else "",
+            m.to_location.code if m.to_location else "",
+            line.quantity_in or None,
+            line.quantity_out or None,
+            line.balance,
+            m.unit_cost,
+            line.value_change,
+            line.balance_value,
         ]
-        refs_attach([line.move for line in ledger.lines])
-        for line in ledger.lines:
-            m = line.move
-            rows.append(
-                (
-                    _lot_url(m.lot),
-                    [
-                        m.posting_date,
-                        m.get_move_type_display(),
-                        m.source_ref,  # 类型名 + 单号, a link on the page, text in xlsx
-                        m.lot.number if m.lot else "",
-                        m.from_location.code if m.from_location else "",
-                        m.to_location.code if m.to_location else "",
-                        line.quantity_in or None,
-                        line.quantity_out or None,
-                        line.balance,
-                        m.unit_cost,
-                        line.value_change,
-                        line.balance_value,
-                    ],
-                )
-            )
-        note = (
-            _("Only the first %(n)s moves are shown: narrow the dates.") % {"n": sel.LEDGER_LIMIT}
-            if ledger.truncated
-            else ""
+
+    def build_page(self, form):
+        d = form.cleaned_data
+        ledger = sel.stock_ledger(
+            **self._filter_args(form),
+            after=d.get("after"),
+            before=d.get("before"),
+            last=bool(d.get("last")),
         )
-        return Report(columns=columns, rows=rows, note=note)
+        opening_label = _("Opening balance") if not ledger.has_prev else _("Brought forward")
+        opening_date = d.get("date_from") if not ledger.has_prev else None
+        rows: list[tuple[str | None, list]] = [
+            (None, _opening(opening_date, opening_label, ledger.opening, ledger.opening_value))
+        ]
+        refs_attach([line.move for line in ledger.lines])  # one query per document type
+        rows += [(_lot_url(line.move.lot), self._values(line)) for line in ledger.lines]
+        note = (
+            ""
+            if ledger.exact_value
+            else _(
+                "For a location, warehouse or lot the balance value is the balance quantity × "
+                "the material's company moving average after each move, as balances are valued."
+            )
+        )
+        return ledger, Report(columns=self.columns(ledger.exact_value), rows=rows, note=note)
+
+    def build(self, form) -> Report:
+        return self.build_page(form)[1]
+
+    def export_stream(self, form):
+        """The whole ledger to xlsx: moves streamed from the database (.iterator()), source
+        references attached per 500 moves, rows written by openpyxl in write-only mode to a
+        temporary file that is streamed out; memory stays flat whatever the ledger's size."""
+        args = self._filter_args(form)
+        exact = not (args["flt"].location or args["flt"].warehouse or args["flt"].lot)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return _xlsx_file_response(
+            sheet_title=str(self.title),
+            headers=[str(c.label) for c in self.columns(exact)],
+            rows=self._export_rows(args),
+            filename=f"{self.export_name}-{stamp}.xlsx",
+        )
+
+    def _export_rows(self, args):
+        lines = sel.stock_ledger_rows(**args)
+        opening = next(lines)
+        yield _opening(
+            args["date_from"], _("Opening balance"), opening.balance, opening.balance_value
+        )
+        while chunk := list(islice(lines, 500)):
+            refs_attach([line.move for line in chunk])  # one query per type per 500 moves
+            for line in chunk:
+                yield self._values(line)
+
+
+def _opening(day, label, quantity, value) -> list:
+    return [day, label, "", "", "", "", None, None, quantity, None, None, value]
+
+
+def _xlsx_file_response(*, sheet_title, headers, rows, filename) -> FileResponse:
+    """Rows (an iterable) written one by one into a write-only workbook in a temporary file,
+    then streamed; cells are made safe exactly as erp.core.export does."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title_safe(sheet_title))
+    bold = Font(bold=True)
+    header_cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=neutralise(str(text)))
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([_xlsx_cell(ws, _plain(v)) for v in row])
+    target = tempfile.TemporaryFile(suffix=".xlsx")
+    wb.save(target)
+    target.seek(0)
+    response = FileResponse(target, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _xlsx_cell(ws, value):
+    converted = cell_value(value)
+    cell = WriteOnlyCell(ws, value=converted)
+    if isinstance(converted, str):
+        cell.data_type = "s"  # never a formula
+    elif isinstance(converted, date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
 
 
 # --- slow movers ------------------------------------------------------------------------------

@@ -161,7 +161,8 @@ def _model_for(page: Page, arg: str, kwargs: dict) -> type:
         if model is not None:
             return model
     segment = prefix.rsplit("/", 1)[0].rsplit("/", 1)[-1]
-    for stem in (segment[:-1] if segment.endswith("s") else segment, segment):
+    singular = segment[:-3] + "y" if segment.endswith("ies") else segment.removesuffix("s")
+    for stem in (singular, segment):  # expense-categories -> expensecategory
         model = _match_model(page, stem)
         if model is not None:
             return model

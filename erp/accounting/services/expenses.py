@@ -48,7 +48,13 @@ from erp.approvals.services.requests import (
 )
 from erp.approvals.states import RequestState
 from erp.core.access import has_perm, require_perm
-from erp.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
+from erp.core.errors import (
+    BusinessRuleError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from erp.core.money import format_cny
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
@@ -129,8 +135,11 @@ def may_edit(actor, claim: ExpenseClaim) -> bool:
     )
 
 
-def claims_visible_to(actor):
-    qs = ExpenseClaim.objects.select_related("employee", "department", "created_by")
+def claims_visible_to(actor, queryset=None):
+    """The claims `actor` may see (of `queryset`, default all): everyone's with the view
+    permission, their own (as employee or filer) with the add permission, none otherwise."""
+    qs = queryset if queryset is not None else ExpenseClaim.objects.all()
+    qs = qs.select_related("employee", "department", "created_by")
     if has_perm(actor, "accounting.view_expenseclaim"):
         return qs
     if not has_perm(actor, "accounting.add_expenseclaim"):
@@ -360,13 +369,22 @@ def expense_claim_update(
     department_id: int | None = None,
     employee_id: int | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> ExpenseClaim:
     """Replace a claim's header and lines. A submitted or approved claim goes back for
-    approval: its version changes, the old request is superseded and a new one submitted."""
+    approval: its version changes, the old request is superseded and a new one submitted.
+    `expected_version`: the version the editor read; another edit meanwhile → 409."""
     with transaction.atomic():
         claim = _claim_locked(actor, claim_id)
         if not may_edit(actor, claim):
             raise PermissionDenied()
+        if expected_version is not None and claim.version != expected_version:
+            raise Conflict(
+                _("The document was changed by someone else meanwhile. Reload it and try again."),
+                code="version_conflict",
+                expected=expected_version,
+                actual=claim.version,
+            )
         if claim.state not in (S.DRAFT, S.SUBMITTED, S.APPROVED):
             raise BusinessRuleError(
                 _("%(claim)s is %(state)s and can no longer be changed.")
@@ -406,7 +424,9 @@ def _snap(claim: ExpenseClaim) -> dict[str, Any]:
 # --- approval ------------------------------------------------------------------------------
 
 
-def expense_claim_submit(*, actor, claim_id: int) -> ExpenseClaim:
+def expense_claim_submit(
+    *, actor, claim_id: int, expected_version: int | None = None
+) -> ExpenseClaim:
     with transaction.atomic():
         claim = _claim_locked(actor, claim_id)
         if not may_edit(actor, claim):
@@ -423,6 +443,7 @@ def expense_claim_submit(*, actor, claim_id: int) -> ExpenseClaim:
             name="submit",
             number_doc_type=DOC_TYPE,
             on_date=claim.date,
+            expected_version=expected_version,
         )
         _resubmit(actor, claim)
     return claim
@@ -493,7 +514,13 @@ def _facts(claim: ExpenseClaim) -> ClaimFacts:
     )
 
 
-def expense_claim_post(*, actor, claim_id: int, on_date: dt.date | None = None) -> ExpenseClaim:
+def expense_claim_post(
+    *,
+    actor,
+    claim_id: int,
+    on_date: dt.date | None = None,
+    expected_version: int | None = None,
+) -> ExpenseClaim:
     """Post an approved claim: Dr expense accounts + 进项税额, Cr 其他应付款 (employee). The claim's
     posting permission authorises its voucher (as a stock receipt's does); the category's
     `input_vat_deductible` at posting time decides whether a line's VAT is 进项税额."""
@@ -502,7 +529,13 @@ def expense_claim_post(*, actor, claim_id: int, on_date: dt.date | None = None) 
         claim = _claim_locked(actor, claim_id)
         if claim.state not in (S.POSTED, S.PAID):
             approval_require_approved(claim)
-        claim = document_transition(actor=actor, doc=claim, machine=CLAIM_STATES, name="post")
+        claim = document_transition(
+            actor=actor,
+            doc=claim,
+            machine=CLAIM_STATES,
+            name="post",
+            expected_version=expected_version,
+        )
         draft = claim_voucher_draft(_facts(claim), on_date=on_date or timezone.localdate())
         claim.voucher = voucher_post_for_source(actor=actor, draft=draft)
         claim.save(update_fields=["voucher", "updated_at"])
@@ -542,7 +575,12 @@ def _payment_account(code) -> Account:
 
 
 def expense_claim_pay(
-    *, actor, claim_id: int, payment_account_code: str, on_date: dt.date | None = None
+    *,
+    actor,
+    claim_id: int,
+    payment_account_code: str,
+    on_date: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> ExpenseClaim:
     """Pay a posted claim from the chosen cash/bank account (a leaf under 1001/1002, e.g.
     100201): Dr 其他应付款 (employee), Cr that account. The cashier (出纳) holds the permission."""
@@ -550,7 +588,13 @@ def expense_claim_pay(
     account = _payment_account(payment_account_code)
     with transaction.atomic():
         claim = _claim_locked(actor, claim_id)
-        claim = document_transition(actor=actor, doc=claim, machine=CLAIM_STATES, name="pay")
+        claim = document_transition(
+            actor=actor,
+            doc=claim,
+            machine=CLAIM_STATES,
+            name="pay",
+            expected_version=expected_version,
+        )
         draft = claim_payment_draft(
             _facts(claim), on_date=on_date or timezone.localdate(), account_code=account.code
         )

@@ -96,7 +96,7 @@ def _post_existing(actor, voucher_id) -> Voucher:
         raise NotFound() from None
     period = period_require_open(on_date)
     voucher = Voucher.objects.select_for_update().get(pk=voucher_id)
-    VOUCHER_STATES.transition_for(voucher.state, "post")
+    transition = VOUCHER_STATES.transition_for(voucher.state, "post")
     lines = list(voucher.lines.select_related("account"))
     inputs = [_input_of(line) for line in lines]
     total = lines_validate(inputs)
@@ -104,7 +104,7 @@ def _post_existing(actor, voucher_id) -> Voucher:
     voucher.seq = _seq_reserve(period, voucher.word, 1)
     voucher.number = _number(period, voucher.word, voucher.seq)
     voucher.period = period
-    voucher.state = VoucherState.POSTED
+    voucher.state = transition.target
     voucher.posted_by = actor
     voucher.posted_at = timezone.now()
     voucher.total = total
@@ -276,15 +276,21 @@ def _lines_insert(vouchers: list[Voucher], prepared: list[_Prepared]) -> None:
 
 
 def _vouchers_mark_posted(vouchers: list[Voucher]) -> None:
-    """One UPDATE per chunk; the database guard checks each voucher's lines as it flips."""
+    """One UPDATE per chunk along the declared "post_generated" transition (drafts only; a row
+    in any other state refuses the whole batch); the database guard checks each voucher's
+    lines as it flips."""
     ids = [v.pk for v in vouchers]
     now = timezone.now()
     for start in range(0, len(ids), CHUNK):
-        Voucher.objects.filter(pk__in=ids[start : start + CHUNK]).update(
-            state=VoucherState.POSTED, updated_at=now
+        chunk = ids[start : start + CHUNK]
+        transition = VOUCHER_STATES.transition_queryset(
+            Voucher.objects.filter(pk__in=chunk),
+            "post_generated",
+            expected=len(chunk),
+            updated_at=now,
         )
     for voucher in vouchers:
-        voucher.state = VoucherState.POSTED
+        voucher.state = transition.target
 
 
 def _seq_reserve(period: Period, word: str, count: int) -> int:

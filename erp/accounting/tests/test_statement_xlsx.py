@@ -56,7 +56,12 @@ def test_balance_sheet_and_income_statement_have_titles_and_amount_formats(
 ):
     client.force_login(accountant)
     bs = _sheet(client, f"/accounting/balance-sheet/?period={january.pk}&export=xlsx")
-    assert _head(bs) == ["资产负债表", "编制单位：华东涂料有限公司", "会计期间：2026-01", "单位：元"]
+    assert _head(bs) == [
+        "资产负债表",
+        "编制单位：华东涂料有限公司",
+        "会计期间：2026-01",
+        "单位：元",
+    ]
     assert bs.cell(row=1, column=1).font.b
     assert bs.cell(row=5, column=1).value == "项目"  # the header row follows the titles
     cash = _row(bs, "货币资金")
@@ -74,7 +79,12 @@ def test_balance_sheet_and_income_statement_have_titles_and_amount_formats(
 def test_trial_balance_has_titles_and_amount_formats(client, january, accountant):
     client.force_login(accountant)
     tb = _sheet(client, f"/accounting/trial-balance/?period={january.pk}&export=xlsx")
-    assert _head(tb) == ["科目余额表", "编制单位：华东涂料有限公司", "会计期间：2026-01", "单位：元"]
+    assert _head(tb) == [
+        "科目余额表",
+        "编制单位：华东涂料有限公司",
+        "会计期间：2026-01",
+        "单位：元",
+    ]
     assert tb.cell(row=5, column=1).value == "编码"
     bank = next(cells for cells in tb.iter_rows(min_row=6) if cells[0].value == "1002")
     # 银行存款 in January: debit 100,000.00, credit 56,500.00, closing debit 43,500.00

@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from erp.core.access import require_perm
 from erp.core.api_crud import actor
 from erp.core.doc_kit.declaration import DocumentKit, kit_documents_of
 from erp.core.errors import NotFound
@@ -34,8 +33,9 @@ def kit_api_queryset(kit: DocumentKit):
     )
 
 
-def _one(kit: DocumentKit, doc_id: int):
-    doc = kit_api_queryset(kit).filter(pk=doc_id).first()
+def _one(kit: DocumentKit, doc_id: int, user):
+    """The document through the kit's scope: "not found" outside it."""
+    doc = kit.visible(user, kit_api_queryset(kit)).filter(pk=doc_id).first()
     if doc is None:
         raise NotFound()
     return doc
@@ -50,7 +50,7 @@ def _answer(kit: DocumentKit, user, doc):
 
 def _body(kit: DocumentKit, user, doc_id: int) -> dict:
     """A JSON-safe answer, as stored for Idempotency-Key replays."""
-    answer = _answer(kit, user, _one(kit, doc_id))
+    answer = _answer(kit, user, _one(kit, doc_id, user))
     return kit.api_out.model_validate(answer).model_dump(mode="json")
 
 
@@ -91,11 +91,11 @@ def kit_api_register(router: Router, kit: DocumentKit) -> None:
     api_in, api_patch, api_out = kit.api_in, kit.api_patch, kit.api_out
 
     def list_documents(request, **filters):
-        require_perm(actor(request), kit.perm("view"))
-        qs = kit_api_queryset(kit)
+        user = actor(request)
+        qs = kit.visible(user, kit_api_queryset(kit))
         given = {k: v for k, v in filters.items() if v not in (None, "")}
         if kit.api_filter is not None:
-            return kit.api_filter(qs, given)
+            return kit.api_filter(qs, given, user)
         return qs.filter(**given) if given else qs
 
     request_param = inspect.Parameter(
@@ -111,8 +111,7 @@ def kit_api_register(router: Router, kit: DocumentKit) -> None:
     @router.get(f"/{slug}/{{doc_id}}", response=api_out, operation_id=f"{code}_read")
     def read_document(request, doc_id: int):
         user = actor(request)
-        require_perm(user, kit.perm("view"))
-        return _answer(kit, user, _one(kit, doc_id))
+        return _answer(kit, user, _one(kit, doc_id, user))
 
     if api_in is not None and kit.create is not None:
 
@@ -147,7 +146,7 @@ def kit_api_register(router: Router, kit: DocumentKit) -> None:
                 lines=_lines(data.get("lines")),
                 expected_version=data.get("version"),
             )
-            return _answer(kit, user, _one(kit, doc_id))
+            return _answer(kit, user, _one(kit, doc_id, user))
 
     for name, service in kit.transitions.items():
         _transition_register(router, kit, name, service)
@@ -155,20 +154,16 @@ def kit_api_register(router: Router, kit: DocumentKit) -> None:
 
 def _transition_register(router: Router, kit: DocumentKit, name: str, service) -> None:
     transition = kit.machine.transitions[name]
+    body_schema = kit.transition_in.get(name)
 
-    @router.post(
-        f"/{kit.resource}/{{doc_id}}/{name}",
-        response={200: kit.api_out},
-        operation_id=f"{kit.code}_{name}",
-        summary=str(transition.label),
-    )
-    def transition_document(request, doc_id: int, version: int | None = None):
+    def transition_document(request, doc_id: int, version: int | None = None, body=None):
         """Honours the Idempotency-Key header. `version` (optional): the version you read;
         a different current version → 409 version_conflict."""
         user = actor(request)
+        inputs = body.dict() if body is not None else {}
 
         def run():
-            service(actor=user, doc_id=doc_id, expected_version=version)
+            service(actor=user, doc_id=doc_id, expected_version=version, **inputs)
             return 200, _body(kit, user, doc_id)
 
         return idempotent(
@@ -177,6 +172,21 @@ def _transition_register(router: Router, kit: DocumentKit, name: str, service) -
             endpoint=f"{kit.resource}.{doc_id}.{name}",
             create=run,
         )
+
+    # The body parameter exists only for a transition that declares inputs (transition_in).
+    params = list(inspect.signature(transition_document).parameters.values())[:3]
+    params[0] = params[0].replace(annotation=HttpRequest)
+    if body_schema is not None:
+        params.append(
+            inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=body_schema)
+        )
+    transition_document.__signature__ = inspect.Signature(params)
+    router.post(
+        f"/{kit.resource}/{{doc_id}}/{name}",
+        response={200: kit.api_out},
+        operation_id=f"{kit.code}_{name}",
+        summary=str(transition.label),
+    )(transition_document)
 
 
 def kit_api_register_app(router: Router, app: str) -> None:

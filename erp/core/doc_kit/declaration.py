@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from erp.core.access import require_perm
 from erp.core.listing import Column, ListConfig
 from erp.core.states import StateMachine
 
@@ -94,8 +95,8 @@ class DocumentKit:
     api_patch: type | None = None
     api_out: type | None = None
     api_filters: tuple[str, ...] = ("state",)
-    # api_filter(queryset, {name: value}) -> queryset, for filters that are not exact
-    # matches (a voucher's period "2026-03"); default: filter(**given).
+    # api_filter(queryset, {name: value}, user) -> queryset, for filters that are not exact
+    # matches (a voucher's period "2026-03", a claimant's "mine"); default: filter(**given).
     api_filter: Callable[..., Any] | None = None
     api_prefetch: tuple[Any, ...] = ("lines",)  # names or Prefetch objects
     # api_dump(actor, doc) -> dict: the answer when it depends on who asks (blind counts);
@@ -104,17 +105,62 @@ class DocumentKit:
     # A draft for page and API checks (tests/cross): sample_header(warehouses...) -> header.
     sample_header: Callable[[], dict] | None = None
     max_lines: int = MAX_LINES
+    # Who sees which documents: scope(user, queryset) -> queryset (a claimant sees only their
+    # own claims; others are "not found"). Default: every document to holders of the view
+    # permission, 403 to anyone else. Pages, print and API all read through it.
+    scope: Callable[..., Any] | None = None
+    # Editing: may_edit(user, doc) -> bool when it is more than the change permission (a
+    # claimant edits their own claim); edit_states: states whose detail page offers "edit".
+    may_edit: Callable[..., bool] | None = None
+    edit_states: tuple[str, ...] = ("draft",)
+    # actions_filter(user, doc, transitions) -> transitions: drop buttons that state and
+    # permission alone would show (submitting a claim one may not edit).
+    actions_filter: Callable[..., list] | None = None
+    # Inputs a transition takes besides the document: a form whose fields are shown next to
+    # its button, and a REST body schema; their values go to the service as keyword arguments
+    # (the account a claim is paid from). Forms check shape only: the service decides.
+    transition_forms: Mapping[str, type] = field(default_factory=dict)
+    transition_in: Mapping[str, type] = field(default_factory=dict)
+    form_template: str = "core/doc_kit/form.html"  # a template extending it may add notices
+    # URL name of the list for users without the list page's permission (their own claims).
+    list_fallback: str = ""
+    # print_extra(request, doc) -> dict: more context for the default print layout.
+    print_extra: Callable[..., dict] | None = None
     # The list page: built from list_columns, or an app's own ListConfig (its columns).
     list: ListConfig | None = None
     list_config: ListConfig = field(init=False)
 
     def __post_init__(self) -> None:
-        unknown = set(self.transitions) - set(self.machine.transitions)
+        unknown = (
+            set(self.transitions) | set(self.transition_forms) | set(self.transition_in)
+        ) - set(self.machine.transitions)
         if unknown:
             raise ImproperlyConfigured(
                 f"{self.label}: transitions {sorted(unknown)} are not in the state machine"
             )
         self.list_config = self.list or self._list_config()
+
+    # --- access ------------------------------------------------------------------------------
+
+    def visible(self, user, queryset):
+        """The documents of `queryset` that `user` may see (see `scope`)."""
+        if self.scope is not None:
+            return self.scope(user, queryset)
+        require_perm(user, self.perm("view"))
+        return queryset
+
+    def can_edit(self, user, doc) -> bool:
+        """Whether the detail page offers "edit" (the service still decides on saving)."""
+        if not self.editable or doc.state not in self.edit_states:
+            return False
+        if self.may_edit is not None:
+            return self.may_edit(user, doc)
+        return user.has_perm(self.perm("change"))
+
+    def actions(self, user, doc) -> list:
+        """The transitions `user` may trigger on `doc` now: by state and permission."""
+        found = [t for t in self.machine.allowed_for(user, doc.state) if t.name in self.transitions]
+        return self.actions_filter(user, doc, found) if self.actions_filter else found
 
     # --- names -------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ its own name, so `as_header()` / `as_line()` give exactly what the create/update
 the API take."""
 
 from django import forms
+from django.utils import timezone
 
 
 def _payload(form: forms.Form) -> dict:
@@ -36,6 +37,17 @@ def _initial(form_class: type[forms.Form], obj) -> dict:
 
 
 class KitHeaderForm(forms.Form):
+    """`user` is who fills the form in (a field may depend on their permissions)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def initial_new(cls, user) -> dict:
+        """Initial values of a new draft."""
+        return {"date": timezone.localdate()}
+
     def as_header(self) -> dict:
         return _payload(self)
 

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from erp.core.access import require_perm
 from erp.core.doc_kit.declaration import DocumentKit
 from erp.core.doc_kit.forms import line_formset_class
-from erp.core.errors import DomainError, NotFound
+from erp.core.errors import DomainError, NotFound, PermissionDenied
 from erp.core.money import round_amount
 from erp.core.printing import pdf_response
 from erp.core.record_views import style_form
@@ -22,8 +21,12 @@ from erp.core.selectors import audit_events_for, audit_rows
 PREFIX = "lines"
 
 
-def kit_document_get(kit: DocumentKit, pk):
-    doc = kit.model.objects.select_related("created_by", *kit.select_related).filter(pk=pk).first()
+def kit_document_get(kit: DocumentKit, pk, user=None):
+    """The document, read through the kit's scope when `user` is given (404 outside it)."""
+    qs = kit.model.objects.select_related("created_by", *kit.select_related)
+    if user is not None:
+        qs = kit.visible(user, qs)
+    doc = qs.filter(pk=pk).first()
     if doc is None:
         raise NotFound()
     return doc
@@ -40,10 +43,14 @@ class KitView(View):
 
     def base_context(self, doc=None) -> dict:
         kit = self.kit
+        list_url = reverse(kit.url_name("list"))
+        user = getattr(self.request, "user", None)
+        if kit.list_fallback and not (user and user.has_perm(kit.list_config.permission)):
+            list_url = reverse(kit.list_fallback)
         return {
             "kit": kit,
             "config": kit.list_config,
-            "list_url": reverse(kit.url_name("list")),
+            "list_url": list_url,
             "doc": doc,
             "urls": {page: kit.url_name(page) for page in ("action", "edit", "print", "list")},
             "doc_reference": kit.reference(doc) if doc is not None else "",
@@ -54,16 +61,14 @@ class KitView(View):
 class KitFormPage(KitView):
     """New draft (pk None) or edit a draft."""
 
-    template_name = "core/doc_kit/form.html"
-
     def get(self, request, pk=None):
         doc = self._target(request, pk)
-        kit = self.kit
+        kit, user = self.kit, request.user
         if doc is None:
-            header = kit.header_form(initial={"date": timezone.localdate()})
+            header = kit.header_form(initial=kit.header_form.initial_new(user), user=user)
             rows = [{}]
         else:
-            header = kit.header_form(initial=kit.header_form.initial_from(doc))
+            header = kit.header_form(initial=kit.header_form.initial_from(doc), user=user)
             rows = (
                 [kit.line_form.initial_from(ln) for ln in kit_lines(kit, doc)]
                 if kit.line_form
@@ -75,7 +80,7 @@ class KitFormPage(KitView):
     def post(self, request, pk=None):
         doc = self._target(request, pk)
         kit = self.kit
-        header = kit.header_form(request.POST)
+        header = kit.header_form(request.POST, user=request.user)
         formset = self._formset(request.POST, prefix=PREFIX)
         if not (header.is_valid() and (formset is None or formset.is_valid())):
             return self._render(request, doc, header, formset, status=400)
@@ -108,8 +113,13 @@ class KitFormPage(KitView):
         if pk is None:
             require_perm(request.user, self.kit.perm("add"))
             return None
-        require_perm(request.user, self.kit.perm("change"))
-        return kit_document_get(self.kit, pk)
+        if self.kit.may_edit is None:
+            require_perm(request.user, self.kit.perm("change"))
+            return kit_document_get(self.kit, pk)
+        doc = kit_document_get(self.kit, pk, request.user)
+        if not self.kit.may_edit(request.user, doc):
+            raise PermissionDenied()
+        return doc
 
     def _render(self, request, doc, header, formset, status=200):
         kit = self.kit
@@ -138,7 +148,7 @@ class KitFormPage(KitView):
             if doc
             else reverse(kit.url_name("list")),
         }
-        return render(request, self.template_name, context, status=status)
+        return render(request, kit.form_template, context, status=status)
 
 
 class KitLineRowPage(KitView):
@@ -175,15 +185,16 @@ class KitDetailPage(KitView):
 
     def get(self, request, pk):
         kit = self.kit
-        require_perm(request.user, kit.perm("view"))
-        doc = kit_document_get(kit, pk)
+        doc = kit_document_get(kit, pk, request.user)
         lines = kit_lines(kit, doc)
         if kit.line_annotate:
             kit.line_annotate(doc, lines)
         extra = kit.detail_extra(request, doc, lines) if kit.detail_extra else {}
-        actions = [
-            t for t in kit.machine.allowed_for(request.user, doc.state) if t.name in kit.transitions
-        ]
+        actions = []
+        for t in kit.actions(request.user, doc):
+            form_class = kit.transition_forms.get(t.name)
+            form = form_class(prefix=None) if form_class else None
+            actions.append((t, form))
         context = {
             **self.base_context(doc),
             "header_cells": _cells(kit.header_columns, doc),
@@ -191,9 +202,7 @@ class KitDetailPage(KitView):
             "line_rows": [(ln, _cells(kit.line_columns, ln)) for ln in lines],
             "lines": lines,
             "actions": actions,
-            "can_edit": kit.editable
-            and doc.state == "draft"
-            and request.user.has_perm(kit.perm("change")),
+            "can_edit": kit.can_edit(request.user, doc),
             "audit_rows": audit_rows(audit_events_for(doc)),
             **extra,
         }
@@ -212,8 +221,16 @@ class KitActionPage(KitView):
         # on a document the user has not seen.
         version = request.POST.get("version", "")
         expected = int(version) if version.isdigit() else None
+        inputs = {}
+        if action in kit.transition_forms:
+            form = kit.transition_forms[action](request.POST)
+            if not form.is_valid():
+                problems = [str(e) for errors in form.errors.values() for e in errors]
+                messages.error(request, " ".join(problems))
+                return redirect(kit.url_name("detail"), pk=pk)
+            inputs = form.cleaned_data
         try:
-            doc = service(actor=request.user, doc_id=pk, expected_version=expected)
+            doc = service(actor=request.user, doc_id=pk, expected_version=expected, **inputs)
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -230,12 +247,13 @@ class KitActionPage(KitView):
 class KitPrintPage(KitView):
     def get(self, request, pk):
         kit = self.kit
-        require_perm(request.user, kit.perm("view"))
-        doc = kit_document_get(kit, pk)
+        doc = kit_document_get(kit, pk, request.user)
         if kit.print_context is not None:
             context = kit.print_context(request, doc)
         else:
             context = self._context(doc)
+            if kit.print_extra is not None:
+                context.update(kit.print_extra(request, doc))
         name = kit.print_filename or kit.verbose_name
         return pdf_response(
             request,
@@ -268,6 +286,7 @@ class KitPrintPage(KitView):
             "line_rows": [(ln, _cells(columns, ln)) for ln in lines],
             "lines": lines,
             "totals": totals,
+            "total_cells": [(c, totals.get(c.name)) for c in columns],
             "total": next(iter(totals.values()), None),
             "signatures": kit.print_signatures,
         }

@@ -35,6 +35,8 @@ class BackupRecord(models.Model):
         permissions = [
             ("view_status", "Can view the system status page"),
             ("verify_backuprecord", "Can run a restore drill of a backup"),
+            # The archive holds the whole database (password hashes, tokens): admins only.
+            ("download_backuprecord", "Can download backup archives"),
         ]
 
     def __str__(self) -> str:
