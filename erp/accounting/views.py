@@ -51,25 +51,14 @@ def _entry_choices() -> dict:
 
 
 def _posted_rows(post) -> list[dict]:
-    """The entry rows worth saving. A row with no account and no amount is dropped even when
-    it has a summary: Enter on the last amount opens a new row and carries the summary down,
-    and that row must not stop the save."""
     columns = {name: post.getlist(name) for name in LINE_FIELDS}
     count = max((len(v) for v in columns.values()), default=0)
     rows = []
     for i in range(count):
         row = {name: (values[i] if i < len(values) else "") for name, values in columns.items()}
-        if row["account_id"] or row["debit"].strip() or row["credit"].strip():
+        if row["summary"].strip() or row["account_id"] or row["debit"] or row["credit"]:
             rows.append(row)
     return rows
-
-
-def _line_error_summary(line_errors: dict) -> list[str]:
-    """"第 3 行：请选择会计科目。" for every refused line, in line order, above the form."""
-    return [
-        _("Line %(no)s: %(problems)s") % {"no": no, "problems": " ".join(map(str, problems))}
-        for no, problems in sorted(line_errors.items(), key=lambda item: int(item[0]))
-    ]
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -107,12 +96,8 @@ def voucher_entry(request, pk: int | None = None):
             )
         except DomainError as exc:
             status = 409 if isinstance(exc, Conflict) else 400
+            errors.append(str(exc.message))
             line_errors = exc.details.get("lines", {})
-            if line_errors:  # a draft save, not a posting: say so, then name each line
-                errors.append(_("The voucher was not saved. Correct these lines:"))
-                errors += _line_error_summary(line_errors)
-            else:
-                errors.append(str(exc.message))
             errors += [
                 f"{_voucher_field_label(field)}：{'；'.join(str(m) for m in msgs)}"
                 for field, msgs in exc.details.get("fields", {}).items()

@@ -397,22 +397,39 @@ def _sums(moves: QuerySet, scope: _Scope) -> tuple[Decimal, Decimal, Decimal]:
 
 def _balance_before(scope: _Scope, point: LedgerKey | None) -> tuple[Decimal, Decimal, Decimal]:
     """(company quantity, company value, scope quantity) just before `point`, from the smaller
-    side of history. Two to three queries whatever the history."""
+    side of history (`_fewer_before`). Two to three queries whatever the history."""
     if point is None:
         return ZERO, ZERO, ZERO
     material_moves = StockMove.objects.filter(material_id=scope.material_id)
+    first_date = (
+        StockMove.objects.filter(material_id=OuterRef("material_id"))
+        .order_by("posting_date")
+        .values("posting_date")[:1]
+    )
     now = (
         MaterialValuation.objects.filter(material_id=scope.material_id)
-        .values_list("quantity", "value", "last_sequence")
+        .annotate(first_date=Subquery(first_date))
+        .values_list("quantity", "value", "last_sequence", "first_date", "last_posting_date")
         .first()
     )
     if now is None:
         return ZERO, ZERO, ZERO
-    if point.sequence * 2 <= now[2]:
+    if _fewer_before(point, *now[2:]):
         return _sums(material_moves.filter(_before(point)), scope)
     cq, cv, sq = _sums(material_moves.filter(_at_or_after(point)), scope)
     scope_now = now[0] if scope.exact else scope.now_quantity()
     return now[0] - cq, now[1] - cv, round_quantity(scope_now) - sq
+
+
+def _fewer_before(point: LedgerKey, last_sequence: int, first: date, last: date) -> bool:
+    """Whether fewer moves lie before `point` than from it on, estimated from where its posting
+    date falls between the material's first and last (moves spread evenly in time); on a tie,
+    from its sequence (backdated history can put a low sequence late in the ledger)."""
+    if first and last and point.posting_date:
+        before, after = (point.posting_date - first).days, (last - point.posting_date).days
+        if before != after:
+            return before < after
+    return point.sequence * 2 <= last_sequence
 
 
 def _company_running(

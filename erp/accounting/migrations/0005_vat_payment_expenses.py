@@ -70,11 +70,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="expenseclaimline",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("invoice_type", "special"), ("tax_amount", 0), _connector="OR"),
-                name="accounting_expense_no_vat_without_special_invoice",
-            ),
-        ),
     ]

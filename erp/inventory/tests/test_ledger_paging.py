@@ -177,6 +177,9 @@ def test_location_and_lot_value_is_quantity_at_the_average(plant, receive, keepe
     assert (page.opening, page.opening_value) == (D(150), D("1650.00"))
 
 
+PAGE_QUERIES = 0
+
+
 def _page_queries(django_assert_num_queries, material, flt, key, expected):
     with django_assert_num_queries(expected):
         sel.stock_ledger(
@@ -186,7 +189,7 @@ def _page_queries(django_assert_num_queries, material, flt, key, expected):
 
 @pytest.mark.parametrize("days", [20, 80])
 def test_page_query_count_does_not_grow_with_history(
-    plant, receive, keeper, django_assert_num_queries, days
+    plant, receive, keeper, django_assert_num_queries, days, client, make_user
 ):
     _post_history(plant, receive, keeper, days=days)
     bag = plant["bag"]
@@ -202,6 +205,12 @@ def test_page_query_count_does_not_grow_with_history(
     at_a = sel.StockFilter(location=plant["a"].pk)
     _page_queries(django_assert_num_queries, bag, at_a, early, 4)
     _page_queries(django_assert_num_queries, bag, at_a, late, 5)
+    # The page itself: session + user + permissions, the filter form's choices, the ledger,
+    # one query for the source references (one document type here).
+    client.force_login(make_user("viewer", "warehouse"))
+    url = f"/inventory/reports/ledger/?material={bag.pk}&location={plant['a'].pk}"
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(url + f"&after={late.encode()}")
 
 
 def test_ledger_page_links_and_streamed_export(client, make_user, long_history):
