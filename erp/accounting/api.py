@@ -160,6 +160,13 @@ def trial_balance(request: HttpRequest, year: int, month: int):
     )
 
 
-# Registers /expense-claims/ and the AR/AP endpoints (open items, receipts, payments, aging).
-from erp.accounting import api_arap, api_expenses, api_setup  # noqa: E402, F401
-from erp.accounting import api_chart, api_open_items, api_statements  # noqa: E402, F401, I001
+# Registers /expense-claims/, the AR/AP endpoints (open items, receipts, payments, aging),
+# the chart of accounts, periods and statements.
+from erp.accounting import (  # noqa: E402, F401
+    api_arap,
+    api_chart,
+    api_expenses,
+    api_open_items,
+    api_setup,
+    api_statements,
+)

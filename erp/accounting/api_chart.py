@@ -85,7 +85,6 @@ def accounts_list(
     return sel.account_list(
         actor(request), code_prefix=code_prefix, category=category or "", active=active, leaf=leaf
     )
-    return qs
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, tags=["accounting: chart"])

@@ -76,7 +76,13 @@ class OpenItemOut(Schema):
         ref = getattr(obj, "source_ref", None)
         if ref is None:
             return None
-        return {"type": ref.type, "id": ref.id, "label": ref.label, "number": ref.number, "url": ref.url}
+        return {
+            "type": ref.type,
+            "id": ref.id,
+            "label": ref.label,
+            "number": ref.number,
+            "url": ref.url,
+        }
 
     @staticmethod
     def resolve_open_amount(obj) -> Decimal:

@@ -299,3 +299,168 @@ def _opening_before(ids, lines, date_from) -> dict:
         "d": _amt(whole["d"]) + _amt(part["d"]),
         "c": _amt(whole["c"]) + _amt(part["c"]),
     }
+
+
+# --- detail ledger pages (keyset, issue #22) ---------------------------------------------------
+
+DETAIL_PAGE_SIZE = 100
+_DETAIL_ORDER = ("voucher__date", "voucher__seq", "voucher_id", "line_no", "id")
+
+
+@dataclass(frozen=True)
+class DetailKey:
+    """A posted line's place in the detail ledger: (date, voucher seq, voucher id, line, id)."""
+
+    date: dt.date
+    seq: int
+    voucher_id: int
+    line_no: int
+    id: int
+
+    def encode(self) -> str:
+        return ".".join([self.date.isoformat(), *map(str, self._ints())])
+
+    def _ints(self) -> tuple[int, int, int, int]:
+        return (self.seq, self.voucher_id, self.line_no, self.id)
+
+    @classmethod
+    def decode(cls, text: str) -> "DetailKey":
+        """ValueError for anything that is not a key `encode` wrote."""
+        day, *ints = text.split(".")
+        if len(ints) != 4:
+            raise ValueError(text)
+        return cls(dt.date.fromisoformat(day), *map(int, ints))
+
+    @classmethod
+    def of(cls, line: VoucherLine) -> "DetailKey":
+        v = line.voucher
+        return cls(v.date, v.seq or 0, line.voucher_id, line.line_no, line.pk)
+
+    def before_q(self) -> Q:
+        """Lines strictly before this key (voucher date <= the key's date first, so the date
+        index bounds the scan)."""
+        fields = ["voucher__seq", "voucher_id", "line_no", "id"]
+        values = self._ints()
+        tail = Q(**{f"{fields[-1]}__lt": values[-1]})
+        for name, value in zip(reversed(fields[:-1]), reversed(values[:-1]), strict=True):
+            tail = Q(**{f"{name}__lt": value}) | (Q(**{name: value}) & tail)
+        return Q(voucher__date__lte=self.date) & (
+            Q(voucher__date__lt=self.date) | (Q(voucher__date=self.date) & tail)
+        )
+
+    def after_q(self) -> Q:
+        """Lines strictly after this key."""
+        fields = ["voucher__seq", "voucher_id", "line_no", "id"]
+        values = self._ints()
+        tail = Q(**{f"{fields[-1]}__gt": values[-1]})
+        for name, value in zip(reversed(fields[:-1]), reversed(values[:-1]), strict=True):
+            tail = Q(**{f"{name}__gt": value}) | (Q(**{name: value}) & tail)
+        return Q(voucher__date__gte=self.date) & (
+            Q(voucher__date__gt=self.date) | (Q(voucher__date=self.date) & tail)
+        )
+
+
+@dataclass
+class DetailPage:
+    opening: Decimal
+    lines: list[LedgerLine]
+    has_prev: bool = False
+    has_next: bool = False
+
+    @property
+    def closing(self) -> Decimal:
+        return self.lines[-1].balance if self.lines else self.opening
+
+    @property
+    def first_key(self) -> str:
+        return DetailKey.of(self.lines[0].line).encode() if self.lines else ""
+
+    @property
+    def last_key(self) -> str:
+        return DetailKey.of(self.lines[-1].line).encode() if self.lines else ""
+
+
+def _posted_lines(account: Account, aux: dict[str, int] | None) -> tuple[list[int], QuerySet]:
+    ids = _descendant_ids(account)
+    lines = VoucherLine.objects.filter(account_id__in=ids, voucher__state=VoucherState.POSTED)
+    return ids, lines.filter(**{f"{k}_id": v for k, v in (aux or {}).items() if v})
+
+
+def detail_ledger_page(
+    account: Account,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    aux: dict[str, int] | None = None,
+    after: DetailKey | None = None,
+    before: DetailKey | None = None,
+    last: bool = False,
+    page_size: int = DETAIL_PAGE_SIZE,
+) -> DetailPage:
+    """明细账, one keyset page of `page_size` lines (the first; `after` / `before` a key; the
+    `last`), with the running balance (debit positive) carried in: the balance before the
+    page's first line is the period balances of whole months before it + the lines of its
+    month before it (without an auxiliary filter), so a page never sums the account's history.
+    With an auxiliary filter (no balance table per auxiliary value) the lines before are
+    summed."""
+    ids, lines = _posted_lines(account, aux)
+    shown = lines.filter(voucher__date__gte=date_from, voucher__date__lte=date_to)
+    backwards = before is not None or last
+    if before is not None:
+        shown = shown.filter(before.before_q())
+    elif after is not None:
+        shown = shown.filter(after.after_q())
+    order = [f"-{f}" for f in _DETAIL_ORDER] if backwards else list(_DETAIL_ORDER)
+    rows = list(shown.select_related("voucher", "account").order_by(*order)[: page_size + 1])
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    if backwards:
+        rows.reverse()
+    page = DetailPage(ZERO, [])
+    page.has_prev, page.has_next = (more, before is not None) if backwards else (bool(after), more)
+    if not page.has_prev or not rows:
+        opening = _opening_sum(ids, lines, date_from, aux)
+    else:
+        first = DetailKey.of(rows[0])
+        if aux:
+            opening = lines.filter(first.before_q()).aggregate(d=Sum("debit"), c=Sum("credit"))
+        else:
+            day = _opening_before(ids, lines, first.date)
+            same_day = lines.filter(Q(voucher__date=first.date) & first.before_q()).aggregate(
+                d=Sum("debit"), c=Sum("credit")
+            )
+            opening = {k: _amt(day[k]) + _amt(same_day[k]) for k in ("d", "c")}
+    running = page.opening = _amt(opening["d"]) - _amt(opening["c"])
+    for line in rows:
+        running += line.debit - line.credit
+        page.lines.append(LedgerLine(line, running))
+    return page
+
+
+def _opening_sum(ids, lines, date_from, aux) -> dict:
+    if aux:
+        return lines.filter(voucher__date__lt=date_from).aggregate(d=Sum("debit"), c=Sum("credit"))
+    return _opening_before(ids, lines, date_from)
+
+
+def detail_ledger_rows(
+    account: Account, date_from: dt.date, date_to: dt.date, *, aux: dict[str, int] | None = None
+):
+    """(opening, an iterator of LedgerLine over the whole range) for the xlsx export: lines
+    read with .iterator(), never all in memory."""
+    ids, lines = _posted_lines(account, aux)
+    earlier = _opening_sum(ids, lines, date_from, aux)
+    opening = _amt(earlier["d"]) - _amt(earlier["c"])
+
+    def walk():
+        running = opening
+        shown = lines.filter(voucher__date__gte=date_from, voucher__date__lte=date_to)
+        for line in (
+            shown.select_related("voucher", "account")
+            .order_by(*_DETAIL_ORDER)
+            .iterator(chunk_size=2000)
+        ):
+            running += line.debit - line.credit
+            yield LedgerLine(line, running)
+
+    return opening, walk()

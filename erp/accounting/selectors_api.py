@@ -9,7 +9,11 @@ from erp.core.access import require_perm
 
 
 def account_list(
-    actor, *, code_prefix: str = "", category: str = "", active: bool | None = None,
+    actor,
+    *,
+    code_prefix: str = "",
+    category: str = "",
+    active: bool | None = None,
     leaf: bool | None = None,
 ) -> QuerySet[Account]:
     require_perm(actor, "accounting.view_account")

@@ -2,7 +2,9 @@
 balance, general and detail ledgers. Every write goes through a service."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -18,7 +20,7 @@ from erp.accounting.models import Account, Period, Voucher, VoucherWord
 from erp.accounting.services import closing, gate, periods, vouchers
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
-from erp.core.errors import Conflict, DomainError, NotFound
+from erp.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.printing import pdf_response
 
@@ -51,14 +53,25 @@ def _entry_choices() -> dict:
 
 
 def _posted_rows(post) -> list[dict]:
+    """The entry rows worth saving. A row with no account and no amount is dropped even when
+    it has a summary: Enter on the last amount opens a new row and carries the summary down,
+    and that row must not stop the save."""
     columns = {name: post.getlist(name) for name in LINE_FIELDS}
     count = max((len(v) for v in columns.values()), default=0)
     rows = []
     for i in range(count):
         row = {name: (values[i] if i < len(values) else "") for name, values in columns.items()}
-        if row["summary"].strip() or row["account_id"] or row["debit"] or row["credit"]:
+        if row["account_id"] or row["debit"].strip() or row["credit"].strip():
             rows.append(row)
     return rows
+
+
+def _line_error_summary(line_errors: dict) -> list[str]:
+    """One message per refused line, in line order, above the form (第 3 行：请选择会计科目。)."""
+    return [
+        _("Line %(no)s: %(problems)s") % {"no": no, "problems": " ".join(map(str, problems))}
+        for no, problems in sorted(line_errors.items(), key=lambda item: int(item[0]))
+    ]
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -96,8 +109,12 @@ def voucher_entry(request, pk: int | None = None):
             )
         except DomainError as exc:
             status = 409 if isinstance(exc, Conflict) else 400
-            errors.append(str(exc.message))
             line_errors = exc.details.get("lines", {})
+            if line_errors:  # a draft save, not a posting: say so, then name each line
+                errors.append(_("The voucher was not saved. Correct these lines:"))
+                errors += _line_error_summary(line_errors)
+            else:
+                errors.append(str(exc.message))
             errors += [
                 f"{_voucher_field_label(field)}：{'；'.join(str(m) for m in msgs)}"
                 for field, msgs in exc.details.get("fields", {}).items()
@@ -380,6 +397,8 @@ def general_ledger(request):
 
 
 def detail_ledger(request):
+    """明细账: keyset pages of 100 lines (`after` / `before` / `last`) with the balance carried
+    in from the period balances; the xlsx export reads the whole range line by line."""
     require_perm(request.user, "accounting.view_voucher")
     account = _account_param(request)
     period = selectors.period_current()
@@ -387,9 +406,6 @@ def detail_ledger(request):
     date_from = _parse_date(request.GET.get("from", "")) or default_from
     date_to = _parse_date(request.GET.get("to", "")) or (
         period.end if period else timezone.localdate()
-    )
-    opening, lines = (
-        selectors.detail_ledger(account, date_from, date_to) if account else (Decimal(0), [])
     )
     if account and request.GET.get("export") == "xlsx":
         headers = [
@@ -401,28 +417,61 @@ def detail_ledger(request):
             _("Credit"),
             _("Balance"),
         ]
-        rows = [[date_from, "", _("Opening balance"), "", None, None, opening]] + [
-            [
-                x.line.voucher.date,
-                x.line.voucher.number,
-                x.line.summary,
-                x.line.account.code,
-                x.line.debit,
-                x.line.credit,
-                x.balance,
-            ]
-            for x in lines
-        ]
+        opening, lines = selectors.detail_ledger_rows(account, date_from, date_to)
+        rows = itertools.chain(
+            [[date_from, "", _("Opening balance"), "", None, None, opening]],
+            (
+                [
+                    x.line.voucher.date,
+                    x.line.voucher.number,
+                    x.line.summary,
+                    x.line.account.code,
+                    x.line.debit,
+                    x.line.credit,
+                    x.balance,
+                ]
+                for x in lines
+            ),
+        )
         body = xlsx_bytes(sheet_title=_("Detail ledger"), headers=headers, rows=rows)
         return xlsx_response(body, f"ledger-{account.code}.xlsx")
+    try:
+        after, before = (
+            selectors.DetailKey.decode(request.GET[k]) if request.GET.get(k) else None
+            for k in ("after", "before")
+        )
+    except ValueError:
+        raise ValidationFailed(
+            _("This page link is not valid. Open the ledger again from the first page."),
+            code="invalid_page_key",
+        ) from None
+    page = (
+        selectors.detail_ledger_page(
+            account, date_from, date_to, after=after, before=before, last="last" in request.GET
+        )
+        if account
+        else selectors.DetailPage(Decimal(0), [])
+    )
+    base = ""
+    if account:
+        base = urlencode(
+            {"account": account.code, "from": date_from.isoformat(), "to": date_to.isoformat()}
+        )
     context = {
         "accounts": Account.objects.order_by("code"),
         "account": account,
         "date_from": date_from,
         "date_to": date_to,
-        "opening": opening,
-        "lines": lines,
-        "closing": lines[-1].balance if lines else opening,
+        "page": page,
+        "opening": page.opening,
+        "lines": page.lines,
+        "closing": page.closing,
+        "pager": {
+            "first": f"?{base}" if page.has_prev else None,
+            "prev": f"?{base}&before={page.first_key}" if page.has_prev else None,
+            "next": f"?{base}&after={page.last_key}" if page.has_next else None,
+            "last": f"?{base}&last=1" if page.has_next else None,
+        },
         "export_url": reverse("accounting:detail_ledger"),
     }
     return render(request, "accounting/detail_ledger.html", context)

@@ -25,10 +25,10 @@ from erp.core.api_pagination import ErpPagination
 from erp.core.errors import ValidationFailed
 from erp.core.export import xlsx_response
 from erp.golive import selectors
+from erp.golive.errors import ImportSpecUnknown
 from erp.golive.importing.reading import MAX_FILE_BYTES
 from erp.golive.importing.spec import all_specs, spec_get
 from erp.golive.importing.workbook import workbook_bytes
-from erp.golive.errors import ImportSpecUnknown
 from erp.golive.models import ImportLog
 from erp.golive.services import imports as import_services
 
@@ -81,8 +81,7 @@ class ImportOut(Schema):
     @staticmethod
     def resolve_can_confirm(obj) -> bool:
         return (
-            obj.result == ImportLog.Result.DRY_RUN_OK
-            and obj.created_count + obj.updated_count > 0
+            obj.result == ImportLog.Result.DRY_RUN_OK and obj.created_count + obj.updated_count > 0
         )
 
 

@@ -70,5 +70,5 @@ def stock_count_found(request, count_id: int, body: FoundLineIn):
     return 201, _count_out(_count(count_id), actor)
 
 
-from erp.inventory import api_reports  # noqa: E402, F401  (reports endpoints on this router)
-from erp.inventory import api_ledger  # noqa: E402, F401  (stock ledger endpoints on this router)
+# reports and stock ledger endpoints on this router
+from erp.inventory import api_ledger, api_reports  # noqa: E402, F401

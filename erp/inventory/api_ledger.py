@@ -88,7 +88,13 @@ class StockMoveOut(Schema):
         ref = getattr(obj, "source_ref", None)
         if ref is None:
             return None
-        return {"type": ref.type, "id": ref.id, "label": ref.label, "number": ref.number, "url": ref.url}
+        return {
+            "type": ref.type,
+            "id": ref.id,
+            "label": ref.label,
+            "number": ref.number,
+            "url": ref.url,
+        }
 
     @staticmethod
     def resolve_actor(obj) -> str | None:
@@ -124,6 +130,8 @@ def stock_move_list(
     )
 
 
-@router.get("/stock-moves/{move_id}", response=StockMoveOut, operation_id="stockmove_read", tags=TAGS)
+@router.get(
+    "/stock-moves/{move_id}", response=StockMoveOut, operation_id="stockmove_read", tags=TAGS
+)
 def stock_move_read(request: HttpRequest, move_id: int):
     return refs_attach([found(sel.stock_move_get(actor(request), move_id))])[0]

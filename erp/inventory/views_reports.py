@@ -258,6 +258,12 @@ class LedgerForm(StockFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["q"], self.fields["category"]
+        # Only the chosen material's lots: the list stays short with years of lots, and a lot
+        # of another material is refused instead of showing an empty ledger.
+        material = str(self.data.get("material") or "")
+        if material.isdigit():
+            lots = self.fields["lot"].queryset.filter(material_id=int(material))
+            self.fields["lot"].queryset = lots
 
     def _key(self, name):
         text = self.cleaned_data.get(name)

@@ -1,11 +1,11 @@
 """/api/v1/backups/: the backups of the status page, for an integrator or a monitoring tool.
 
-    GET  /backups/ (`ok`, `trigger`)   backups taken, newest first, with their restore drill
-    GET  /backups/{id}                 one backup
-    POST /backups/                     start a backup with its restore drill as a job → 202
-    GET  /backups/job                  the state of the latest backup job (running / done)
-    GET  /backups/{id}/download        the archive itself — admins only
-                                       (ops.download_backuprecord: it holds the whole database)
+GET  /backups/ (`ok`, `trigger`)   backups taken, newest first, with their restore drill
+GET  /backups/{id}                 one backup
+POST /backups/                     start a backup with its restore drill as a job → 202
+GET  /backups/job                  the state of the latest backup job (running / done)
+GET  /backups/{id}/download        the archive itself — admins only
+                                   (ops.download_backuprecord: it holds the whole database)
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from erp.core.access import require_perm
@@ -70,7 +70,7 @@ def backups_list(
     request: HttpRequest,
     ok: bool | None = None,
     trigger: BackupRecord.Trigger | None = None,
-    date_from: dt.date | None = Query(None),
+    date_from: dt.date | None = None,
 ):
     qs = _backups(actor(request))
     if ok is not None:

@@ -119,7 +119,9 @@ def test_every_page_fits_phone_and_desktop_width(live_server, browser):
                 continue
             found = page.evaluate(OVERFLOW_JS)
             if found:
-                overflow.append(f"{width}px {name} {path}: {found['width']} px ({found['culprit']})")
+                overflow.append(
+                    f"{width}px {name} {path}: {found['width']} px ({found['culprit']})"
+                )
             if SHOTS:
                 shot = Path(SHOTS) / f"{name.replace(':', '-')}-{width}.png"
                 page.screenshot(path=str(shot), full_page=bool(ONLY))

@@ -220,7 +220,10 @@ def test_stock_move_list_query_count_does_not_grow_with_the_page(admin):
     small, n_small = queries(3)
     big, n_big = queries(40)
     assert n_big > n_small
-    types = {r["source"]["type"] for r in admin.get("/api/v1/stock-moves/", {"limit": 40}).json()["items"]}
+    types = {
+        r["source"]["type"]
+        for r in admin.get("/api/v1/stock-moves/", {"limit": 40}).json()["items"]
+    }
     assert big - small <= len(types), (small, big, types)
     assert small <= 8
 
@@ -412,8 +415,14 @@ def test_backup_start_is_a_job_with_a_status_and_download_is_for_admins(
     def fake_backup(*, actor, trigger, verify):
         now = timezone.now()
         return BackupRecord.objects.create(
-            created_at=now, finished_at=now, trigger=trigger, path=str(archive), ok=True,
-            size=7, verify_ok=True, verified_at=now,
+            created_at=now,
+            finished_at=now,
+            trigger=trigger,
+            path=str(archive),
+            ok=True,
+            size=7,
+            verify_ok=True,
+            verified_at=now,
         )
 
     monkeypatch.setattr(tasks, "backup_create", fake_backup)

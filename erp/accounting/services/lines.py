@@ -65,7 +65,9 @@ def line_problems(line: LineInput) -> list[str]:
                         % {**_code(account), "dimension": _dimension(name)}
                     )
                 )
-    if (line.debit != ZERO) == (line.credit != ZERO):
+    if line.debit == ZERO and line.credit == ZERO:
+        problems.append(str(_("Enter the amount, as debit or as credit.")))
+    elif line.debit != ZERO and line.credit != ZERO:
         problems.append(str(_("Enter an amount either as debit or as credit, not both.")))
     return problems
 

@@ -57,13 +57,19 @@ def test_lot_page_and_ledger_link_the_source_document(boss, posted, plant):
     move = StockMove.objects.get(source_type="inventory.otherreceipt")
     detail = f'<a href="/inventory/other-receipts/{posted.pk}/">{posted.number}</a>'
     page = boss.get(
-        "/inventory/reports/ledger/", {"material": plant["resin"].pk}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        "/inventory/reports/ledger/",
+        {"material": plant["resin"].pk},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
     assert detail in page and "inventory.otherreceipt" not in page
-    xlsx = boss.get(
-        "/inventory/reports/ledger/", {"material": plant["resin"].pk, "export": "xlsx"}
-    ).content
-    cells = [c for row in load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row]
+    xlsx = b"".join(  # the ledger export streams (a FileResponse)
+        boss.get(
+            "/inventory/reports/ledger/", {"material": plant["resin"].pk, "export": "xlsx"}
+        ).streaming_content
+    )
+    cells = [
+        c for row in load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row
+    ]
     assert f"其他入库单 {posted.number}" in cells
     if move.lot_id:
         lot_page = boss.get(f"/inventory/lots/{move.lot_id}/").content.decode()

@@ -177,7 +177,7 @@ def test_location_and_lot_value_is_quantity_at_the_average(plant, receive, keepe
     assert (page.opening, page.opening_value) == (D(150), D("1650.00"))
 
 
-PAGE_QUERIES = 0
+PAGE_QUERIES = 18
 
 
 def _page_queries(django_assert_num_queries, material, flt, key, expected):
@@ -213,7 +213,7 @@ def test_page_query_count_does_not_grow_with_history(
         client.get(url + f"&after={late.encode()}")
 
 
-def test_ledger_page_links_and_streamed_export(client, make_user, long_history):
+def test_ledger_page_links_and_streamed_export(client, make_user, long_history, receive):
     plant = long_history
     bag = plant["bag"]
     client.force_login(make_user("viewer", "warehouse"))
@@ -229,6 +229,9 @@ def test_ledger_page_links_and_streamed_export(client, make_user, long_history):
         ln.move.pk for ln in first.context["ledger"].lines
     ]
     assert client.get(url + "&after=nonsense").status_code == 400
+    # Only the material's own lots can be chosen.
+    resin_lot = receive(plant["resin"], plant["a"], "5", "10", lot="R9")
+    assert client.get(url + f"&lot={resin_lot.pk}").status_code == 400
 
     xlsx = client.get(url + "&export=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

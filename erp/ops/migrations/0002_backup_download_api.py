@@ -4,14 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ops', '0001_initial'),
+        ("ops", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='backuprecord',
-            options={'ordering': ['-created_at'], 'permissions': [('view_status', 'Can view the system status page'), ('verify_backuprecord', 'Can run a restore drill of a backup'), ('download_backuprecord', 'Can download backup archives')], 'verbose_name': 'backup', 'verbose_name_plural': 'backups'},
+            name="backuprecord",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("view_status", "Can view the system status page"),
+                    ("verify_backuprecord", "Can run a restore drill of a backup"),
+                    ("download_backuprecord", "Can download backup archives"),
+                ],
+                "verbose_name": "backup",
+                "verbose_name_plural": "backups",
+            },
         ),
     ]

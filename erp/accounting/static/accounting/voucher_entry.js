@@ -43,9 +43,18 @@
     const btn = e.target.closest(".erp-vremove");
     if (btn && body.children.length > 2) { btn.closest("tr").remove(); number(); totals(); }
   });
+  // Ctrl+S (⌘S) saves the draft wherever the focus is: a field, a button, the menu, the page.
+  // The browser's "save page" never opens here. Rows without account and amount are ignored
+  // by the server, so a fresh empty row at the end does not stop the save.
+  document.addEventListener("keydown", (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || (e.key || "").toLowerCase() !== "s") return;
+    e.preventDefault();
+    form.querySelector("button[type=submit]:not([name])").click();
+  });
+  const filled = (tr) => tr.querySelector(".erp-vaccount").value || cents(tr.querySelector(".erp-vdebit").value) || cents(tr.querySelector(".erp-vcredit").value);
   form.addEventListener("keydown", (e) => {
     const t = e.target;
-    if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); form.requestSubmit(); return; }
+    if ((e.ctrlKey || e.metaKey) && (e.key || "").toLowerCase() === "s") return;
     if (e.key === "=" && (t.classList.contains("erp-vdebit") || t.classList.contains("erp-vcredit"))) {
       e.preventDefault();
       t.value = "";
@@ -61,6 +70,8 @@
       const i = list.indexOf(t);
       const lastRow = t.closest("tr") === body.lastElementChild;
       if (lastRow && t.classList.contains("erp-vcredit")) {
+        // An empty last row: nothing to add, the next stop is 保存.
+        if (!filled(t.closest("tr"))) { form.querySelector("button[type=submit]").focus(); return; }
         document.getElementById("erp-vadd").click();
         document.body.addEventListener("htmx:afterSwap", () => body.lastElementChild.querySelector("input").focus(), { once: true });
         return;
