@@ -50,33 +50,7 @@ def _query_names(op) -> list[str]:
     return [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
 
 
-def _kit_lists_on_old_paging() -> set[str]:
-    """Document-kit lists still paged by ninja's PageNumberPagination (whose unbounded `page`
-    overflows the database: ?page=99999999999999999999999 is a 500). The kit is to switch to
-    erp/core/api_pagination.ErpPagination; until then these lists are expected to fail here,
-    and the mark goes away by itself once it has switched."""
-    from erp.core.api_pagination import ErpPagination
-    from erp.core.doc_kit import api as kit_api
-    from erp.core.doc_kit.declaration import kit_documents
-
-    pages = getattr(kit_api, "_page_class", None)
-    return {
-        f"/api/v1/{kit.resource}/"
-        for kit in kit_documents()
-        if pages is not None and not issubclass(pages(kit), ErpPagination)
-    }
-
-
-def _walked(ops):
-    pending = _kit_lists_on_old_paging()
-    reason = "document kit lists not yet on ErpPagination (page overflow → 500)"
-    return [
-        pytest.param(*o, marks=pytest.mark.xfail(reason=reason)) if o[1] in pending else o
-        for o in ops
-    ]
-
-
-@pytest.mark.parametrize(("method", "path", "op"), _walked(LISTS), ids=_ids(LISTS))
+@pytest.mark.parametrize(("method", "path", "op"), LISTS, ids=_ids(LISTS))
 def test_list_answers_junk_query_values_with_json(junk_client, method, path, op):
     names = _query_names(op)
     for name in names:

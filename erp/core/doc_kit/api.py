@@ -14,9 +14,10 @@ import inspect
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from erp.core.api_crud import actor
+from erp.core.api_pagination import ErpPagination
 from erp.core.doc_kit.declaration import DocumentKit, kit_documents_of
 from erp.core.errors import NotFound
 from erp.core.services.idempotency import idempotent
@@ -54,8 +55,8 @@ def _body(kit: DocumentKit, user, doc_id: int) -> dict:
     return kit.api_out.model_validate(answer).model_dump(mode="json")
 
 
-def _page_class(kit: DocumentKit) -> type[PageNumberPagination]:
-    class KitPage(PageNumberPagination):
+def _page_class(kit: DocumentKit) -> type[ErpPagination]:
+    class KitPage(ErpPagination):
         """Counted and sliced in SQL; each document of the page answered like a read."""
 
         def paginate_queryset(self, queryset, pagination, request, **params):
