@@ -364,11 +364,17 @@ class LedgerReport(ReportPage):
         }
 
     @staticmethod
-    def _values(line) -> list:
+    def _values(line, labels: dict | None = None) -> list:
         m = line.move
+        if labels is None:
+            label = m.get_move_type_display()
+        elif m.move_type in labels:
+            label = labels[m.move_type]
+        else:
+            label = labels[m.move_type] = str(m.get_move_type_display())
         return [
             m.posting_date,
-            m.get_move_type_display(),
+            label,
             m.source_ref,  # 类型名 + 单号, a link on the page, text in xlsx
             m.lot.number if m.lot else "",
             m.from_location.code if m.from_location else "",
@@ -429,10 +435,11 @@ class LedgerReport(ReportPage):
         yield _opening(
             args["date_from"], _("Opening balance"), opening.balance, opening.balance_value
         )
+        labels: dict[str, str] = {}  # move type labels come from a registry: look up once
         while chunk := list(islice(lines, 500)):
             refs_attach([line.move for line in chunk])  # one query per type per 500 moves
             for line in chunk:
-                yield self._values(line)
+                yield self._values(line, labels)
 
 
 def _opening(day, label, quantity, value) -> list:
