@@ -10,6 +10,15 @@
                    menu: box.querySelector(".erp-picker-menu")};
   }
   function close(p) { p.menu.classList.add("d-none"); p.input.setAttribute("aria-expanded", "false"); }
+  // Inside a scrolling line grid the menu is position: fixed (erp.css) so the grid cannot clip
+  // it: place it under its input in viewport coordinates each time it opens.
+  function place(p) {
+    if (!p.box.closest(".table-responsive")) { return; }
+    var r = p.input.getBoundingClientRect();
+    p.menu.style.top = r.bottom + "px";
+    p.menu.style.left = r.left + "px";
+    p.menu.style.minWidth = Math.max(r.width, 240) + "px";
+  }
   function choose(p, option) {
     p.value.value = option.dataset.value;
     p.input.value = option.dataset.label;
@@ -20,6 +29,7 @@
     var p = parts(event.detail.target);
     if (!p || event.detail.target !== p.menu) { return; }
     p.menu.classList.toggle("d-none", document.activeElement !== p.input);
+    place(p);
     p.input.setAttribute("aria-expanded", "true");
     var first = p.menu.querySelector(".erp-picker-option");
     if (first) { first.classList.add("active"); }
@@ -62,4 +72,11 @@
     var p = parts(event.target);
     setTimeout(function () { close(p); }, 150);
   });
+  // A fixed menu would stay behind when the page or a grid scrolls: close open ones instead.
+  window.addEventListener("scroll", function (event) {
+    var menus = document.querySelectorAll(".table-responsive .erp-picker-menu:not(.d-none)");
+    Array.prototype.forEach.call(menus, function (menu) {
+      if (!menu.contains(event.target)) { close(parts(menu)); }
+    });
+  }, true);
 })();

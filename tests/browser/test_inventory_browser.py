@@ -22,6 +22,14 @@ pytestmark = [
 ]
 
 
+def _pick(page, field_id: str, typed: str, option_text: str) -> None:
+    """The document forms use the type-ahead material picker (document kit)."""
+    page.locator(f"#{field_id}").fill(typed)
+    page.locator(f"#{field_id} ~ .erp-picker-menu .erp-picker-option").filter(
+        has_text=option_text
+    ).first.click()
+
+
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
@@ -98,7 +106,7 @@ def test_keeper_receives_counts_and_reads_balances_on_a_phone(live_server, phone
     # 其他入库 with a new lot, saved as a draft then posted.
     page.goto(url + reverse("inventory:otherreceipt_create"))
     page.select_option("#id_warehouse", str(plant["wh"].pk))
-    page.select_option("#id_lines-0-material", str(plant["resin"].pk))
+    _pick(page, "id_lines-0-material", "RM-RESIN", "RM-RESIN")
     page.fill("#id_lines-0-quantity", "120")
     page.select_option("#id_lines-0-location", str(plant["a01"].pk))
     page.fill("#id_lines-0-lot_number", "RS-260301")
@@ -159,7 +167,7 @@ def test_issue_from_quarantine_lot_names_the_lot(live_server, phone, plant):
     lot = Lot.objects.get(number="PG-Q1")
     page.goto(url + reverse("inventory:otherissue_create"))
     page.select_option("#id_warehouse", str(plant["wh"].pk))
-    page.select_option("#id_lines-0-material", str(plant["pigment"].pk))
+    _pick(page, "id_lines-0-material", "RM-PIGMENT", "RM-PIGMENT")
     page.fill("#id_lines-0-quantity", "5")
     page.select_option("#id_lines-0-location", str(plant["a01"].pk))
     page.select_option("#id_lines-0-lot", str(lot.pk))

@@ -14,8 +14,9 @@ from erp.masterdata.services.units import unit_upsert
 pytestmark = pytest.mark.django_db
 LIST = reverse("masterdata:material_list")
 # session, user, permissions, filter choices (categories), count, totals, page rows: 9;
-# plus the shell chrome: company, approval badge (3), backup banner (2): 15
-QUERIES = 15
+# plus the shell chrome: company, approval badge (2: delegations in a subquery), backup banner
+# (1): 13
+QUERIES = 13
 
 
 @pytest.fixture
