@@ -12,7 +12,13 @@ from erp.accounting.models import Voucher
 from erp.core.references import document_ref, document_refs
 from erp.inventory.models import StockMove
 
-from .test_stock_wiring import keeper, plant, receive, rules  # noqa: F401
+from . import test_stock_wiring as wiring
+from .test_stock_wiring import receive
+
+# The stock wiring fixtures (a plant, a keeper, posting rules), shared with that module.
+keeper = wiring.keeper
+plant = wiring.plant
+rules = wiring.rules
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()

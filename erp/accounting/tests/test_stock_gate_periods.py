@@ -18,7 +18,13 @@ from erp.core.errors import BusinessRuleError
 from erp.inventory.models import StockBalance, StockMove
 from erp.inventory.services import ReceiptLine, StockSource, stock_receive, stock_reverse
 
-from .test_stock_wiring import entries, keeper, plant, receive, rules, voucher_of  # noqa: F401
+from . import test_stock_wiring as wiring
+from .test_stock_wiring import entries, receive, voucher_of
+
+# The stock wiring fixtures (a plant, a keeper, posting rules), shared with that module.
+keeper = wiring.keeper
+plant = wiring.plant
+rules = wiring.rules
 
 TODAY = dt.date.today()
 LAST_MONTH = TODAY.replace(day=1) - dt.timedelta(days=1)
