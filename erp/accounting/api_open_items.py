@@ -74,15 +74,7 @@ class OpenItemOut(Schema):
     @staticmethod
     def resolve_source(obj) -> dict | None:
         ref = getattr(obj, "source_ref", None)
-        if ref is None:
-            return None
-        return {
-            "type": ref.type,
-            "id": ref.id,
-            "label": ref.label,
-            "number": ref.number,
-            "url": ref.url,
-        }
+        return ref.as_json() if ref is not None else None
 
     @staticmethod
     def resolve_open_amount(obj) -> Decimal:

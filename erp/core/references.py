@@ -52,6 +52,16 @@ class DocumentRef:
             return format_html('{} <a href="{}">{}</a>', self.label, self.url, self.number)
         return format_html("{} {}", self.label, self.number)
 
+    def as_json(self) -> dict:
+        """The reference in API answers: {"type", "id", "label", "number", "url"}."""
+        return {
+            "type": self.type,
+            "id": self.id,
+            "label": self.label,
+            "number": self.number,
+            "url": self.url,
+        }
+
     @property
     def link(self) -> str:
         """For templates (`{{ ref.link }}`): Django renders variables through str(), which
