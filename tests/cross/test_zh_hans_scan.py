@@ -30,9 +30,12 @@ KNOWN_GAPS: dict[str, set[str]] = {}
 def _allowed() -> set[str]:
     from django.apps import apps
 
-    from erp.iam.models import User
+    from erp.iam.models import ApiToken, User
 
     allowed = set(ADMIN_NAMES) | set(User.objects.values_list("username", flat=True))
+    # An API token's prefix is a random identifier (erp_ + 8 random characters) shown so its
+    # owner can tell tokens apart; the scan only flags it when the draw holds no digit or dash.
+    allowed |= set(ApiToken.objects.values_list("prefix", flat=True))
     # The test settings add test-only document apps (tests.docapp, tests.approvaldoc) whose
     # models are named in English; they never exist on a site.
     for config in apps.get_app_configs():
