@@ -31,17 +31,31 @@ class PostingEvent:
     # A pure function document facts → voucher draft (erp/accounting/builders/); None when the
     # event is booked by a listener that builds its own voucher (the stock events).
     builder: Callable[..., Any] | None = None
+    # The rule a new company starts with, per chart standard: (("enterprise", debit, credit),
+    # ("small", debit, credit)). Seeded with the chart and by `erp setup` where it is missing
+    # (accounting's posting_rules_ensure_defaults); finance edits it like any rule.
+    defaults: tuple[tuple[str, str, str], ...] = ()
 
 
 _EVENTS: dict[str, PostingEvent] = {}
 
 
-def posting_event_register(code: str, label: Any, builder: Callable | None = None) -> None:
+def posting_event_register(
+    code: str,
+    label: Any,
+    builder: Callable | None = None,
+    *,
+    defaults: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """Declare a posting event (call from AppConfig.ready()). Registering the same event again
-    is a no-op; a different declaration under a registered code is a programming error."""
+    is a no-op; a different declaration under a registered code is a programming error.
+
+    `defaults` = {"enterprise": (debit code, credit code), "small": (...)}: the default rule
+    (no category, no warehouse) a company gets for this event."""
     if not _CODE.match(code):
         raise ImproperlyConfigured(f"posting event {code!r}: use a-z, 0-9 and _, at most 30")
-    event = PostingEvent(code, label, builder)
+    pairs = tuple(sorted((std, dr, cr) for std, (dr, cr) in (defaults or {}).items()))
+    event = PostingEvent(code, label, builder, pairs)
     known = _EVENTS.get(code)
     if known is not None and known != event:
         raise ImproperlyConfigured(f"posting event {code!r} registered twice")
@@ -55,6 +69,13 @@ def posting_event_unregister(code: str) -> None:
 
 def posting_event_get(code: str) -> PostingEvent | None:
     return _EVENTS.get(code)
+
+
+def posting_event_defaults(standard: str) -> dict[str, tuple[str, str]]:
+    """event code -> (debit, credit) of every registered event with a default for `standard`."""
+    return {
+        e.code: (dr, cr) for e in _EVENTS.values() for std, dr, cr in e.defaults if std == standard
+    }
 
 
 def posting_event_codes() -> list[str]:

@@ -15,6 +15,7 @@ from erp.core.errors import ValidationFailed
 from erp.masterdata import selectors
 from erp.masterdata.models import Location, Material, MaterialCategory, Unit, Warehouse
 from erp.masterdata.services import categories, materials, units
+from erp.masterdata.vat import VatRate
 
 router = Router(tags=["masterdata"])
 
@@ -50,6 +51,7 @@ class MaterialOut(Schema):
     batch_managed: bool
     shelf_life_days: int | None
     qc_required: bool
+    vat_rate: str
     reorder_point: Decimal
     safety_stock: Decimal
     min_order_qty: Decimal
@@ -116,6 +118,7 @@ class MaterialPatch(Schema):
     batch_managed: bool | None = None
     shelf_life_days: int | None = Field(default=None, ge=0)
     qc_required: bool | None = None
+    vat_rate: VatRate | None = None
     reorder_point: Decimal | None = Field(default=None, **QTY)
     safety_stock: Decimal | None = Field(default=None, **QTY)
     min_order_qty: Decimal | None = Field(default=None, **QTY)

@@ -39,6 +39,7 @@ from erp.masterdata.services import (
     partners,
     units,
 )
+from erp.masterdata.vat import VatRate
 
 ZERO = Decimal(0)
 
@@ -199,6 +200,7 @@ MATERIALS = ImportSpec(
         Column(_("Density (g/cm³)"), "density", DECIMAL, places=4, nullable=True),
         Column(_("Hazard class"), "hazard_class"),
         Column(_("Storage conditions"), "storage_conditions", width=20),
+        Column(_("VAT rate"), "vat_rate", CHOICE, choices=tuple(VatRate.choices)),
         _active(),
     ],
     permissions=("masterdata.add_material", "masterdata.change_material"),
@@ -232,6 +234,7 @@ MATERIALS = ImportSpec(
         1.17,
         "",
         "阴凉干燥",
+        "13",
         "是",
     ),
 )

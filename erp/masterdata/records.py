@@ -68,6 +68,7 @@ MATERIAL = RecordConfig(
                 "batch_managed",
                 "shelf_life_days",
                 "qc_required",
+                "vat_rate",
                 "hazard_class",
                 "density",
                 "storage_conditions",

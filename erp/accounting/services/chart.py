@@ -8,6 +8,7 @@ from erp.accounting.charts import CHARTS, DEFAULT_RULES
 from erp.accounting.models import Account, PostingRule, VoucherLine
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, NotFound, ValidationFailed
+from erp.core.posting_events import posting_event_defaults
 from erp.core.services.audit import audit_record, diff, snapshot
 
 AUX_FLAGS = tuple(f"aux_{name}" for name in Account.AUX_FIELDS)
@@ -47,6 +48,7 @@ def chart_seed(*, actor, standard: str = "enterprise") -> int:
         PostingRule.objects.create(
             event=event, debit_account=by_code[debit], credit_account=by_code[credit]
         )
+    _module_defaults_create(standard)
     audit_record(
         actor=actor,
         action="create",
@@ -56,6 +58,38 @@ def chart_seed(*, actor, standard: str = "enterprise") -> int:
         note="chart_seed",
     )
     return len(by_code)
+
+
+def _module_defaults_create(standard: str) -> list[str]:
+    """Default rules of the events modules registered (sales, purchasing, production ...),
+    where the event has no default rule yet and both accounts exist as leaves."""
+    leaves = {a.code: a for a in Account.objects.filter(is_leaf=True, active=True)}
+    have = set(
+        PostingRule.objects.filter(category_code="", warehouse_code="").values_list(
+            "event", flat=True
+        )
+    )
+    created = []
+    for event, (debit, credit) in posting_event_defaults(standard).items():
+        if event in have or debit not in leaves or credit not in leaves:
+            continue
+        PostingRule.objects.create(
+            event=event, debit_account=leaves[debit], credit_account=leaves[credit]
+        )
+        created.append(event)
+    return created
+
+
+@transaction.atomic
+def posting_rules_ensure_defaults() -> list[str]:
+    """`erp setup`: give every registered event that has a default its default rule, when the
+    chart exists (a module installed after go-live finds its rules in place). Rules finance
+    edited or deleted-and-replaced are never overwritten; returns the events given a rule."""
+    if not Account.objects.exists():
+        return []
+    from erp.accounting.selectors_statements import chart_standard
+
+    return _module_defaults_create(chart_standard())
 
 
 def _parent_of(code: str, by_code: dict[str, Account]) -> Account | None:

@@ -8,7 +8,7 @@ from erp.masterdata.selectors import units_for_picker
 MATERIAL_FORM_FIELDS = [
     "code", "name", "specification", "category", "inventory_type", "procurement",
     "base_unit", "purchase_unit", "sales_unit", "batch_managed", "shelf_life_days",
-    "qc_required", "reorder_point", "safety_stock", "min_order_qty", "order_multiple",
+    "qc_required", "vat_rate", "reorder_point", "safety_stock", "min_order_qty", "order_multiple",
     "lead_time_days", "default_warehouse", "default_location", "standard_cost", "density",
     "hazard_class", "storage_conditions",
 ]  # fmt: skip

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from erp.masterdata.vat import VatRate
+
 from .base import MasterRecord
 
 QTY = {"max_digits": 18, "decimal_places": 4}
@@ -72,6 +74,10 @@ class Material(MasterRecord):
     batch_managed = models.BooleanField(_("batch managed"), default=True)
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
     qc_required = models.BooleanField(_("QC required on receipt"), default=False)
+    # 税收分类: the VAT rate sales and purchase lines start from (overridable per line).
+    vat_rate = models.CharField(
+        _("VAT rate"), max_length=6, choices=VatRate.choices, default=VatRate.R13
+    )
     reorder_point = models.DecimalField(_("reorder point"), default=0, **QTY)
     safety_stock = models.DecimalField(_("safety stock"), default=0, **QTY)
     min_order_qty = models.DecimalField(_("minimum order quantity"), default=0, **QTY)

@@ -28,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(f"OK   {len(roles)} roles synced / 角色已同步")
         if _numbering_defaults():
             self.stdout.write("OK   numbering rules / 编码规则")
+        if _posting_rule_defaults():
+            self.stdout.write("OK   default posting rules / 默认过账规则")
         if collectstatic_if_stale():
             self.stdout.write("OK   static files collected / 静态文件已收集")
         if not options["no_demo"] and database_is_empty():
@@ -48,6 +50,13 @@ def _setup_link(out) -> None:
         url = f"http://{resolve_bind(None, None)}/golive/setup/"
         out.write(f"Set-up wizard / 首次设置向导: {url}  (on this machine / 本机)")
         out.write(f"From another machine / 从其他电脑: {url}?token={token}")
+
+
+def _posting_rule_defaults() -> bool:
+    """Default posting rules of modules' events (a module installed after go-live)."""
+    from erp.accounting.services.chart import posting_rules_ensure_defaults
+
+    return bool(posting_rules_ensure_defaults())
 
 
 def _numbering_defaults() -> bool:
