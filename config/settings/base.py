@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "erp.ops",
     "erp.accounting",
     "erp.approvals",
+    # Business modules after the ledgers and approvals they post through (docs/adding-a-module.md).
+    "erp.purchasing",
+    "erp.production",
+    "erp.quality",
+    "erp.sales",
 ]
 
 MIDDLEWARE = [
