@@ -165,3 +165,43 @@ def stock_ledger_append_only() -> list[str]:
     if missing is None:
         return ["cannot inspect triggers on this database"]
     return [f"database trigger {name} missing: stock moves could be changed" for name in missing]
+
+
+@integrity_check("stock_snapshots")
+def stock_snapshots_match_ledger() -> list[str]:
+    """The latest month-end snapshot says what the ledger says up to its date: as-of reports
+    read it instead of history, so a wrong snapshot would misstate every later as-of figure."""
+    from erp.inventory.models import StockSnapshotMonth
+    from erp.inventory.services.snapshots import moves_sum_into
+
+    month = StockSnapshotMonth.objects.first()
+    if month is None:
+        return []
+    quantities: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    company: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    moves_sum_into(StockMove.objects.filter(posting_date__lte=month.month_end), quantities, company)
+    stored = {
+        (m, loc, lot): q
+        for m, loc, lot, q in month.lines.values_list(
+            "material_id", "location_id", "lot_id", "quantity"
+        )
+    }
+    problems = [
+        f"snapshot {month}: material {key[0]} at location {key[1]} lot {key[2]}: "
+        f"{stored.get(key, ZERO)} stored, {q} in the ledger"
+        for key, q in quantities.items()
+        if stored.get(key, ZERO) != q
+    ]
+    problems += [
+        f"snapshot {month}: material {key[0]} at location {key[1]} lot {key[2]} not in the ledger"
+        for key in stored
+        if key not in quantities
+    ]
+    values = {m: (q, v) for m, q, v in month.values.values_list("material_id", "quantity", "value")}
+    problems += [
+        f"snapshot {month}: material {m} company {values.get(m, (ZERO, ZERO))} stored, "
+        f"{(q, v)} in the ledger"
+        for m, (q, v) in company.items()
+        if values.get(m, (ZERO, ZERO)) != (q, v)
+    ]
+    return problems

@@ -33,7 +33,16 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from erp.core.money import round_amount, round_quantity
-from erp.inventory.models import Lot, MaterialValuation, StockBalance, StockCount, StockMove
+from erp.inventory.models import (
+    Lot,
+    MaterialValuation,
+    StockBalance,
+    StockCount,
+    StockMove,
+    StockSnapshotLine,
+    StockSnapshotValue,
+)
+from erp.inventory.services.snapshots import snapshot_before
 from erp.inventory.states import LotStatus, MoveType, StockCountState
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
 
@@ -122,15 +131,29 @@ def _sums_from_balances(group: str, flt: StockFilter) -> dict[tuple, list[Decima
 
 
 def _sums_from_ledger(group: str, flt: StockFilter, on_date: date) -> dict[tuple, list[Decimal]]:
-    """Σ into − Σ out of the filtered locations up to `on_date` (posting date index); each
-    row's value is its quantity at the material's average on that date."""
+    """Σ into − Σ out of the filtered locations up to `on_date`: the month-end snapshot before
+    it (if a closed month has one) plus the moves since, else the whole ledger (posting date
+    index); each row's value is its quantity at the material's average on that date."""
     result: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    base = StockMove.objects.filter(Q(posting_date__lte=on_date) & _material_q(flt))
+    snapshot = snapshot_before(on_date)
+    base = _moves_since(snapshot, on_date).filter(_material_q(flt))
+    if snapshot is not None:
+        keys = _BALANCE_KEYS[group]
+        rows = (
+            StockSnapshotLine.objects.filter(
+                Q(month=snapshot) & _material_q(flt) & _where_q(flt, "location")
+            )
+            .values(*keys)
+            .annotate(q=Sum("quantity"))
+            .order_by()
+        )
+        for r in rows:
+            result[tuple(r[k] for k in keys)][0] += round_quantity(r["q"])
     for side, sign in (("to_location", 1), ("from_location", -1)):
         keys = [k.replace("location", side) for k in _BALANCE_KEYS[group]]
         rows = base.filter(_where_q(flt, side)).values(*keys).annotate(q=Sum("quantity")).order_by()
         for r in rows:
-            result[tuple(r[k] for k in keys)][0] += sign * r["q"]
+            result[tuple(r[k] for k in keys)][0] += sign * round_quantity(r["q"])
     company = _company_at(on_date, flt)
     for key, acc in result.items():
         qty, value = company.get(key[0], (ZERO, ZERO))
@@ -138,16 +161,41 @@ def _sums_from_ledger(group: str, flt: StockFilter, on_date: date) -> dict[tuple
     return dict(result)
 
 
+def _moves_since(snapshot, on_date: date):
+    """Moves dated after the snapshot (or from the beginning) up to the end of `on_date`."""
+    moves = StockMove.objects.filter(posting_date__lte=on_date)
+    if snapshot is not None:
+        moves = moves.filter(posting_date__gt=snapshot.month_end)
+    return moves
+
+
 def _company_at(on_date: date, flt: StockFilter) -> dict[int, tuple[Decimal, Decimal]]:
-    """Company quantity and value per material at the end of `on_date` (boundary moves)."""
-    base = StockMove.objects.filter(Q(posting_date__lte=on_date) & _material_q(flt))
+    """Company quantity and value per material at the end of `on_date` (boundary moves), from
+    the month-end snapshot before it plus the moves since."""
+    snapshot = snapshot_before(on_date)
+    company_q = _company_q(flt)
+    base = _moves_since(snapshot, on_date).filter(company_q)
     result: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    if snapshot is not None:
+        rows = StockSnapshotValue.objects.filter(Q(month=snapshot) & company_q)
+        for m, q, v in rows.values_list("material_id", "quantity", "value"):
+            result[m] = [q, v]
     for cond, sign in ((Q(from_location__isnull=True), 1), (Q(to_location__isnull=True), -1)):
         rows = base.filter(cond).values("material_id").annotate(q=Sum("quantity"), v=Sum("value"))
         for r in rows.order_by():
             result[r["material_id"]][0] += sign * round_quantity(r["q"])
             result[r["material_id"]][1] += sign * round_amount(r["v"])
     return {m: (q, v) for m, (q, v) in result.items()}
+
+
+def _company_q(flt: StockFilter) -> Q:
+    """The material part of a filter on company figures. They have no lot: a lot filter
+    narrows to the lot's material, whose company average values the lot's quantity (the
+    costing unit is the material, never the lot)."""
+    material = flt.material
+    if flt.lot:
+        material = Lot.objects.filter(pk=flt.lot).values_list("material_id", flat=True).first()
+    return _material_q(StockFilter(material=material, category=flt.category, keyword=flt.keyword))
 
 
 def _decorate(group: str, sums: dict[tuple, list[Decimal]]) -> list[OnHandRow]:
@@ -777,13 +825,8 @@ class TurnoverRow:
 
 
 def _values_at(on_date: date, flt: StockFilter) -> dict[int, Decimal]:
-    """Company stock value per material at the end of `on_date` (ledger, boundary moves)."""
-    base = StockMove.objects.filter(Q(posting_date__lte=on_date) & _material_q(flt))
-    result: dict[int, Decimal] = defaultdict(Decimal)
-    for cond, sign in ((Q(from_location__isnull=True), 1), (Q(to_location__isnull=True), -1)):
-        for r in base.filter(cond).values("material_id").annotate(v=Sum("value")).order_by():
-            result[r["material_id"]] += sign * r["v"]
-    return result
+    """Company stock value per material at the end of `on_date` (snapshot + moves since)."""
+    return {m: v for m, (_q, v) in _company_at(on_date, flt).items()}
 
 
 def turnover(*, date_from: date, date_to: date, by: str, flt: StockFilter) -> list[TurnoverRow]:

@@ -14,6 +14,7 @@ from erp.accounting.states import PeriodState
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, Conflict, InvalidTransition, NotFound
 from erp.core.services.audit import audit_record
+from erp.inventory.services.snapshots import stock_snapshot_build, stock_snapshots_drop_from
 
 
 @transaction.atomic
@@ -139,6 +140,9 @@ def period_close(*, actor, period_id: int) -> Period:
     period.closed_at = timezone.now()
     period.closed_by = actor
     period.save(update_fields=["state", "closed_at", "closed_by"])
+    # Nothing can be posted into the month now (the stock gate checks the period; we hold it
+    # exclusively): its month-end stock snapshot stays true until the month is reopened.
+    stock_snapshot_build(period.end)
     audit_record(
         actor=actor,
         action="transition",
@@ -173,6 +177,7 @@ def period_reopen(*, actor, period_id: int, reason: str) -> Period:
             code="period_later_closed",
         )
     period.state = PeriodState.OPEN
+    stock_snapshots_drop_from(period.start)
     period.closed_at = None
     period.closed_by = None
     period.save(update_fields=["state", "closed_at", "closed_by"])

@@ -12,6 +12,7 @@ from .documents import (
 )
 from .ledger import MaterialValuation, Reservation, StockBalance, StockMove
 from .lots import Lot, LotAttribute, LotStatusChange
+from .snapshots import StockSnapshotLine, StockSnapshotMonth, StockSnapshotValue
 
 __all__ = [
     "Lot",
@@ -29,6 +30,9 @@ __all__ = [
     "StockCount",
     "StockCountLine",
     "StockMove",
+    "StockSnapshotLine",
+    "StockSnapshotMonth",
+    "StockSnapshotValue",
     "Transfer",
     "TransferLine",
 ]
