@@ -2,8 +2,8 @@
 an as-of report reads the snapshot before its date plus the moves since, never all history.
 
 A snapshot is built when the month's period is closed (no stock posting can be dated inside
-a closed period: the gate checks it) and dropped when the period is reopened or when, without
-accounting, a posting is dated on or before it (erp/inventory/services/snapshots.py)."""
+a closed period: the gate checks it) and dropped when the period is reopened
+(erp/inventory/services/snapshots.py); `erp check stock_snapshots` compares it with the ledger."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
