@@ -9,6 +9,7 @@ unchanged) on the following rows. Rows of one record must be consecutive.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -48,17 +49,31 @@ class Column:
     nullable: bool = False  # a blank cell clears the value (else: keeps it / the default)
     minimum: Decimal | int | None = None
 
-    def header_zh(self) -> str:
+    # Cached: the catalogues are fixed while the process runs, and an import asks for the
+    # same header once per row and column (switching the language each time cost seconds).
+    @cached_property
+    def _zh(self) -> str:
         with translation.override("zh-hans"):
             return str(self.header)
 
-    def header_en(self) -> str:
+    def header_zh(self) -> str:
+        return self._zh
+
+    @cached_property
+    def _en(self) -> str:
         with translation.override("en"):
             return str(self.header)
 
-    def choice_labels(self) -> list[str]:
+    def header_en(self) -> str:
+        return self._en
+
+    @cached_property
+    def _choice_labels(self) -> tuple[str, ...]:
         with translation.override("zh-hans"):
-            return [str(label) for _value, label in self.choices]
+            return tuple(str(label) for _value, label in self.choices)
+
+    def choice_labels(self) -> list[str]:
+        return list(self._choice_labels)
 
 
 @dataclass

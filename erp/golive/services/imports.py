@@ -1,6 +1,7 @@
 """Upload → dry run (nothing written) → confirm → apply all-or-nothing, with an ImportLog.
 
-The apply re-reads the stored file, checks its SHA-256 against the dry run's, locks the
+The apply re-reads the stored file, checks its SHA-256 against the dry run's, takes the dry
+run's parsed rows stored beside it (parsed_store: the sheet is not read twice), locks the
 import type's ImportLock row (two runs of one type queue) and runs every row in one
 transaction: any error rolls all of them back."""
 
@@ -18,7 +19,8 @@ from erp.core.access import require_perm
 from erp.core.errors import DomainError
 from erp.core.services.audit import audit_record
 from erp.golive.errors import ImportAlreadyDone, ImportFileRejected, ImportSpecUnknown
-from erp.golive.importing.engine import Outcome, execute, parse
+from erp.golive.importing.engine import Outcome, Parsed, execute, parse
+from erp.golive.importing.parsed_store import parsed_dumps, parsed_loads
 from erp.golive.importing.spec import ImportSpec, spec_get
 from erp.golive.models import ImportLock, ImportLog
 
@@ -49,6 +51,7 @@ def import_dry_run(*, actor, spec_key: str, file_name: str, content: bytes) -> I
         parsed = parse(spec, content)
     except ImportFileRejected as exc:
         return _save_rejected(log, exc)
+    stored_parse = parsed_dumps(parsed, sha256)  # before execute() resolves references
     try:
         with transaction.atomic():
             raise _RollBack(execute(spec, actor, parsed))
@@ -64,6 +67,7 @@ def import_dry_run(*, actor, spec_key: str, file_name: str, content: bytes) -> I
                 posixpath.join(STORAGE_DIR, f"{log.pk}-{sha256}.xlsx"), ContentFile(content)
             )
             log.save(update_fields=["stored_name"])
+            default_storage.save(_parsed_name(log), ContentFile(stored_parse))
         audit_record(actor=actor, action="import", obj=log, note=f"dry run {log.result}")
     return log
 
@@ -123,8 +127,7 @@ def import_apply(*, actor, log_id: int) -> ImportLog:
         log = ImportLog.objects.select_for_update().get(pk=log_id)
         if log.result != ImportLog.Result.DRY_RUN_OK:
             raise ImportAlreadyDone()
-        content = _stored_content(log)
-        parsed = parse(spec, content)
+        parsed = _parsed_again(spec, log)
         try:
             with transaction.atomic():
                 outcome = execute(spec, actor, parsed)
@@ -149,6 +152,22 @@ def import_apply(*, actor, log_id: int) -> ImportLog:
             note=f"apply {log.result}",
         )
     return log
+
+
+def _parsed_name(log: ImportLog) -> str:
+    return f"{log.stored_name}.parsed.json"
+
+
+def _parsed_again(spec: ImportSpec, log: ImportLog) -> Parsed:
+    """The dry run's parse of the stored upload (the file itself is still checked against
+    the dry run's SHA-256); the file is read again only when that parse is missing."""
+    content = _stored_content(log)
+    try:
+        with default_storage.open(_parsed_name(log), "rb") as handle:
+            parsed = parsed_loads(handle.read(), hashlib.sha256(content).hexdigest())
+    except (OSError, ValueError):
+        parsed = None
+    return parsed if parsed is not None else parse(spec, content)
 
 
 def _stored_content(log: ImportLog) -> bytes:

@@ -8,6 +8,7 @@ Business rules (checked on every write path: pages, API, imports):
   lot expiry dates are computed from it (packaging and consumables may leave it empty).
 """
 
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,9 @@ SHELF_LIFE_TYPES = {
     Material.InventoryType.SEMI,
     Material.InventoryType.FINISHED,
 }
+
+# The global unit conversions while material_upsert_batch runs (None outside a batch).
+_batch_common_rates: ContextVar[list[Rate] | None] = ContextVar("batch_common_rates", default=None)
 
 
 def _conversion_row_errors(line: UnitConversion, earlier: list) -> dict[str, list]:
@@ -153,7 +157,11 @@ def _check_units(material: Material, own: list[Rate] | None, errors: dict) -> No
     ]
     if not fields:
         return  # nothing to convert: spare the query (once per row of a large import)
-    stored, common = conversion_rates(material.pk)
+    common = _batch_common_rates.get()
+    if material.pk is None and common is not None:
+        stored = []  # a new material of a batch has no own rates yet
+    else:
+        stored, common = conversion_rates(material.pk)
     own = stored if own is None else own
     for field in fields:
         unit = getattr(material, field)
@@ -182,4 +190,9 @@ def _check_shelf_life(material: Material, errors: dict) -> None:
 def material_upsert_batch(*, actor, rows: list[dict]) -> list[BatchRow]:
     """`material_upsert` (without conversions) for many rows in the caller's transaction: the
     same checks, audit events and outcomes, in a few queries per 500 rows (imports)."""
-    return record_upsert_batch(MATERIAL, actor=actor, key="code", rows=rows)
+    # A batch writes no conversions: the global rates are read once, not once per new row.
+    token = _batch_common_rates.set(conversion_rates(None)[1])
+    try:
+        return record_upsert_batch(MATERIAL, actor=actor, key="code", rows=rows)
+    finally:
+        _batch_common_rates.reset(token)
