@@ -188,8 +188,13 @@ def _status(value: str) -> str:
     return value
 
 
+def _lots_out(items: list) -> None:
+    """The page's lots as answers, after the page was cut in SQL (never every lot)."""
+    items[:] = [_lot_out(lot) for lot in items]
+
+
 @router.get("/lots/", response=list[LotOut], operation_id="lot_list")
-@paginate(ErpPagination)
+@paginate(ErpPagination, decorate=_lots_out)
 def lot_list(
     request,
     material_id: int | None = None,
@@ -203,10 +208,9 @@ def lot_list(
         raise ValidationFailed(
             _("Enter expiring_within_days between 0 and 3650."), code="invalid_days"
         )
-    qs = sel.lots_list(
+    return sel.lots_list(
         material=material_id, status=_status(status), expiring_within_days=expiring_within_days
     )
-    return [_lot_out(lot) for lot in qs]
 
 
 @router.get("/lots/{lot_id}", response=LotDetailOut, operation_id="lot_read")

@@ -15,6 +15,10 @@ class InventoryConfig(AppConfig):
         inventory_move_types_register()
         _numbering_rules_register()
 
+        from erp.inventory.selectors_pickers import lot_picker_register
+
+        lot_picker_register()
+
         from erp.core.references import document_type_register
         from erp.inventory.demo import DEMO_SOURCE
         from erp.inventory.imports import OPENING_SOURCE

@@ -111,11 +111,12 @@ class LineForm(KitLineForm):
 
 
 def _lot_field(required: bool = False):
+    # A type-ahead picker, never a <select> of every lot (thousands in a year).
     return LotChoice(
         label=_("Lot"),
         required=required,
-        queryset=Lot.objects.select_related("material").order_by("material__code", "number"),
-        widget=forms.Select(attrs=SELECT),
+        queryset=Lot.objects.select_related("material"),
+        widget=Picker("lot"),
     )
 
 
@@ -221,11 +222,7 @@ class StockCountForm(KitHeaderForm):
 
 
 class LotStatusForm(forms.Form):
-    lot = LotChoice(
-        label=_("Lot"),
-        queryset=Lot.objects.select_related("material").order_by("material__code", "number"),
-        widget=forms.Select(attrs=SELECT),
-    )
+    lot = _lot_field(required=True)
     status = forms.ChoiceField(
         label=_("New status"), choices=LotStatus.choices, widget=forms.Select(attrs=SELECT)
     )

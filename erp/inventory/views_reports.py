@@ -34,6 +34,7 @@ from erp.core.export import (
 from erp.core.references import refs_attach
 from erp.inventory import selectors_reports as sel
 from erp.inventory.models import Lot
+from erp.masterdata.forms.pickers import Picker
 from erp.masterdata.models import Location, Material, MaterialCategory, Warehouse
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -239,14 +240,15 @@ class OnHandReport(ReportPage):
 
 
 class LedgerForm(StockFilterForm):
+    # Type-ahead pickers: a <select> of every material and lot made this page 600 KB.
     material = forms.ModelChoiceField(
-        Material.objects.order_by("code"), label=_("Material"), widget=forms.Select(SELECT)
+        Material.objects.all(), label=_("Material"), widget=Picker("material")
     )
     lot = forms.ModelChoiceField(
-        Lot.objects.select_related("material").order_by("material__code", "number"),
+        Lot.objects.select_related("material"),
         label=_("Lot"),
         required=False,
-        widget=forms.Select(SELECT),
+        widget=Picker("lot"),
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(DATE))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(DATE))

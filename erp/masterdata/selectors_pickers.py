@@ -7,8 +7,11 @@ than `limit` rows does a substring scan fill the rest (Chinese users often type 
 the middle of a name or a specification).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
@@ -25,6 +28,11 @@ class PickerKind:
     view_permission: str
     has_specification: bool = False
     related: tuple[str, ...] = ()
+    # A kind of another app whose records have no code/name/active (lots): its own search
+    # (query, limit) -> options and option(pk) -> option | None.
+    search: Callable[[str, int], list] | None = None
+    option: Callable[[int], object] | None = None
+    placeholder: Any = None  # what to type, when not "code, name or specification"
 
 
 PICKERS: dict[str, PickerKind] = {
@@ -35,6 +43,15 @@ PICKERS: dict[str, PickerKind] = {
     "warehouse": PickerKind(Warehouse, "masterdata.view_warehouse"),
     "location": PickerKind(Location, "masterdata.view_location", related=("warehouse",)),
 }
+
+
+def picker_register(kind: str, spec: PickerKind) -> None:
+    """Add a picker kind from another app's ready() (inventory adds "lot"); the same kind
+    registered again is a no-op, another spec under a taken kind is a programming error."""
+    known = PICKERS.get(kind)
+    if known is not None and known != spec:
+        raise ImproperlyConfigured(f"picker kind {kind!r} registered twice")
+    PICKERS[kind] = spec
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,8 @@ def picker_search(kind: str, query: str, *, limit: int = PICKER_LIMIT) -> list[P
     any substring of code, name or specification; each group ordered by code."""
     spec = PICKERS[kind]
     query = query.strip()[:60]
+    if spec.search is not None:
+        return spec.search(query, limit)
     base = spec.model._default_manager.filter(active=True).select_related(*spec.related)
     if not query:
         return _options(spec, base.order_by("code")[:limit])
@@ -81,6 +100,11 @@ def _conditions(spec: PickerKind, query: str) -> list[Q]:
 def picker_option(kind: str, pk) -> PickerOption | None:
     """The option of the current value, active or not (old records keep showing it)."""
     spec = PICKERS[kind]
+    if spec.option is not None:
+        try:
+            return spec.option(int(pk))
+        except (TypeError, ValueError):
+            return None
     try:
         rows = spec.model._default_manager.filter(pk=int(pk)).select_related(*spec.related)
     except (TypeError, ValueError):

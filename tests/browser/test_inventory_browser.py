@@ -170,7 +170,7 @@ def test_issue_from_quarantine_lot_names_the_lot(live_server, phone, plant):
     _pick(page, "id_lines-0-material", "RM-PIGMENT", "RM-PIGMENT")
     page.fill("#id_lines-0-quantity", "5")
     page.select_option("#id_lines-0-location", str(plant["a01"].pk))
-    page.select_option("#id_lines-0-lot", str(lot.pk))
+    _pick(page, "id_lines-0-lot", "PG-Q1", "PG-Q1")
     page.locator("#erp-record-form button[type=submit]").click()
     page.locator("button[data-action=post]").click()
     error = page.locator("#erp-messages")

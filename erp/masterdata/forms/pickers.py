@@ -8,7 +8,7 @@ materials."""
 from django import forms
 from django.urls import reverse
 
-from erp.masterdata.selectors_pickers import picker_option
+from erp.masterdata.selectors_pickers import PICKERS, picker_option
 
 
 class Picker(forms.Widget):
@@ -22,6 +22,7 @@ class Picker(forms.Widget):
         context = super().get_context(name, value, attrs)
         context["widget"]["option"] = picker_option(self.kind, value) if value else None
         context["widget"]["url"] = reverse("masterdata:picker", args=[self.kind])
+        context["widget"]["placeholder"] = PICKERS[self.kind].placeholder
         return context
 
     def value_from_datadict(self, data, files, name):
