@@ -81,6 +81,10 @@ class SearchEntry:
     # value equal to the search text makes an exact hit (the search then opens the record).
     prefix_fields: tuple[str, ...] = ()
     exact_field: str = ""
+    # Numbers written after a space-separated part (a voucher's "2026-09 转-0001", which users
+    # call 转-0001): the text also matches the start of the part after the space, and equal
+    # to that part it is an exact hit.
+    word_prefix_fields: tuple[str, ...] = ()
 
 
 @dataclass
@@ -168,12 +172,18 @@ def _document_entries() -> list[SearchEntry]:
                 fields=(),
                 prefix_fields=("number",),
                 exact_field="number",
+                word_prefix_fields=("number",) if _period_numbered(model) else (),
                 url=lambda obj, url=url: url(obj.pk),
                 permission=doc_type.permission,
                 describe=lambda obj, label=doc_type.label: _describe_document(obj, label),
             )
         )
     return entries
+
+
+def _period_numbered(model) -> bool:
+    """A document type whose numbers start with their period (Voucher.NUMBER_HAS_PERIOD)."""
+    return bool(getattr(model, "NUMBER_HAS_PERIOD", False))
 
 
 def _describe_document(obj, label) -> str:
@@ -199,19 +209,23 @@ def search_run(user, text: str) -> list[SearchHits]:
             condition |= Q(**{f"{name}__icontains": text})
         for name in entry.prefix_fields:
             condition |= Q(**{f"{name}__startswith": text.upper()})
+        for name in entry.word_prefix_fields:
+            condition |= Q(**{f"{name}__contains": " " + text.upper()})
         found = list(entry.queryset().filter(condition)[: SEARCH_LIMIT + 1])
         if found:
             rows = [(entry.describe(obj), entry.url(obj)) for obj in found[:SEARCH_LIMIT]]
-            exact = [
-                entry.url(obj)
-                for obj in found
-                if entry.exact_field
-                and str(getattr(obj, entry.exact_field, "")).upper() == text.upper()
-            ]
+            exact = [entry.url(obj) for obj in found if _exact(entry, obj, text.upper())]
             results.append(
                 SearchHits(entry, rows, more=len(found) > SEARCH_LIMIT, exact_urls=exact)
             )
     return results
+
+
+def _exact(entry: SearchEntry, obj, text: str) -> bool:
+    if not entry.exact_field:
+        return False
+    value = str(getattr(obj, entry.exact_field, "")).upper()
+    return value == text or (bool(entry.word_prefix_fields) and value.endswith(" " + text))
 
 
 def search_exact_url(results: list[SearchHits]) -> str:

@@ -16,6 +16,9 @@ class Voucher(Document):
     """A journal voucher (记账凭证). `number` ("记-0001") and `seq` are assigned by the posting
     gate, per period and word, gap-free. Posted vouchers are frozen by database triggers."""
 
+    # Numbers read "2026-09 转-0001": the global search also finds 转-0001 (erp/core/menu.py).
+    NUMBER_HAS_PERIOD = True
+
     word = models.CharField(
         _("voucher word"), max_length=2, choices=VoucherWord.choices, default=VoucherWord.JI
     )

@@ -105,3 +105,15 @@ def test_search_does_not_show_documents_to_users_without_the_view_permission(
     page = client.get("/search/", {"q": posted.number})
     assert page.status_code == 200
     assert f"/inventory/other-receipts/{posted.pk}/" not in page.content.decode()
+
+
+def test_search_finds_a_voucher_by_the_number_written_on_it(boss, posted):
+    """A voucher's number is stored with its period ("2026-12 转-0001"); users type 转-0001."""
+    voucher = Voucher.objects.get(source_type="inventory.otherreceipt")
+    _period, written = voucher.number.split(" ")
+    page = boss.get("/search/", {"q": written[:3]})
+    assert page.status_code == 200 and voucher.number in page.content.decode()
+    exact = boss.get("/search/", {"q": written})
+    assert exact.status_code == 302
+    assert exact["Location"] == f"/accounting/vouchers/{voucher.pk}/"
+    assert boss.get("/search/", {"q": voucher.number}).status_code == 302

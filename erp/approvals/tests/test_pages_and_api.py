@@ -138,3 +138,17 @@ def test_rule_settings_page_saves_a_rule(people):
         ("amount", "gt", "8000")
     ]
     assert ApprovalRequest.objects.count() == 0
+
+
+def test_rule_list_and_request_page_say_approval_steps_in_chinese(people, pending):
+    """Master data translates its own "Steps" as 工序步骤; approvals' pages say 审批步骤."""
+    from django.utils import translation
+
+    client = _client(people["admin"])
+    with translation.override("zh-hans"):
+        pages = [
+            client.get("/approvals/rules/").content.decode(),
+            client.get(f"/approvals/requests/{pending.pk}/").content.decode(),
+        ]
+    for page in pages:
+        assert "审批步骤" in page and "工序步骤" not in page
