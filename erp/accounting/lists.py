@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.accounting.models import Account, Period, Voucher, VoucherWord
 from erp.accounting.states import VoucherState
 from erp.core.listing import Column, ListConfig
+from erp.core.references import refs_attach
 
 _SELECT = {"class": "form-select form-select-sm"}
 
@@ -81,8 +82,9 @@ VOUCHERS = ListConfig(
         Column("attachments", _("Attachments"), kind="num"),
         Column("created_by.full_name", _("Entered by")),
         Column("state", _("State"), sort="state", kind="state", choices=VoucherState),
-        Column("source_number", _("Source document")),
+        Column("source_ref", _("Source document")),
     ],
+    rows_hook=refs_attach,  # source_ref: 类型名 + number + link, one query per document type
     search_fields=("number", "note", "source_number"),
     filterset_class=VoucherFilter,
     default_sort="-date",

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 
@@ -24,6 +25,7 @@ from erp.accounting.models import (
 )
 from erp.accounting.states import VoucherState
 from erp.core.money import round_amount
+from erp.core.references import document_refs, refs_attach
 from erp.masterdata.models import Customer, Supplier
 
 ZERO = Decimal("0")
@@ -153,6 +155,7 @@ class StatementRow:
     decrease: Decimal  # receipts / payments
     balance: Decimal = ZERO
     due_date: dt.date | None = None
+    ref: Any = None  # the DocumentRef (类型名 + number + link) where the source is a document
 
 
 @dataclass
@@ -198,20 +201,34 @@ def partner_statement(
     partner = partners(kind).filter(pk=partner_id).first()
     opening = _balance_before(kind, partner_id, date_from)
     in_range = {"date__gte": date_from, "date__lte": date_to, f"{pf}_id": partner_id}
+    items = refs_attach(
+        list(
+            OpenItem.objects.filter(
+                kind=kind,
+                doc_date__gte=date_from,
+                doc_date__lte=date_to,
+                **{f"{pf}_id": partner_id},
+            ).exclude(source_type__in=SETTLEMENT_SOURCES)
+        )
+    )
     rows = [
-        StatementRow(i.doc_date, i.source_number, i.summary, i.amount, ZERO, due_date=i.due_date)
-        for i in OpenItem.objects.filter(
-            kind=kind,
-            doc_date__gte=date_from,
-            doc_date__lte=date_to,
-            **{f"{pf}_id": partner_id},
-        ).exclude(source_type__in=SETTLEMENT_SOURCES)
-    ]
+        StatementRow(
+            i.doc_date, i.source_number, i.summary, i.amount, ZERO, due_date=i.due_date,
+            ref=i.source_ref,
+        )
+        for i in items
+    ]  # fmt: skip
     label = "收款" if kind == RECEIVABLE else "付款"
+    settlements = list(_settlements(kind).objects.filter(state="posted", **in_range))
+    doc_type = _settlements(kind)._meta.label_lower
+    refs = document_refs([(doc_type, d.pk) for d in settlements])
     rows += [
-        StatementRow(d.date, d.number, f"{label} {d.reference}".strip(), ZERO, d.amount)
-        for d in _settlements(kind).objects.filter(state="posted", **in_range)
-    ]
+        StatementRow(
+            d.date, d.number, f"{label} {d.reference}".strip(), ZERO, d.amount,
+            ref=refs.get((doc_type, str(d.pk))),
+        )
+        for d in settlements
+    ]  # fmt: skip
     rows.sort(key=lambda r: (r.date, r.decrease > 0, r.number))
     balance = opening
     for row in rows:

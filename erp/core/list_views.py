@@ -21,6 +21,9 @@ class ListPage(View):
         if request.GET.get("export") == "xlsx":
             return self.export(request, query)
         page = list_page(query, request.GET.get("page"))
+        if config.rows_hook:
+            page.object_list = list(page.object_list)
+            config.rows_hook(page.object_list)
         context = {
             "config": config,
             "columns": config.visible_columns(),

@@ -117,3 +117,14 @@ def test_search_finds_a_voucher_by_the_number_written_on_it(boss, posted):
     assert exact.status_code == 302
     assert exact["Location"] == f"/accounting/vouchers/{voucher.pk}/"
     assert boss.get("/search/", {"q": voucher.number}).status_code == 302
+
+
+def test_voucher_list_names_and_links_the_source_in_one_query_per_type(boss, posted):
+    page = boss.get("/accounting/vouchers/").content.decode()
+    assert f'<a href="/inventory/other-receipts/{posted.pk}/">{posted.number}</a>' in page
+    assert "其他入库单" in page
+    xlsx = boss.get("/accounting/vouchers/", {"export": "xlsx"}).content
+    cells = [
+        c for row in load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row
+    ]
+    assert f"其他入库单 {posted.number}" in cells
