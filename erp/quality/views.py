@@ -1,0 +1,67 @@
+"""The inspector's results page (phone first: one card per characteristic, big inputs,
+instant pass/fail against the limits); mounted as the inspection lot's kit "edit" page."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.access import require_perm
+from erp.core.errors import DomainError, NotFound
+from erp.quality.models import InspectionLot, InspectionLotState
+from erp.quality.services.inspections import inspection_results_record
+
+
+def _inspection(pk) -> InspectionLot:
+    found = InspectionLot.objects.select_related("material", "lot", "plan").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def results_entry(request, pk):
+    require_perm(request.user, "quality.change_inspectionlot")
+    inspection = _inspection(pk)
+    posted = None
+    status = 200
+    if request.method == "POST":
+        entries = [
+            {
+                "line_no": r.line_no,
+                "value": request.POST.get(f"value-{r.line_no}", ""),
+                "comment": request.POST.get(f"comment-{r.line_no}", ""),
+            }
+            for r in inspection.lines.all()
+        ]
+        version = request.POST.get("version", "")
+        try:
+            inspection_results_record(
+                actor=request.user,
+                doc_id=inspection.pk,
+                results=entries,
+                note=request.POST.get("note", inspection.note),
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+            posted, status = request.POST, exc.status
+        else:
+            messages.success(request, _("Results saved."))
+            return redirect("quality:inspectionlot_detail", pk=inspection.pk)
+    rows = []
+    for r in inspection.lines.all():
+        value = r.value if r.value is not None else ""
+        if r.kind == "pass_fail":
+            value = {True: "pass", False: "fail", None: ""}[r.passed]
+        if posted is not None:
+            value = posted.get(f"value-{r.line_no}", "")
+        comment = posted.get(f"comment-{r.line_no}", "") if posted is not None else r.comment
+        rows.append({"result": r, "value": value, "comment": comment})
+    context = {
+        "doc": inspection,
+        "rows": rows,
+        "editable": inspection.state == InspectionLotState.OPEN,
+        "note": posted.get("note", "") if posted is not None else inspection.note,
+    }
+    return render(request, "quality/results_entry.html", context, status=status)
