@@ -24,6 +24,7 @@ from erp.quality.models import (
     InspectionResult,
     NonconformanceReport,
 )
+from erp.quality.selectors import limits_shown
 from erp.quality.services import inspections, ncrs, plans
 from erp.quality.states import INSPECTION_MACHINE, NCR_MACHINE, PLAN_MACHINE
 
@@ -201,22 +202,12 @@ def _results_annotate(doc, lines) -> None:
         else:
             r.value_shown = "" if r.value is None else f"{r.value.normalize():f}"
         r.verdict = {True: _("Pass"), False: _("Fail"), None: ""}[r.passed]
-        r.limits = _limits(r)
-
-
-def _limits(r) -> str:
-    if r.kind == "pass_fail":
-        return ""
-    lower = "" if r.lower_limit is None else f"{r.lower_limit.normalize():f}"
-    upper = "" if r.upper_limit is None else f"{r.upper_limit.normalize():f}"
-    if lower and upper:
-        return f"{lower} ~ {upper}"
-    return f"≥ {lower}" if lower else (f"≤ {upper}" if upper else "")
+        r.limits = limits_shown(r)
 
 
 def _characteristics_annotate(doc, lines) -> None:
     for c in lines:
-        c.limits = _limits(c)
+        c.limits = limits_shown(c)
 
 
 def _inspection_extra(request, doc, lines) -> dict:

@@ -36,7 +36,7 @@ class InspectionLotState(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for decision")
     RELEASED = "released", _("Released")
     CONDITIONAL = "conditional", _("Conditionally released")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Nonconforming")
 
 
 class NcrState(models.TextChoices):

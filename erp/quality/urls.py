@@ -1,4 +1,15 @@
+from django.urls import path
+
 from erp.core.doc_kit.urls import kit_urlpatterns
+from erp.quality import views
 
 app_name = "quality"
-urlpatterns = [*kit_urlpatterns("quality")]
+urlpatterns = [
+    # Before the kit's routes: its "<pk>/<action>/" would take "apply-plan/".
+    path(
+        "inspection-lots/<int:pk>/apply-plan/",
+        views.plan_apply,
+        name="inspectionlot_plan_apply",
+    ),
+    *kit_urlpatterns("quality"),
+]

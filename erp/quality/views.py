@@ -2,13 +2,18 @@
 instant pass/fail against the limits); mounted as the inspection lot's kit "edit" page."""
 
 from django.contrib import messages
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import DomainError, NotFound
 from erp.quality.models import InspectionLot, InspectionLotState
-from erp.quality.services.inspections import inspection_results_record
+from erp.quality.selectors import limits_shown
+from erp.quality.services.inspections import (
+    inspection_lot_plan_apply,
+    inspection_results_record,
+)
 
 
 def _inspection(pk) -> InspectionLot:
@@ -57,7 +62,7 @@ def results_entry(request, pk):
         if posted is not None:
             value = posted.get(f"value-{r.line_no}", "")
         comment = posted.get(f"comment-{r.line_no}", "") if posted is not None else r.comment
-        rows.append({"result": r, "value": value, "comment": comment})
+        rows.append({"result": r, "value": value, "comment": comment, "limits": limits_shown(r)})
     context = {
         "doc": inspection,
         "rows": rows,
@@ -65,3 +70,23 @@ def results_entry(request, pk):
         "note": posted.get("note", "") if posted is not None else inspection.note,
     }
     return render(request, "quality/results_entry.html", context, status=status)
+
+
+def plan_apply(request, pk):
+    """POST from the detail page: an inspection opened before its plan takes the plan now."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    version = request.POST.get("version", "")
+    try:
+        inspection_lot_plan_apply(
+            actor=request.user,
+            doc_id=pk,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The inspection plan was applied."))
+    return redirect("quality:inspectionlot_detail", pk=pk)

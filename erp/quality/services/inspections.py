@@ -143,22 +143,7 @@ def inspection_lot_create(
         created_by=actor,
     )
     if plan is not None:
-        InspectionResult.objects.bulk_create(
-            [
-                InspectionResult(
-                    document=inspection,
-                    line_no=c.line_no,
-                    name=c.name,
-                    kind=c.kind,
-                    unit=c.unit,
-                    method=c.method,
-                    lower_limit=c.lower_limit,
-                    upper_limit=c.upper_limit,
-                    lot_attribute=c.lot_attribute,
-                )
-                for c in plan.lines.order_by("line_no")
-            ]
-        )
+        _results_from_plan(inspection, plan)
     audit_record(
         actor=actor,
         action="create",
@@ -167,6 +152,55 @@ def inspection_lot_create(
         note=inspection.source_number,
     )
     return inspection
+
+
+def inspection_lot_plan_apply(*, actor, doc_id, expected_version=None) -> InspectionLot:
+    """An inspection opened before its plan existed takes the plan in force now (the goods
+    arrived first, quality wrote the plan after): only while nothing has been recorded."""
+    require_perm(actor, "quality.change_inspectionlot")
+    with transaction.atomic():
+        inspection = locked(InspectionLot, doc_id)
+        refuse_unless(inspection, (S.OPEN,), INSPECTION_MACHINE)
+        version_check(inspection, expected_version)
+        if inspection.plan_id is not None or inspection.lines.exists():
+            raise ValidationFailed(
+                _("This inspection already follows plan %(plan)s.")
+                % {"plan": inspection.plan.number if inspection.plan else "-"},
+                code="plan_present",
+            )
+        plan = plan_for(material=inspection.material, inspection_type=inspection.inspection_type)
+        if plan is None:
+            raise ValidationFailed(
+                _("No active inspection plan covers this material and inspection type yet."),
+                code="no_plan",
+            )
+        inspection.plan = plan
+        inspection.version += 1
+        inspection.save(update_fields=["plan", "version", "updated_at"])
+        _results_from_plan(inspection, plan)
+        audit_record(
+            actor=actor, action="update", obj=inspection, changes={"plan": [None, plan.number]}
+        )
+    return inspection
+
+
+def _results_from_plan(inspection: InspectionLot, plan) -> None:
+    InspectionResult.objects.bulk_create(
+        [
+            InspectionResult(
+                document=inspection,
+                line_no=c.line_no,
+                name=c.name,
+                kind=c.kind,
+                unit=c.unit,
+                method=c.method,
+                lower_limit=c.lower_limit,
+                upper_limit=c.upper_limit,
+                lot_attribute=c.lot_attribute,
+            )
+            for c in plan.lines.order_by("line_no")
+        ]
+    )
 
 
 # --- results -------------------------------------------------------------------------------------

@@ -198,3 +198,23 @@ def test_inventory_extensions_quality_relies_on(plant, plan, receive, keeper):
         )
     event = AuditEvent.objects.filter(object_type="inventory.stockmove").latest("id")
     assert event.object_id == doc.number and "inventory." not in event.object_repr
+
+
+def test_a_plan_written_after_the_goods_arrived_can_be_applied(plant, receive, qm, inspector):
+    from erp.quality.services.inspections import inspection_lot_plan_apply
+    from erp.quality.services.plans import inspection_plan_activate, inspection_plan_create
+    from erp.quality.tests.conftest import SOLIDS
+
+    receive(plant["pigment"])
+    inspection = _inspection(plant["pigment"])
+    with pytest.raises(ValidationFailed) as err:
+        inspection_lot_plan_apply(actor=inspector, doc_id=inspection.pk)
+    assert err.value.code == "no_plan"
+    draft = inspection_plan_create(
+        actor=qm,
+        header={"name": "颜料", "inspection_type": "incoming", "material_id": plant["pigment"].pk},
+        lines=[SOLIDS],
+    )
+    plan = inspection_plan_activate(actor=qm, doc_id=draft.pk)
+    applied = inspection_lot_plan_apply(actor=inspector, doc_id=inspection.pk)
+    assert applied.plan == plan and [r.name for r in applied.lines.all()] == ["固含量"]

@@ -3,6 +3,7 @@ analysis as a PDF read back, and the REST read of an inspection lot."""
 
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -92,3 +93,35 @@ def test_api_reads_the_inspection_with_its_results(inspection, qm):
     body = answer.json()
     assert body["number"] == inspection.number and body["state"] == "open"
     assert [r["name"] for r in body["lines"]] == ["固含量", "外观"]
+
+
+def test_one_sided_limits_show_on_the_results_page(plant, qm, receive, inspector):
+    from erp.quality.services.plans import inspection_plan_activate, inspection_plan_create
+
+    draft = inspection_plan_create(
+        actor=qm,
+        header={"name": "树脂", "inspection_type": "incoming", "material_id": plant["resin"].pk},
+        lines=[{"name": "TiO2 含量", "unit": "%", "lower_limit": "93"}],
+    )
+    inspection_plan_activate(actor=qm, doc_id=draft.pk)
+    receive(plant["resin"], lot="R-9")
+    inspection = InspectionLot.objects.get(lot__number="R-9")
+    page = _client(inspector).get(reverse("quality:inspectionlot_edit", args=[inspection.pk]))
+    assert page.status_code == 200 and "≥ 93" in page.text
+
+
+def test_api_records_results_and_refuses_bad_ones(inspection, inspector):
+    client = _client(inspector)
+    url = f"/api/v1/inspection-lots/{inspection.pk}/results"
+    bad = client.post(
+        url, {"results": [{"line_no": 1, "value": "120"}]}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "value_impossible"
+    ok = client.post(
+        url,
+        {"results": [{"line_no": 1, "value": "99.1"}, {"line_no": 2, "value": "pass"}]},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+    values = [(r["value"] and Decimal(r["value"]), r["passed"]) for r in ok.json()["lines"]]
+    assert values == [(Decimal("99.1"), True), (None, True)]
