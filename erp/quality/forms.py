@@ -195,3 +195,8 @@ def state_filter(states, *, with_type: bool = False):
 PLAN_FILTER = state_filter(PlanState, with_type=True)
 INSPECTION_FILTER = state_filter(InspectionLotState, with_type=True)
 NCR_FILTER = state_filter(NcrState)
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(DATE))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(DATE))

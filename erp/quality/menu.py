@@ -32,6 +32,14 @@ MENU = [
     ),
     MenuItem(
         section="quality",
+        label=_("Quality statistics"),
+        url_name="quality:report",
+        permission="quality.view_inspectionlot",
+        icon="bar-chart",
+        order=14,
+    ),
+    MenuItem(
+        section="quality",
         label=_("Lot status change"),
         url_name="inventory:lot_status",
         permission="inventory.change_lot_status",

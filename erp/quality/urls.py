@@ -11,5 +11,6 @@ urlpatterns = [
         views.plan_apply,
         name="inspectionlot_plan_apply",
     ),
+    path("report/", views.quality_report, name="report"),
     *kit_urlpatterns("quality"),
 ]

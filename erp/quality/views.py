@@ -1,15 +1,19 @@
 """The inspector's results page (phone first: one card per characteristic, big inputs,
 instant pass/fail against the limits); mounted as the inspection lot's kit "edit" page."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import DomainError, NotFound
+from erp.quality.forms import PeriodForm
 from erp.quality.models import InspectionLot, InspectionLotState
-from erp.quality.selectors import limits_shown
+from erp.quality.selectors import limits_shown, quality_yield
 from erp.quality.services.inspections import (
     inspection_lot_plan_apply,
     inspection_results_record,
@@ -90,3 +94,19 @@ def plan_apply(request, pk):
     else:
         messages.success(request, _("The inspection plan was applied."))
     return redirect("quality:inspectionlot_detail", pk=pk)
+
+
+def quality_report(request):
+    """质量统计: first-pass yield, rejection rate, decision lead time and NCRs per material."""
+    require_perm(request.user, "quality.view_inspectionlot")
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    date_from, date_to = today - timedelta(days=90), today
+    if form.is_valid():
+        date_from = form.cleaned_data["date_from"] or date_from
+        date_to = form.cleaned_data["date_to"] or date_to
+    else:
+        form = PeriodForm(initial={"date_from": date_from, "date_to": date_to})
+    rows = quality_yield(date_from=date_from, date_to=date_to)
+    context = {"form": form, "rows": rows, "date_from": date_from, "date_to": date_to}
+    return render(request, "quality/report.html", context)
