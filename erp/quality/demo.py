@@ -52,6 +52,10 @@ def load_demo(*, actor) -> None:
     solvents = MaterialCategory.objects.filter(code="RM-SOL").first()
     if solvents is not None:
         _plan(qm, "溶剂类通用来料检验", {"category_id": solvents.pk}, SOLVENT, today)
+    # The inventory demo's fresh delivery (钛白粉 RM2001-2611C) arrived before these plans.
+    for waiting in InspectionLot.objects.filter(state="open", plan__isnull=True):
+        if plans.plan_for(material=waiting.material, inspection_type=waiting.inspection_type):
+            inspections.inspection_lot_plan_apply(actor=inspector, doc_id=waiting.pk)
     good = _receive(keeper, materials["RM-1001"], "RM1001-2611C", "800", today)
     _results(inspector, good, ["0.51", "13200", "pass"])
     inspections.inspection_lot_submit(actor=inspector, doc_id=good.pk)

@@ -68,7 +68,7 @@ INSPECTION_MACHINE = StateMachine(
             ("submitted",),
             "rejected",
             DECIDE,
-            _("Reject"),
+            _("Reject lot"),
             style="outline-danger",
         ),
     ],
