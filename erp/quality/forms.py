@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
 from erp.iam.models import User
+from erp.inventory.models import Lot
 from erp.masterdata.forms.pickers import Picker
 from erp.masterdata.models import Material, MaterialCategory
 from erp.quality.models import (
@@ -200,3 +201,26 @@ NCR_FILTER = state_filter(NcrState)
 class PeriodForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(DATE))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(DATE))
+
+
+class StockedLotChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return (
+            f"{obj.material.code} {obj.material.name} · {obj.number} ({obj.get_status_display()})"
+        )
+
+
+class RetestForm(forms.Form):
+    lot = StockedLotChoice(
+        label=_("Lot"),
+        queryset=Lot.objects.filter(balances__on_hand__gt=0)
+        .distinct()
+        .select_related("material")
+        .order_by("material__code", "number"),
+        widget=forms.Select(SELECT),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.TextInput({**INPUT, "placeholder": _("e.g. retest date reached")}),
+    )

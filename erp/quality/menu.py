@@ -32,6 +32,14 @@ MENU = [
     ),
     MenuItem(
         section="quality",
+        label=_("Re-inspection"),
+        url_name="quality:retest",
+        permission="quality.add_inspectionlot",
+        icon="arrow-repeat",
+        order=13,
+    ),
+    MenuItem(
+        section="quality",
         label=_("Quality statistics"),
         url_name="quality:report",
         permission="quality.view_inspectionlot",

@@ -18,6 +18,7 @@ class InspectionType(models.TextChoices):
     INCOMING = "incoming", _("Incoming inspection")
     IN_PROCESS = "in_process", _("In-process inspection")
     FINAL = "final", _("Final inspection")
+    RETEST = "retest", _("Re-inspection")
 
 
 class CharacteristicKind(models.TextChoices):

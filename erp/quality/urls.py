@@ -12,5 +12,6 @@ urlpatterns = [
         name="inspectionlot_plan_apply",
     ),
     path("report/", views.quality_report, name="report"),
+    path("retest/", views.retest_request, name="retest"),
     *kit_urlpatterns("quality"),
 ]

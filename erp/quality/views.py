@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import DomainError, NotFound
-from erp.quality.forms import PeriodForm
+from erp.core.record_views import style_form
+from erp.quality.forms import PeriodForm, RetestForm
 from erp.quality.models import InspectionLot, InspectionLotState
 from erp.quality.selectors import limits_shown, quality_yield
 from erp.quality.services.inspections import (
     inspection_lot_plan_apply,
+    inspection_lot_retest,
     inspection_results_record,
 )
 
@@ -110,3 +112,31 @@ def quality_report(request):
     rows = quality_yield(date_from=date_from, date_to=date_to)
     context = {"form": form, "rows": rows, "date_from": date_from, "date_to": date_to}
     return render(request, "quality/report.html", context)
+
+
+def retest_request(request):
+    """复检: pick a stored lot and say why; the lot waits in quarantine for the new result."""
+    require_perm(request.user, "quality.add_inspectionlot")
+    form = RetestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = inspection_lot_retest(
+                actor=request.user,
+                lot_id=form.cleaned_data["lot"].pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(None, str(exc.message))
+            status = exc.status
+        else:
+            messages.success(
+                request, _("Re-inspection %(number)s opened.") % {"number": inspection.number}
+            )
+            return redirect("quality:inspectionlot_detail", pk=inspection.pk)
+    elif request.method == "POST":
+        status = 400
+    style_form(form)
+    return render(request, "quality/retest.html", {"form": form}, status=status)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from erp.core.models import NumberingRule
 from erp.core.services.audit import audit_record
 from erp.core.services.numbering import number_next, numbering_rules_ensure_defaults
 from erp.core.services.transitions import document_transition
+from erp.inventory.models import Lot, StockBalance
 from erp.inventory.services.lots import lot_attributes_from_inspection, lot_status_change
 from erp.inventory.states import LotStatus
 from erp.quality.models import (
@@ -201,6 +203,48 @@ def _results_from_plan(inspection: InspectionLot, plan) -> None:
             for c in plan.lines.order_by("line_no")
         ]
     )
+
+
+def inspection_lot_retest(*, actor, lot_id: int, reason: str) -> InspectionLot:
+    """复检: quality opens a new inspection of a stored lot (retest date reached, customer
+    complaint, long storage). A released lot goes back to quarantine until the decision, so
+    nothing is issued from it meanwhile; the plan is the material's re-inspection plan, else
+    its incoming (or final) plan."""
+    require_perm(actor, "quality.add_inspectionlot")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Enter why the lot is re-inspected, for example 复检期已到."), code="reason_required"
+        )
+    with transaction.atomic():
+        lot = locked(Lot, lot_id)
+        if InspectionLot.objects.filter(lot=lot, state__in=PENDING).exists():
+            raise ValidationFailed(
+                _("Lot %(lot)s already has an inspection waiting: finish that one first.")
+                % {"lot": lot.number},
+                code="inspection_pending",
+            )
+        on_hand = StockBalance.objects.filter(lot=lot).aggregate(q=Sum("on_hand"))["q"]
+        if not on_hand:
+            raise ValidationFailed(
+                _("Lot %(lot)s has no stock left to re-inspect.") % {"lot": lot.number},
+                code="no_stock",
+            )
+        if lot.status == LotStatus.RELEASED:
+            lot_status_change(
+                actor=actor, lot_id=lot.pk, status=LotStatus.QUARANTINE, reason=f"复检: {reason}"
+            )
+            lot.refresh_from_db()
+        inspection = inspection_lot_create(
+            actor=actor,
+            lot=lot,
+            inspection_type=InspectionType.RETEST,
+            quantity=on_hand,
+            on_date=timezone.localdate(),
+        )
+        inspection.note = reason
+        inspection.save(update_fields=["note"])
+    return inspection
 
 
 # --- results -------------------------------------------------------------------------------------

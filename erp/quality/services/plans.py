@@ -230,6 +230,17 @@ def plan_for(*, material, inspection_type: str, on_date: dt.date | None = None):
     """The active plan of the material for this inspection type, else the active plan of its
     category; None when neither exists."""
     on_date = on_date or timezone.localdate()
+    if inspection_type == InspectionType.RETEST:
+        # A re-inspection checks what was checked on arrival unless it has a plan of its own.
+        for kind in (InspectionType.RETEST, InspectionType.INCOMING, InspectionType.FINAL):
+            found = _plan_of(material, kind, on_date)
+            if found is not None:
+                return found
+        return None
+    return _plan_of(material, inspection_type, on_date)
+
+
+def _plan_of(material, inspection_type: str, on_date: dt.date):
     active = InspectionPlan.objects.filter(
         state=PlanState.ACTIVE, inspection_type=inspection_type, date__lte=on_date
     )
