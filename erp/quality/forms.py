@@ -8,7 +8,7 @@ from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
 from erp.iam.models import User
 from erp.inventory.models import Lot
 from erp.masterdata.forms.pickers import Picker
-from erp.masterdata.models import Material, MaterialCategory
+from erp.masterdata.models import Customer, Material, MaterialCategory
 from erp.quality.models import (
     CharacteristicKind,
     Disposition,
@@ -51,6 +51,13 @@ class PlanHeaderForm(KitHeaderForm):
         widget=forms.Select(SELECT),
         help_text=_("Either a material or a category: a category plan covers its materials."),
     )
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        required=False,
+        queryset=Customer.objects.filter(active=True).order_by("code"),
+        widget=Picker("customer"),
+        help_text=_("Only for a customer's specification: checked before picking, on their COA."),
+    )
     date = forms.DateField(label=_("Valid from"), widget=forms.DateInput(DATE))
     sampling = forms.CharField(
         label=_("Sampling"),
@@ -89,6 +96,7 @@ class CharacteristicForm(KitLineForm):
     lot_attribute = forms.CharField(
         label=_("Lot attribute"), required=False, max_length=60, widget=forms.TextInput(INPUT)
     )
+    hide_on_coa = forms.BooleanField(label=_("Hidden on COA"), required=False)
 
 
 # --- inspection lot: results and decision ---------------------------------------------------

@@ -26,6 +26,8 @@ from erp.quality.models import (
 )
 from erp.quality.selectors import limits_shown
 from erp.quality.services import inspections, ncrs, plans
+from erp.quality.services.inspections import judge
+from erp.quality.services.plans import customer_spec_for
 from erp.quality.states import INSPECTION_MACHINE, NCR_MACHINE, PLAN_MACHINE
 
 LIMIT = {"max_digits": 20, "decimal_places": 6}
@@ -43,6 +45,7 @@ class CharacteristicIn(Schema):
     lower_limit: Decimal | None = Field(default=None, **LIMIT)
     upper_limit: Decimal | None = Field(default=None, **LIMIT)
     lot_attribute: str = Field(default="", max_length=60)
+    hide_on_coa: bool = False
 
 
 class PlanIn(Schema):
@@ -54,6 +57,7 @@ class PlanIn(Schema):
     category_id: int | None = None
     date: dt.date | None = None
     sampling: str = Field(default="", max_length=200)
+    customer_id: int | None = None
     note: str = ""
     lines: list[CharacteristicIn] = []
 
@@ -67,6 +71,7 @@ class PlanPatch(Schema):
     category_id: int | None = None
     date: dt.date | None = None
     sampling: str | None = Field(default=None, max_length=200)
+    customer_id: int | None = None
     note: str | None = None
     lines: list[CharacteristicIn] | None = None
     version: int | None = None
@@ -93,6 +98,7 @@ class PlanOut(Schema):
     inspection_type: str
     material_id: int | None
     category_id: int | None
+    customer_id: int | None
     sampling: str
     note: str
     lines: list[CharacteristicOut]
@@ -223,7 +229,34 @@ def _inspection_extra(request, doc, lines) -> dict:
 
 
 def _coa_extra(request, doc) -> dict:
-    return {"title": _("Certificate of analysis"), "signatures": (_("Approved by"),)}
+    """The COA; ?customer=<id> prints it for that customer: their spec's limits and verdicts,
+    without the characteristics their spec hides."""
+    extra = {"title": _("Certificate of analysis"), "signatures": (_("Approved by"),)}
+    customer = _customer(request.GET.get("customer", ""))
+    spec = customer and customer_spec_for(material=doc.material, customer=customer)
+    if not spec:
+        return extra
+    theirs = {c.name: c for c in spec.lines.all()}
+    lines = []
+    for ln in doc.lines.all():
+        c = theirs.get(ln.name)
+        if c is not None and c.hide_on_coa:
+            continue
+        _results_annotate(doc, [ln])
+        if c is not None:
+            ln.limits = limits_shown(c)
+            passed = judge(c, ln.value) if c.kind == "numeric" else ln.passed
+            ln.verdict = {True: _("Pass"), False: _("Fail"), None: ""}[passed]
+        lines.append(ln)
+    columns = INSPECTION.line_columns
+    rows = [(ln, [(col, col.cell(ln)) for col in columns]) for ln in lines]
+    return {**extra, "line_rows": rows, "lines": lines, "coa_customer": customer}
+
+
+def _customer(raw: str):
+    from erp.masterdata.models import Customer
+
+    return Customer.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
 # --- service adapters ---------------------------------------------------------------------
@@ -262,11 +295,12 @@ PLAN = DocumentKit(
     list_filter=forms.PLAN_FILTER,
     search_fields=("number", "name", "material__code", "material__name"),
     search_placeholder=_("Number, plan or material"),
-    select_related=("material", "category"),
+    select_related=("material", "category", "customer"),
     header_columns=(
         Column("name", _("Plan name")),
         Column("inspection_type", _("Inspection type")),
         Column("scope_shown", _("Material / category")),
+        Column("customer", _("Customer")),
         Column("date", _("Valid from"), kind="date"),
         Column("sampling", _("Sampling")),
     ),
@@ -277,6 +311,7 @@ PLAN = DocumentKit(
         Column("unit", _("Unit")),
         Column("limits", _("Limits")),
         Column("lot_attribute", _("Lot attribute")),
+        Column("hide_on_coa", _("Hidden on COA"), kind="bool"),
     ),
     line_annotate=_characteristics_annotate,
     print_signatures=(_("Approved by"),),

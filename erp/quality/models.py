@@ -83,6 +83,16 @@ class InspectionPlan(Document):
         related_name="+",
     )
     sampling = models.CharField(_("sampling"), max_length=200, blank=True)
+    # A plan with a customer is that customer's specification (客户质量标准): tighter limits
+    # checked before a lot is picked for them, and the limits their COA shows.
+    customer = models.ForeignKey(
+        "masterdata.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta(Document.Meta):
         verbose_name = _("inspection plan")
@@ -130,6 +140,7 @@ class InspectionCharacteristic(DocumentLine):
     lower_limit = models.DecimalField(_("lower limit"), **LIMIT)
     upper_limit = models.DecimalField(_("upper limit"), **LIMIT)
     lot_attribute = models.CharField(_("lot attribute"), max_length=60, blank=True)
+    hide_on_coa = models.BooleanField(_("hidden on COA"), default=False)
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("inspection characteristic")

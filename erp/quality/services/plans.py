@@ -12,7 +12,7 @@ from erp.core.access import require_perm
 from erp.core.errors import ValidationFailed
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
-from erp.masterdata.models import Material, MaterialCategory
+from erp.masterdata.models import Customer, Material, MaterialCategory
 from erp.quality.models import (
     CharacteristicKind,
     InspectionCharacteristic,
@@ -25,7 +25,15 @@ from erp.quality.states import PLAN_MACHINE
 
 DOC_TYPE = "quality.inspectionplan"
 MAX_LINES = 100
-HEADER_FIELDS = ["name", "inspection_type", "material_id", "category_id", "date", "sampling"]
+HEADER_FIELDS = [
+    "name",
+    "inspection_type",
+    "material_id",
+    "category_id",
+    "date",
+    "sampling",
+    "customer_id",
+]
 
 
 def _header(header: dict) -> dict:
@@ -52,7 +60,11 @@ def _header(header: dict) -> dict:
         raise ValidationFailed(
             _("Choose a material category from the list."), code="invalid_category"
         )
+    customer_id = header.get("customer_id") or None
+    if customer_id and not Customer.objects.filter(pk=customer_id).exists():
+        raise ValidationFailed(_("Choose a customer from the list."), code="invalid_customer")
     return {
+        "customer_id": customer_id,
         "name": name[:100],
         "inspection_type": kind,
         "material_id": material_id or None,
@@ -107,6 +119,7 @@ def _line(no: int, line: dict) -> dict:
             code="attribute_on_pass_fail",
         )
     return {
+        "hide_on_coa": bool(line.get("hide_on_coa")),
         "name": name[:60],
         "kind": kind,
         "unit": unit,
@@ -208,6 +221,7 @@ def inspection_plan_activate(*, actor, doc_id, expected_version=None) -> Inspect
             inspection_type=plan.inspection_type,
             material_id=plan.material_id,
             category_id=plan.category_id,
+            customer_id=plan.customer_id,
         ).exclude(pk=plan.pk)
         for old in replaced.select_for_update():
             document_transition(actor=actor, doc=old, machine=PLAN_MACHINE, name="retire")
@@ -242,13 +256,27 @@ def plan_for(*, material, inspection_type: str, on_date: dt.date | None = None):
 
 def _plan_of(material, inspection_type: str, on_date: dt.date):
     active = InspectionPlan.objects.filter(
-        state=PlanState.ACTIVE, inspection_type=inspection_type, date__lte=on_date
+        state=PlanState.ACTIVE,
+        inspection_type=inspection_type,
+        date__lte=on_date,
+        customer__isnull=True,  # a customer's specification is checked, not inspected to
     )
     own = active.filter(material_id=material.pk).order_by("-date", "-pk").first()
     if own is not None:
         return own
     return (
         active.filter(Q(material__isnull=True), category_id=material.category_id)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def customer_spec_for(*, material, customer):
+    """The customer's active specification of the material (any inspection type), or None."""
+    return (
+        InspectionPlan.objects.filter(
+            state=PlanState.ACTIVE, customer=customer, material_id=material.pk
+        )
         .order_by("-date", "-pk")
         .first()
     )
