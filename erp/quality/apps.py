@@ -6,3 +6,15 @@ class QualityConfig(AppConfig):
     name = "erp.quality"
     label = "quality"
     verbose_name = _("Quality")
+    url_prefix = "quality/"
+
+    def ready(self) -> None:
+        from erp.core.services.numbering import numbering_rule_register
+        from erp.inventory.services.listeners import stock_listener_register
+        from erp.quality.services.inspections import InspectionTrigger
+
+        numbering_rule_register("quality.inspectionplan", "QP", "检验方案")
+        numbering_rule_register("quality.inspectionlot", "QC", "检验单")
+        numbering_rule_register("quality.nonconformancereport", "NC", "不合格品报告")
+        # Quarantine inflows get their inspection lot inside the posting transaction.
+        stock_listener_register(InspectionTrigger())

@@ -242,6 +242,32 @@ def lot_attribute_set(
     return attr
 
 
+def lot_attributes_from_inspection(
+    *, actor, lot_id: int, values: list[tuple[str, Decimal, str]], note: str
+) -> None:
+    """Write measured values (name, value, unit) of an inspection onto the lot. The decision
+    on an inspection is quality's (`inventory.change_lot_status`), so is recording what it
+    measured: the quality manager need not hold the warehouse's `inventory.change_lot`."""
+    lot_status_require_perm(actor)
+    if not values:
+        return
+    with transaction.atomic():
+        lot = _lot_locked(lot_id)
+        for name, value, unit in values:
+            LotAttribute.objects.update_or_create(
+                lot=lot,
+                name=name,
+                defaults={"value_decimal": value, "value_text": "", "unit": unit},
+            )
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=lot,
+            changes={name: [None, f"{value.normalize():f}{unit}"] for name, value, unit in values},
+            note=note,
+        )
+
+
 def _lot_locked(lot_id: int) -> Lot:
     try:
         return Lot.objects.select_for_update().get(pk=lot_id)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.money import round_amount, round_unit_price
+from erp.core.references import document_type_label
 from erp.core.services.audit import audit_record
 from erp.inventory import errors
 from erp.inventory.models import Lot, MaterialValuation, Reservation, StockBalance, StockMove
@@ -585,8 +586,10 @@ def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> N
         actor=actor,
         action="create",
         object_type="inventory.stockmove",
-        object_id=f"{source.type}:{source.id}",
-        object_repr=f"{source.type} {source.id}",
+        # The audit log shows both: the source as its reader knows it (其他入库单 IR2026110001),
+        # never the internal type code.
+        object_id=str(source.number or source.id)[:64],
+        object_repr=f"{document_type_label(source.type)} {source.number or source.id}"[:200],
         changes={
             "move_type": moves[0].move_type,
             "moves": [

@@ -1,0 +1,309 @@
+"""Quality: inspection plans (检验方案), inspection lots (检验单) with their results and the
+usage decision (使用决策), nonconformance reports (不合格品报告) with CAPA actions (纠正预防措施).
+
+Quality, not the warehouse, decides a lot's status: the decision on an inspection lot is the
+one place that calls inventory's `lot_status_change`."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.models import Document, DocumentLine
+
+LIMIT = {"max_digits": 20, "decimal_places": 6, "null": True, "blank": True}
+
+
+class InspectionType(models.TextChoices):
+    INCOMING = "incoming", _("Incoming inspection")
+    IN_PROCESS = "in_process", _("In-process inspection")
+    FINAL = "final", _("Final inspection")
+    RETEST = "retest", _("Re-inspection")
+
+
+class CharacteristicKind(models.TextChoices):
+    NUMERIC = "numeric", _("Numeric with limits")
+    PASS_FAIL = "pass_fail", _("Pass / fail")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
+
+
+class InspectionLotState(models.TextChoices):
+    OPEN = "open", _("Waiting for results")
+    SUBMITTED = "submitted", _("Waiting for decision")
+    RELEASED = "released", _("Released")
+    CONDITIONAL = "conditional", _("Conditionally released")
+    REJECTED = "rejected", _("Nonconforming")
+
+
+class NcrState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Disposition decided")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Disposition(models.TextChoices):
+    RETURN = "return", _("Return to supplier")
+    REWORK = "rework", _("Rework")
+    SCRAP = "scrap", _("Scrap")
+    USE_AS_IS = "use_as_is", _("Use as is (concession)")
+
+
+class InspectionPlan(Document):
+    """检验方案: what to check on a material (or every material of a category) at one
+    inspection type. Activating a plan retires the plan it replaces (one active version)."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    date = models.DateField(_("valid from"))
+    name = models.CharField(_("plan name"), max_length=100)
+    inspection_type = models.CharField(
+        _("inspection type"), max_length=20, choices=InspectionType.choices
+    )
+    material = models.ForeignKey(
+        "masterdata.Material",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "masterdata.MaterialCategory",
+        verbose_name=_("material category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sampling = models.CharField(_("sampling"), max_length=200, blank=True)
+    # A plan with a customer is that customer's specification (客户质量标准): tighter limits
+    # checked before a lot is picked for them, and the limits their COA shows.
+    customer = models.ForeignKey(
+        "masterdata.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta(Document.Meta):
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        permissions = [
+            ("activate_inspectionplan", _("Can activate inspection plan")),
+            ("retire_inspectionplan", _("Can retire inspection plan")),
+        ]
+        constraints = [
+            *Document.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(material__isnull=False) | Q(category__isnull=False),
+                name="quality_plan_material_or_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.pk} {self.name}"
+
+    @property
+    def reference(self) -> str:
+        return self.number or _("Draft %(id)s") % {"id": self.pk}
+
+    @property
+    def scope_shown(self) -> str:
+        return str(self.material) if self.material_id else f"{_('Category')}: {self.category}"
+
+
+class InspectionCharacteristic(DocumentLine):
+    """One thing measured or judged: numeric within limits, or pass/fail. `lot_attribute`
+    names the lot attribute the measured value is written to on the decision (含量 %)."""
+
+    document = models.ForeignKey(
+        InspectionPlan, on_delete=models.CASCADE, related_name="lines", verbose_name=_("plan")
+    )
+    name = models.CharField(_("characteristic"), max_length=60)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=CharacteristicKind.choices,
+        default=CharacteristicKind.NUMERIC,
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    method = models.CharField(_("method"), max_length=100, blank=True)
+    lower_limit = models.DecimalField(_("lower limit"), **LIMIT)
+    upper_limit = models.DecimalField(_("upper limit"), **LIMIT)
+    lot_attribute = models.CharField(_("lot attribute"), max_length=60, blank=True)
+    hide_on_coa = models.BooleanField(_("hidden on COA"), default=False)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("inspection characteristic")
+        verbose_name_plural = _("inspection characteristics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InspectionLot(Document):
+    """检验单: one inspection of one lot, created when stock comes into a quarantine lot."""
+
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=InspectionLotState.choices,
+        default=InspectionLotState.OPEN,
+    )
+    date = models.DateField(_("date"))
+    inspection_type = models.CharField(
+        _("inspection type"), max_length=20, choices=InspectionType.choices
+    )
+    lot = models.ForeignKey(
+        "inventory.Lot",
+        verbose_name=_("lot"),
+        on_delete=models.PROTECT,
+        related_name="inspection_lots",
+    )
+    material = models.ForeignKey(
+        "masterdata.Material",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("inspection plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_lots",
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
+    source_type = models.CharField(_("source type"), max_length=60, blank=True)
+    source_id = models.CharField(_("source"), max_length=60, blank=True)
+    source_number = models.CharField(_("source number"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("results recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("decision reason"), max_length=300, blank=True)
+
+    class Meta(Document.Meta):
+        verbose_name = _("inspection lot")
+        verbose_name_plural = _("inspection lots")
+        permissions = [
+            ("submit_inspectionlot", _("Can submit inspection results")),
+            ("decide_inspectionlot", _("Can make the usage decision on an inspection lot")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(self.pk)
+
+    @property
+    def reference(self) -> str:
+        return self.number or str(self.pk)
+
+
+class InspectionResult(DocumentLine):
+    """The result of one characteristic; the characteristic is copied from the plan so a
+    later plan version does not change what this lot was judged against."""
+
+    document = models.ForeignKey(
+        InspectionLot, on_delete=models.CASCADE, related_name="lines", verbose_name=_("inspection")
+    )
+    name = models.CharField(_("characteristic"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=12, choices=CharacteristicKind.choices)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    method = models.CharField(_("method"), max_length=100, blank=True)
+    lower_limit = models.DecimalField(_("lower limit"), **LIMIT)
+    upper_limit = models.DecimalField(_("upper limit"), **LIMIT)
+    lot_attribute = models.CharField(_("lot attribute"), max_length=60, blank=True)
+    value = models.DecimalField(_("measured value"), **LIMIT)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NonconformanceReport(Document):
+    """不合格品报告: what was wrong with a rejected lot and what is done with it."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=NcrState.choices, default=NcrState.DRAFT
+    )
+    date = models.DateField(_("date"))
+    inspection_lot = models.ForeignKey(
+        InspectionLot,
+        verbose_name=_("inspection lot"),
+        on_delete=models.PROTECT,
+        related_name="ncrs",
+    )
+    description = models.CharField(_("nonconformance"), max_length=300)
+    disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices)
+    root_cause = models.CharField(_("root cause"), max_length=300, blank=True)
+
+    class Meta(Document.Meta):
+        verbose_name = _("nonconformance report")
+        verbose_name_plural = _("nonconformance reports")
+        permissions = [
+            ("confirm_nonconformancereport", _("Can confirm nonconformance report")),
+            ("close_nonconformancereport", _("Can close nonconformance report")),
+            ("cancel_nonconformancereport", _("Can cancel nonconformance report")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(self.pk)
+
+    @property
+    def reference(self) -> str:
+        return self.number or _("Draft %(id)s") % {"id": self.pk}
+
+
+class CorrectiveAction(DocumentLine):
+    """纠正预防措施 (CAPA): one action with its owner and due date."""
+
+    document = models.ForeignKey(
+        NonconformanceReport,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("nonconformance report"),
+    )
+    action = models.CharField(_("corrective action"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+
+    def __str__(self) -> str:
+        return self.action

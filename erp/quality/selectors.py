@@ -1,0 +1,83 @@
+"""Reads of the quality app (home figures)."""
+
+from erp.quality.models import InspectionLot, InspectionLotState
+
+
+def inspections_waiting_results_count() -> int:
+    return InspectionLot.objects.filter(state=InspectionLotState.OPEN).count()
+
+
+def inspections_waiting_decision_count() -> int:
+    return InspectionLot.objects.filter(state=InspectionLotState.SUBMITTED).count()
+
+
+def limits_shown(r) -> str:
+    """A characteristic's limits as read: "98 ~ 100", "≥ 93", "≤ 21"; "" for pass/fail."""
+    if r.kind == "pass_fail":
+        return ""
+    lower = "" if r.lower_limit is None else f"{r.lower_limit.normalize():f}"
+    upper = "" if r.upper_limit is None else f"{r.upper_limit.normalize():f}"
+    if lower and upper:
+        return f"{lower} ~ {upper}"
+    return f"≥ {lower}" if lower else (f"≤ {upper}" if upper else "")
+
+
+def quality_yield(*, date_from, date_to) -> list[dict]:
+    """Per material, the inspections decided in the period (by inspection date): how many
+    were released as they were (first-pass yield), released on concession, rejected; the
+    mean days from inspection to decision; the NCRs raised on them."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    rows = defaultdict(lambda: {"decided": 0, "released": 0, "conditional": 0, "rejected": 0})
+    days = defaultdict(list)
+    names = {}
+    decided = InspectionLot.objects.filter(
+        date__gte=date_from,
+        date__lte=date_to,
+        state__in=(
+            InspectionLotState.RELEASED,
+            InspectionLotState.CONDITIONAL,
+            InspectionLotState.REJECTED,
+        ),
+    ).select_related("material")
+    for i in decided:
+        row = rows[i.material_id]
+        names[i.material_id] = str(i.material)
+        row["decided"] += 1
+        row[i.state] += 1
+        if i.decided_at is not None:
+            days[i.material_id].append((i.decided_at.date() - i.date).days)
+    ncrs = _ncr_counts(date_from, date_to)
+    hundred = Decimal(100)
+    result = []
+    for material_id, row in sorted(rows.items(), key=lambda kv: names[kv[0]]):
+        n = row["decided"]
+        lead = days[material_id]
+        result.append(
+            {
+                "material": names[material_id],
+                **row,
+                "first_pass_pct": (hundred * row["released"] / n).quantize(Decimal("0.1")),
+                "rejected_pct": (hundred * row["rejected"] / n).quantize(Decimal("0.1")),
+                "lead_days": (Decimal(sum(lead)) / len(lead)).quantize(Decimal("0.1"))
+                if lead
+                else None,
+                "ncrs": ncrs.get(material_id, 0),
+            }
+        )
+    return result
+
+
+def _ncr_counts(date_from, date_to) -> dict[int, int]:
+    from django.db.models import Count
+
+    from erp.quality.models import NcrState, NonconformanceReport
+
+    return dict(
+        NonconformanceReport.objects.filter(date__gte=date_from, date__lte=date_to)
+        .exclude(state=NcrState.CANCELLED)
+        .values_list("inspection_lot__material_id")
+        .annotate(n=Count("id"))
+        .values_list("inspection_lot__material_id", "n")
+    )
