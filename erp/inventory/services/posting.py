@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.money import round_amount, round_unit_price
+from erp.core.references import document_type_label
 from erp.core.services.audit import audit_record
 from erp.inventory import errors
 from erp.inventory.models import Lot, MaterialValuation, Reservation, StockBalance, StockMove
@@ -586,7 +587,8 @@ def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> N
         action="create",
         object_type="inventory.stockmove",
         object_id=f"{source.type}:{source.id}",
-        object_repr=f"{source.type} {source.id}",
+        # In words (发货单 DN2026110001), not the source's type code: the audit log shows it.
+        object_repr=f"{document_type_label(source.type)} {source.number or source.id}",
         changes={
             "move_type": moves[0].move_type,
             "moves": [
