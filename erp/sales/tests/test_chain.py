@@ -151,8 +151,21 @@ def test_invoice_posts_receivable_revenue_and_output_vat(stocked, approved_order
     item = OpenItem.objects.get(source_type="sales.salesinvoice", source_id=str(invoice.pk))
     assert item.amount == Decimal("1130.00") and item.customer == stocked["acme"]
     assert item.state == "open"
-    note.lines.get().refresh_from_db()
     assert note.lines.get().invoiced_qty == Decimal("10")
+    # a 收款单 of the customer settles the receivable
+    from erp.accounting.services.arap import customer_receipt_post, customer_receipt_save
+
+    receipt = customer_receipt_save(
+        actor=stocked["acc"],
+        customer_id=stocked["acme"].pk,
+        date=TODAY,
+        amount=Decimal("1130.00"),
+        bank_account_code="1002",
+        lines=[{"open_item_id": item.pk, "amount": Decimal("1130.00")}],
+    )
+    customer_receipt_post(actor=stocked["fm"], receipt_id=receipt.pk)
+    item.refresh_from_db()
+    assert item.allocated == Decimal("1130.00") and item.state == "closed"
 
 
 def test_invoice_bad_input(stocked, approved_order):
