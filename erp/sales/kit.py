@@ -275,10 +275,27 @@ def _moves_extra(doc_type: str):
     return extra
 
 
+def _posted_lots(note) -> dict[str, list[str]]:
+    """Lots (with expiry) each posted line went out from, by line id: the 送货单 lists them."""
+    shown: dict[str, list[str]] = {}
+    moves = moves_of_source(source_type=deliveries.DOC_TYPE, source_id=note.pk).select_related(
+        "lot"
+    )
+    for move in moves:
+        if move.lot is not None:
+            expiry = f" ({move.lot.expiry_date:%Y-%m-%d})" if move.lot.expiry_date else ""
+            qty = f"{move.quantity.normalize():f}"
+            shown.setdefault(move.source_line_id, []).append(f"{move.lot.number}{expiry} × {qty}")
+    return shown
+
+
 def _delivery_lines_annotate(note, lines) -> None:
-    """Which lots a draft line takes (the chosen one, or the FEFO suggestion)."""
+    """Lots of a posted line; for a draft, the chosen lot or the FEFO suggestion."""
+    posted = _posted_lots(note) if note.state == "posted" else {}
     for line in lines:
         line.lot_shown = line.lot.number if line.lot_id else ""
+        if posted:
+            line.lot_shown = "; ".join(posted.get(str(line.pk), []))
         if line.lot_id or note.state != "draft" or not line.material.batch_managed:
             continue
         try:
@@ -380,7 +397,7 @@ SALES_ORDER = DocumentKit(
         MATERIAL,
         *PRICED,
         Column("delivered_qty", _("Delivered"), kind="qty"),
-        Column("invoiced_qty", _("Invoiced"), kind="qty"),
+        Column("invoiced_qty", _("Quantity invoiced"), kind="qty"),
         Column("min_remaining_days", _("Min. shelf life left (days)"), kind="num"),
     ),
     print_columns=(MATERIAL, *PRICED),
@@ -428,14 +445,14 @@ DELIVERY_NOTE = DocumentKit(
         MATERIAL,
         Column("quantity", _("Quantity"), kind="qty"),
         Column("lot_shown", _("Lot")),
-        Column("cost_value", _("Cost"), kind="amount"),
-        Column("invoiced_qty", _("Invoiced"), kind="qty"),
+        Column("cost_value", _("Cost amount"), kind="amount"),
+        Column("invoiced_qty", _("Quantity invoiced"), kind="qty"),
         Column("returned_qty", _("Returned"), kind="qty"),
     ),
     print_columns=(
         MATERIAL,
         Column("quantity", _("Quantity"), kind="qty", total=True),
-        Column("lot_shown", _("Lot")),
+        Column("lot_shown", _("Lot (expiry date) × quantity")),
     ),
     line_select_related=("material", "lot", "order_line"),
     line_annotate=_delivery_lines_annotate,
@@ -526,7 +543,7 @@ SALES_RETURN = DocumentKit(
         MATERIAL,
         Column("quantity", _("Quantity"), kind="qty"),
         Column("lot.number", _("Return lot")),
-        Column("cost_value", _("Cost"), kind="amount"),
+        Column("cost_value", _("Cost amount"), kind="amount"),
     ),
     line_select_related=("material", "lot"),
     detail_sections=MOVES,

@@ -62,6 +62,10 @@ def test_order_to_invoice_through_the_pages(client, plant, receive):
     client.post(reverse("sales:deliverynote_action", args=[note.pk, "post"]))
     note.refresh_from_db()
     assert note.state == "posted"
+    posted = client.get(reverse("sales:deliverynote_detail", args=[note.pk])).content.decode()
+    assert "L-PAGE (" in posted and "× 10" in posted  # the lot, its expiry and quantity
+    pdf = client.get(reverse("sales:deliverynote_print", args=[note.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # the accountant invoices it
     client.force_login(plant["acc"])
     client.post(reverse("sales:delivery_invoice", args=[note.pk]))
