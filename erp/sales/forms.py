@@ -267,3 +267,16 @@ class ReturnLineForm(KitLineForm):
         label=_("Delivery line"), queryset=_delivery_lines(), widget=forms.Select(attrs=SELECT)
     )
     quantity = _decimal(_("Quantity"))
+
+
+class FapiaoForm(forms.Form):
+    """The fapiao number and date, shown next to the "register fapiao" button."""
+
+    fapiao_number = forms.CharField(
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={**INPUT, "inputmode": "numeric", "placeholder": _("Fapiao number")}
+        ),
+    )
+    fapiao_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE))

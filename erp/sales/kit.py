@@ -185,6 +185,14 @@ class InvoicePatch(Schema):
     version: int | None = None
 
 
+class FapiaoIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    fapiao_number: str = Field(max_length=20)
+    fapiao_date: dt.date | None = None
+    fapiao_type: m.FapiaoType | None = None
+
+
 class InvoiceLineOut(PricedLineOut):
     delivery_line_id: int
 
@@ -479,7 +487,13 @@ SALES_INVOICE = DocumentKit(
     section=_("Sales"),
     create=invoices.sales_invoice_create,
     update=invoices.sales_invoice_update,
-    transitions={"post": invoices.sales_invoice_post, "cancel": invoices.sales_invoice_cancel},
+    transitions={
+        "post": invoices.sales_invoice_post,
+        "cancel": invoices.sales_invoice_cancel,
+        "fapiao": invoices.sales_invoice_fapiao,
+    },
+    transition_forms={"fapiao": forms.FapiaoForm},
+    transition_in={"fapiao": FapiaoIn},
     header_form=forms.InvoiceHeaderForm,
     line_form=forms.InvoiceLineForm,
     list_columns=(

@@ -89,6 +89,22 @@ DELIVERY_MACHINE = _posting_machine(
 INVOICE_MACHINE = _posting_machine(
     "salesinvoice", _("Post this invoice? Its voucher and receivable cannot be changed afterwards.")
 )
+# 发票台账: the 金税 number is often typed in after posting, when the fapiao is issued; the
+# invoice stays posted, the register entry is versioned and audited like a transition.
+INVOICE_MACHINE = StateMachine(
+    SalesDocState,
+    [
+        *INVOICE_MACHINE.transitions.values(),
+        Transition(
+            "fapiao",
+            (D.POSTED,),
+            D.POSTED,
+            "sales.post_salesinvoice",
+            _("Register fapiao"),
+            style="outline-primary",
+        ),
+    ],
+)
 RETURN_MACHINE = _posting_machine(
     "salesreturn", _("Post this return? The goods come back into stock in quarantine (待检).")
 )

@@ -343,6 +343,39 @@ def invoice_voucher_draft(invoice, lines, receivable: str, revenue: str):
     )
 
 
+def sales_invoice_fapiao(
+    *, actor, doc_id, expected_version=None, fapiao_number="", fapiao_date=None, fapiao_type=None
+) -> SalesInvoice:
+    """Register (or correct) the fapiao of a posted invoice: type, number and date."""
+    with transaction.atomic():
+        invoice = locked(SalesInvoice, doc_id)
+        values = _fapiao(
+            {
+                "fapiao_type": fapiao_type or invoice.fapiao_type,
+                "fapiao_number": fapiao_number,
+                "fapiao_date": fapiao_date or invoice.date,
+            }
+        )
+        if not values["fapiao_number"]:
+            raise field_error("fapiao_number", _("Enter the fapiao number."))
+        _fapiao_unused(values["fapiao_number"], invoice.pk)
+        before = _snap(invoice)
+        invoice = document_transition(
+            actor=actor,
+            doc=invoice,
+            machine=INVOICE_MACHINE,
+            name="fapiao",
+            expected_version=expected_version,
+        )
+        for name, value in values.items():
+            setattr(invoice, name, value)
+        invoice.save(update_fields=[*values, "updated_at"])
+        audit_record(
+            actor=actor, action="update", obj=invoice, changes=diff(before, _snap(invoice))
+        )
+    return invoice
+
+
 def sales_invoice_cancel(*, actor, doc_id, expected_version=None) -> SalesInvoice:
     with transaction.atomic():
         return document_transition(

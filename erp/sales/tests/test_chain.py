@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from erp.core.errors import BusinessRuleError, ValidationFailed
+from erp.core.errors import BusinessRuleError, PermissionDenied, ValidationFailed
 from erp.inventory.models import StockMove
 from erp.sales.services import deliveries, invoices, returns
 from erp.sales.tests.conftest import TODAY, order_line
@@ -249,3 +249,21 @@ def test_the_stock_audit_entry_names_the_delivery_in_words(stocked, approved_ord
         _order, note = _posted_delivery(stocked, approved_order)
     event = AuditEvent.objects.get(object_type="inventory.stockmove", object_id__startswith="sales")
     assert event.object_repr == f"发货单 {note.number}"
+
+
+def test_the_fapiao_is_registered_on_the_posted_invoice(stocked, approved_order):
+    _order, note = _posted_delivery(stocked, approved_order)
+    invoice = invoices.sales_invoice_post(actor=stocked["acc"], doc_id=_invoice(stocked, note).pk)
+    assert invoice.fapiao_number == ""
+    with pytest.raises(ValidationFailed):  # a 专票 number has 8 digits
+        invoices.sales_invoice_fapiao(actor=stocked["acc"], doc_id=invoice.pk, fapiao_number="12")
+    with pytest.raises(PermissionDenied):
+        invoices.sales_invoice_fapiao(
+            actor=stocked["seller"], doc_id=invoice.pk, fapiao_number="04512367"
+        )
+    invoice = invoices.sales_invoice_fapiao(
+        actor=stocked["acc"], doc_id=invoice.pk, fapiao_number="04512367"
+    )
+    invoice.refresh_from_db()
+    assert invoice.state == "posted" and invoice.fapiao_number == "04512367"
+    assert invoice.fapiao_date == TODAY
