@@ -258,6 +258,7 @@ class ReturnOut(Schema):
     location_id: int
     reason: str
     cost_total: Decimal
+    credit_total: Decimal
     note: str
     lines: list[ReturnLineOut]
 
@@ -544,7 +545,7 @@ SALES_RETURN = DocumentKit(
     list_columns=(CUSTOMER, Column("delivery.number", _("Delivery note"))),
     list_filter=forms.doc_filter(m.SalesReturn),
     search_fields=("number", "note", "customer__name", "reason"),
-    select_related=("customer", "delivery", "location"),
+    select_related=("customer", "delivery", "location", "credit_voucher"),
     header_columns=(
         Column("date", _("Return date"), kind="date"),
         Column("customer", _("Customer")),
@@ -552,6 +553,8 @@ SALES_RETURN = DocumentKit(
         Column("location", _("Receiving location")),
         Column("reason", _("Return reason")),
         Column("cost_total", _("Cost returned"), kind="amount"),
+        Column("credit_total", _("Credited incl. tax"), kind="amount"),
+        Column("credit_voucher.number", _("Credit voucher")),
     ),
     line_columns=(
         MATERIAL,

@@ -277,6 +277,16 @@ class SalesReturn(Document):
     )
     reason = models.CharField(_("return reason"), max_length=200, blank=True)
     cost_total = models.DecimalField(_("cost returned"), default=0, **AMOUNT)
+    # 红字: what the return credits of goods already invoiced (amount incl. tax), and its voucher.
+    credit_total = models.DecimalField(_("credited incl. tax"), default=0, **AMOUNT)
+    credit_voucher = models.ForeignKey(
+        "accounting.Voucher",
+        verbose_name=_("credit voucher"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta(Document.Meta):
         verbose_name = _("sales return")

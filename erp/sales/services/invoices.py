@@ -110,12 +110,22 @@ def _pushdown_rows(delivery: DeliveryNote) -> list[dict]:
 
 
 def _lines(delivery: DeliveryNote, rows: list[dict]) -> list[dict]:
-    by_id = {x.pk: x for x in delivery.lines.select_related("material", "order_line__document")}
+    """Lines of the header's delivery or of any other posted delivery of the same customer:
+    one invoice may bill several deliveries (the header names the first)."""
+    ids = [as_int(r.get("delivery_line_id") or 0) for r in rows]
+    by_id = {
+        x.pk: x
+        for x in DeliveryNoteLine.objects.filter(
+            pk__in=ids, document__state=S.POSTED, document__customer_id=delivery.customer_id
+        ).select_related("material", "order_line__document")
+    }
     cleaned = []
     for no, row in enumerate(rows, start=1):
         dline = by_id.get(as_int(row.get("delivery_line_id") or 0))
         if dline is None:
-            raise line_error(no, "delivery_line", _("choose a line of the delivery note."))
+            raise line_error(
+                no, "delivery_line", _("choose a line of a posted delivery of this customer.")
+            )
         qty = quantity_of(row.get("quantity"), no=no)
         left = remaining_to_invoice(dline)
         if qty > left:

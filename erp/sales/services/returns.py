@@ -5,8 +5,10 @@ returned batch gets its own lot "<original lot>-R<n>" in quarantine (待检), wi
 production and expiry dates, because a lot's quality status is one for all of its stock (the
 original lot's remaining stock stays sellable). Quality releases or rejects the return lot.
 The cost comes back at the delivery's cost (the delivered line's value per unit), and the
-accounting stock listener books Dr 库存商品 / Cr 主营业务成本 under the `sales_return` rule. A
-credit note for an invoiced delivery is not issued here yet."""
+accounting stock listener books Dr 库存商品 / Cr 主营业务成本 under the `sales_return` rule. Of
+goods already invoiced, the return posts a credit (红字) in the same transaction: revenue and
+output VAT reversed at the order line's price, the receivable reduced by a negative open item.
+The red fapiao itself is issued in the tax system and not registered here yet."""
 
 from decimal import Decimal
 
@@ -22,7 +24,13 @@ from erp.inventory.models import Lot, StockMove
 from erp.inventory.services.lots import LotRequest, lots_for_receipt
 from erp.inventory.services.posting import MoveSpec, StockSource, moves_post
 from erp.masterdata.models import Location
-from erp.sales.models import DeliveryNote, DeliveryNoteLine, SalesReturn, SalesReturnLine
+from erp.sales.models import (
+    DeliveryNote,
+    DeliveryNoteLine,
+    SalesOrderLine,
+    SalesReturn,
+    SalesReturnLine,
+)
 from erp.sales.models import SalesDocState as S
 from erp.sales.selectors import remaining_to_return
 from erp.sales.services.common import (
@@ -171,6 +179,7 @@ def sales_return_post(*, actor, doc_id, expected_version=None) -> SalesReturn:
             expected_version=expected_version,
         )
         dlines = _delivery_lines_return(lines)
+        credited = _credited_quantities(lines, dlines)
         lots = _return_lots(actor, doc, lines, dlines)
         specs = [
             MoveSpec(
@@ -196,7 +205,82 @@ def sales_return_post(*, actor, doc_id, expected_version=None) -> SalesReturn:
         SalesReturnLine.objects.bulk_update(lines, ["lot", "cost_value"])
         doc.cost_total = sum((x.cost_value for x in lines), ZERO)
         doc.save(update_fields=["cost_total", "updated_at"])
+        _credit_note(actor, doc, lines, dlines, credited)
     return doc
+
+
+def _credited_quantities(lines, dlines) -> dict[int, Decimal]:
+    """What of each returned line was already invoiced: a return first reduces what is still
+    to invoice; only the rest was billed and is credited (红字). Read after the returned
+    quantities were added, so "not invoiced" is counted before this return."""
+    credited = {}
+    for line in lines:
+        dline = dlines[line.delivery_line_id]
+        uninvoiced = dline.quantity - dline.invoiced_qty - (dline.returned_qty - line.quantity)
+        credited[line.pk] = max(ZERO, line.quantity - max(ZERO, uninvoiced))
+    return credited
+
+
+def _credit_note(actor, doc: SalesReturn, lines, dlines, credited) -> None:
+    """Dr 主营业务收入 + Dr 销项税额 / Cr 应收账款 (customer) for the invoiced part, at the order
+    line's price, VAT rate and discount; the receivable is reduced by a negative open item."""
+    from erp.accounting.builders.drafts import DraftLine, VoucherDraft
+    from erp.accounting.services.arap import open_item_create
+    from erp.accounting.services.gate import voucher_post_for_source
+    from erp.masterdata.vat import document_totals, line_amounts
+    from erp.sales.services.invoices import OUTPUT_VAT, _accounts
+
+    amounts = []
+    for line in lines:
+        if credited[line.pk] <= 0:
+            continue
+        oline = SalesOrderLine.objects.select_related("document").get(
+            pk=dlines[line.delivery_line_id].order_line_id
+        )
+        amounts.append(
+            line_amounts(
+                quantity=credited[line.pk],
+                price=oline.unit_price,
+                price_includes_tax=oline.document.price_includes_tax,
+                rate=oline.vat_rate,
+                discount_pct=oline.discount_pct,
+            )
+        )
+    if not amounts:
+        return
+    totals = document_totals(amounts)
+    receivable, revenue = _accounts()
+    summary = str(_("Sales return %(number)s credit") % {"number": doc.number})[:200]
+    entries = [DraftLine(summary, revenue, debit=totals.net)]
+    if totals.tax:
+        entries.append(DraftLine(summary, OUTPUT_VAT, debit=totals.tax))
+    entries.append(DraftLine(summary, receivable, credit=totals.gross, customer_id=doc.customer_id))
+    doc.credit_voucher = voucher_post_for_source(
+        actor=actor,
+        draft=VoucherDraft(
+            date=doc.date,
+            lines=tuple(entries),
+            source_type=DOC_TYPE,
+            source_id=str(doc.pk),
+            source_number=doc.number,
+        ),
+    )
+    doc.credit_total = totals.gross
+    doc.save(update_fields=["credit_voucher", "credit_total", "updated_at"])
+    open_item_create(
+        actor=actor,
+        kind="receivable",
+        partner_id=doc.customer_id,
+        account_code=receivable,
+        amount=-totals.gross,
+        doc_date=doc.date,
+        due=doc.date,
+        source_type=DOC_TYPE,
+        source_id=str(doc.pk),
+        source_number=doc.number,
+        summary=summary,
+        voucher=doc.credit_voucher,
+    )
 
 
 def _delivery_lines_return(lines) -> dict[int, DeliveryNoteLine]:

@@ -267,3 +267,44 @@ def test_the_fapiao_is_registered_on_the_posted_invoice(stocked, approved_order)
     invoice.refresh_from_db()
     assert invoice.state == "posted" and invoice.fapiao_number == "04512367"
     assert invoice.fapiao_date == TODAY
+
+
+def test_one_invoice_bills_two_deliveries_of_the_customer(stocked, approved_order):
+    _o1, first = _posted_delivery(stocked, approved_order, qty="2")
+    _o2, second = _posted_delivery(stocked, approved_order, qty="3")
+    invoice = invoices.sales_invoice_create(
+        actor=stocked["acc"],
+        header={"delivery_id": first.pk, "date": TODAY, "fapiao_type": "ordinary"},
+        lines=[
+            {"delivery_line_id": first.lines.get().pk, "quantity": "2"},
+            {"delivery_line_id": second.lines.get().pk, "quantity": "3"},
+        ],
+    )
+    # 5 × 113.00 含税: 565.00, VAT 65.00
+    assert (invoice.total, invoice.tax_total) == (Decimal("565.00"), Decimal("65.00"))
+    invoices.sales_invoice_post(actor=stocked["acc"], doc_id=invoice.pk)
+    assert second.lines.get().invoiced_qty == Decimal("3")
+
+
+def test_a_return_of_invoiced_goods_credits_revenue_vat_and_the_receivable(stocked, approved_order):
+    from erp.accounting.models import OpenItem
+
+    _order, note = _posted_delivery(stocked, approved_order)
+    invoices.sales_invoice_post(actor=stocked["acc"], doc_id=_invoice(stocked, note).pk)
+    doc = returns.sales_return_create(
+        actor=stocked["sm"],
+        header={"delivery_id": note.pk, "date": TODAY},
+        lines=[{"delivery_line_id": note.lines.get().pk, "quantity": "4"}],
+    )
+    doc = returns.sales_return_post(actor=stocked["sm"], doc_id=doc.pk)
+    # 4 × 113.00 含税 13%: 452.00, VAT 452 × 13/113 = 52.00, net 400.00; cost 4 × 11.60 = 46.40
+    assert doc.credit_total == Decimal("452.00")
+    assert _voucher_lines("sales.salesreturn", doc.pk) == {
+        "1403": (Decimal("46.40"), Decimal("0")),
+        "6401": (Decimal("0"), Decimal("46.40")),
+        "6001": (Decimal("400.00"), Decimal("0")),
+        "22210102": (Decimal("52.00"), Decimal("0")),
+        "1122": (Decimal("0"), Decimal("452.00")),
+    }
+    credit = OpenItem.objects.get(source_type="sales.salesreturn", source_id=str(doc.pk))
+    assert credit.amount == Decimal("-452.00") and credit.customer == stocked["acme"]
