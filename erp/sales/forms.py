@@ -276,7 +276,18 @@ class FapiaoForm(forms.Form):
         required=False,
         max_length=20,
         widget=forms.TextInput(
-            attrs={**INPUT, "inputmode": "numeric", "placeholder": _("Fapiao number")}
+            attrs={
+                "class": "form-control form-control-sm w-auto",
+                "size": 20,
+                "inputmode": "numeric",
+                "placeholder": _("Fapiao number"),
+                "aria-label": _("Fapiao number"),
+            }
         ),
     )
-    fapiao_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE))
+    fapiao_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(
+            attrs={**DATE, "class": DATE["class"] + " w-auto", "aria-label": _("Fapiao date")}
+        ),
+    )
