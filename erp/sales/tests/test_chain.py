@@ -308,3 +308,20 @@ def test_a_return_of_invoiced_goods_credits_revenue_vat_and_the_receivable(stock
     }
     credit = OpenItem.objects.get(source_type="sales.salesreturn", source_id=str(doc.pk))
     assert credit.amount == Decimal("-452.00") and credit.customer == stocked["acme"]
+
+
+def test_the_sales_quantities_check_finds_nothing_after_the_whole_chain(stocked, approved_order):
+    from erp.sales.integrity import sales_quantities
+    from erp.sales.models import SalesOrderLine
+
+    _order, note = _posted_delivery(stocked, approved_order)
+    invoices.sales_invoice_post(actor=stocked["acc"], doc_id=_invoice(stocked, note).pk)
+    doc = returns.sales_return_create(
+        actor=stocked["sm"],
+        header={"delivery_id": note.pk, "date": TODAY},
+        lines=[{"delivery_line_id": note.lines.get().pk, "quantity": "1"}],
+    )
+    returns.sales_return_post(actor=stocked["sm"], doc_id=doc.pk)
+    assert sales_quantities() == []
+    SalesOrderLine.objects.update(delivered_qty=Decimal("7"))  # a write around the services
+    assert len(sales_quantities()) == 1
