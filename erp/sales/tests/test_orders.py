@@ -128,6 +128,10 @@ def test_a_discount_over_ten_percent_waits_for_the_sales_manager(plant):
     order = svc.sales_order_submit(actor=plant["seller"], doc_id=order.pk)
     assert order.state == "submitted"
     request = ApprovalRequest.objects.get(doc_type="sales.salesorder", object_id=order.pk)
+    with pytest.raises(PermissionDenied):  # the salesperson cannot approve their own order
+        approval_decide(actor=plant["seller"], request_id=request.pk, action="approve")
+    order.refresh_from_db()
+    assert order.state == "submitted"
     approval_decide(actor=plant["sm"], request_id=request.pk, action="approve")
     order.refresh_from_db()
     assert order.state == "approved"
