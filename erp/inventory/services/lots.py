@@ -30,6 +30,9 @@ class LotRequest:
     supplier_lot: str = ""
     production_date: date | None = None
     expiry_date: date | None = None
+    # A new lot starts in quarantine (待检) whatever the material says: goods a customer sent
+    # back (sales return) wait for quality's decision before they can be sold again.
+    quarantine: bool = False
 
 
 def initial_status(material) -> str:
@@ -153,7 +156,7 @@ def _resolve(req: LotRequest, by_id, by_number, new, posting_date) -> Lot | None
             production_date=req.production_date,
             expiry_date=req.expiry_date
             or default_expiry(material, req.production_date, posting_date),
-            status=initial_status(material),
+            status=LotStatus.QUARANTINE if req.quarantine else initial_status(material),
         )
     return new[key]
 

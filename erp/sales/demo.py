@@ -1,0 +1,121 @@
+"""Demo sales: approval rules for orders, and orders of five customers in every state — one
+delivered (FEFO lots), invoiced with its fapiao number and partly returned into quarantine, one
+approved and waiting for delivery, one waiting for the sales manager (discount 12 %), one on
+credit hold, one draft. Everything goes through the services, as users would."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from erp.approvals.services.rules import ConditionSpec, StepSpec, approval_rule_save
+from erp.iam.models import User
+from erp.masterdata.models import Customer, Material, Warehouse
+from erp.sales.models import SalesOrder
+from erp.sales.services import deliveries, invoices, orders, returns
+
+DEMO_TODAY = date(2026, 11, 29)  # the inventory and accounting demo's "today"
+
+
+def _user(username: str, fallback):
+    return User.objects.filter(username=username, is_active=True).first() or fallback
+
+
+def _rules(actor) -> None:
+    for name, priority, condition, steps in (
+        (
+            "销售订单 > ¥200,000：总经理",
+            20,
+            ConditionSpec("amount", "gt", "200000"),
+            [StepSpec("role", "general_manager", name="总经理审批", overdue_hours=24)],
+        ),
+        (
+            "销售订单折扣 > 10%：销售经理",
+            10,
+            ConditionSpec("discount_pct", "gt", "10"),
+            [StepSpec("role", "sales_manager", name="销售经理审批", overdue_hours=24)],
+        ),
+    ):
+        approval_rule_save(
+            actor=actor,
+            doc_type=orders.DOC_TYPE,
+            name=name,
+            priority=priority,
+            valid_from=None,
+            valid_to=None,
+            is_active=True,
+            conditions=[condition],
+            steps=steps,
+        )
+
+
+def _order(seller, customer: str, on: date, *lines, submit=True) -> SalesOrder:
+    materials = {m.code: m for m in Material.objects.filter(code__in=[x[0] for x in lines])}
+    order = orders.sales_order_create(
+        actor=seller,
+        header={"customer_id": Customer.objects.get(code=customer).pk, "date": on},
+        lines=[
+            {
+                "material_id": materials[code].pk,
+                "quantity": Decimal(qty),
+                "unit_price": Decimal(price),
+                "discount_pct": Decimal(discount),
+            }
+            for code, qty, price, discount in lines
+        ],
+    )
+    return orders.sales_order_submit(actor=seller, doc_id=order.pk) if submit else order
+
+
+def load_demo(*, actor) -> None:
+    # Notes and reasons are stored as written: in the company's language (zh-Hans).
+    with translation.override(settings.LANGUAGE_CODE):
+        _load(actor)
+
+
+def _load(actor) -> None:
+    if SalesOrder.objects.exists():
+        return
+    codes = {"FG-1001", "FG-1002", "FG-1003"}
+    if Material.objects.filter(code__in=codes).count() < 3 or not Customer.objects.exists():
+        return  # master data demo not loaded
+    seller, keeper = _user("sales", actor), _user("warehouse", actor)
+    accountant = _user("accountant", actor)
+    on = min(DEMO_TODAY, timezone.localdate())
+    warehouse = Warehouse.objects.filter(code="WH-FG").first() or Warehouse.objects.first()
+    _rules(actor)
+
+    shipped = _order(
+        seller, "C001", on, ("FG-1001", "200", "45.20", "0"), ("FG-1002", "100", "26.00", "0")
+    )
+    note = deliveries.delivery_note_create(
+        actor=seller,
+        header={"order_id": shipped.pk, "warehouse_id": warehouse.pk, "date": on},
+        lines=[],
+    )
+    note = deliveries.delivery_note_post(actor=keeper, doc_id=note.pk)
+    invoice = invoices.sales_invoice_create(
+        actor=accountant,
+        header={
+            "delivery_id": note.pk,
+            "date": on,
+            "fapiao_type": "special",
+            "fapiao_number": "04512367",
+            "fapiao_date": on,
+        },
+        lines=[],
+    )
+    invoices.sales_invoice_post(actor=accountant, doc_id=invoice.pk)
+    paint = note.lines.get(material__code="FG-1002")
+    back = returns.sales_return_create(
+        actor=_user("sales_manager", actor),
+        header={"delivery_id": note.pk, "date": on, "reason": "两罐运输途中碰瘪，客户退回"},
+        lines=[{"delivery_line_id": paint.pk, "quantity": Decimal("10")}],
+    )
+    returns.sales_return_post(actor=_user("sales_manager", actor), doc_id=back.pk)
+
+    _order(seller, "C002", on, ("FG-1003", "50", "58.00", "5"))  # approved, to deliver
+    _order(seller, "C003", on, ("FG-1002", "300", "25.50", "12"))  # waits for 销售经理
+    _order(seller, "C005", on, ("FG-1003", "3000", "58.00", "0"))  # ¥174,000 > ¥150,000 limit
+    _order(seller, "C010", on, ("FG-1001", "40", "46.00", "0"), submit=False)  # draft
