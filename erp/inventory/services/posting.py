@@ -586,7 +586,8 @@ def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> N
         action="create",
         object_type="inventory.stockmove",
         object_id=f"{source.type}:{source.id}",
-        object_repr=f"{source.type} {source.id}",
+        # The document's number as people read it; the type code only when there is none.
+        object_repr=source.number or f"{source.type} {source.id}",
         changes={
             "move_type": moves[0].move_type,
             "moves": [
