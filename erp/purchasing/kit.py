@@ -316,6 +316,8 @@ def _return_extra(request, doc, lines) -> dict:
 def _lines_annotate(doc, lines) -> None:
     for ln in lines:
         ln.lot_shown = ln.lot.number if getattr(ln, "lot_id", None) else ""
+        if hasattr(ln, "price_includes_tax"):
+            ln.basis_shown = _("Incl. tax") if ln.price_includes_tax else _("Excl. tax")
 
 
 def _supplier_sample() -> dict:
@@ -387,7 +389,7 @@ DOCUMENTS = [
             MATERIAL,
             QUANTITY,
             Column("price", _("Unit price"), kind="num"),
-            Column("get_price_includes_tax_display", _("Price basis")),
+            Column("basis_shown", _("Price basis")),
             Column("get_vat_rate_display", _("VAT rate")),
             Column("expected_date", _("Expected date"), kind="date"),
             Column("net_amount", _("Amount excl. tax"), kind="amount", total=True),

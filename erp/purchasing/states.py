@@ -13,7 +13,7 @@ class RequisitionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Order closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -21,7 +21,7 @@ class OrderState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Order closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -214,7 +214,12 @@ def goods_receipt_from_order(*, actor, order_id, on_date=None) -> GoodsReceipt:
             _("Everything on %(order)s has been received.") % {"order": order.reference},
             code="nothing_open",
         )
-    warehouse = order.warehouse or Warehouse.objects.filter(active=True).order_by("code").first()
+    first = order.lines.select_related("material").order_by("line_no").first()
+    warehouse = (
+        order.warehouse
+        or (first.material.default_warehouse if first else None)
+        or Warehouse.objects.filter(active=True).order_by("code").first()
+    )
     header = {
         "date": on_date or timezone.localdate(),
         "supplier_id": order.supplier_id,
