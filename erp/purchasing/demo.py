@@ -13,7 +13,7 @@ from erp.core.errors import DomainError
 from erp.iam.models import User
 from erp.masterdata.models import Supplier, SupplierMaterial
 from erp.purchasing.models import PurchaseOrder
-from erp.purchasing.services import invoices, orders, receipts, returns
+from erp.purchasing.services import invoices, orders, receipts, requisitions, returns
 
 D = Decimal
 
@@ -177,3 +177,17 @@ def _documents(purchaser, keeper, accountant, pairs, today) -> None:
         today,
         submit=False,
     )
+    # A requisition from the workshop, approved and waiting to be ordered.
+    requisition = requisitions.purchase_requisition_create(
+        actor=purchaser,
+        header={"date": today, "note": "二车间下月生产备料"},
+        lines=[
+            {
+                "material_id": a2.material_id,
+                "quantity": D("600"),
+                "supplier_id": supplier.pk,
+                "needed_date": today + dt.timedelta(days=14),
+            }
+        ],
+    )
+    requisitions.purchase_requisition_submit(actor=purchaser, doc_id=requisition.pk)

@@ -67,9 +67,10 @@ class MaterialChoice(forms.ModelChoiceField):
 
 class OrderLineChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
+        open_label = _("open quantity")
         return (
             f"{obj.document.number} #{obj.line_no} {obj.material.code} {obj.material.name} "
-            f"({_('open quantity')} {obj.open_quantity.normalize():f})"
+            f"({open_label} {obj.open_quantity.normalize():f})"
         )
 
 
@@ -243,3 +244,25 @@ def document_filter(states):
             fields = ["state", "date_from", "date_to"]
 
     return PurchasingFilter
+
+
+class RequisitionHeaderForm(KitHeaderForm):
+    date = _date(_("Date"))
+    note = _note()
+
+
+class RequisitionLineForm(KitLineForm):
+    material = MaterialChoice(
+        label=_("Material"),
+        queryset=Material.objects.filter(active=True).order_by("code"),
+        widget=Picker("material"),
+    )
+    quantity = _quantity()
+    needed_date = _date(_("Needed by"), required=False)
+    supplier = forms.ModelChoiceField(
+        label=_("Suggested supplier"),
+        required=False,
+        queryset=Supplier.objects.all(),
+        widget=Picker("supplier"),
+    )
+    note = _note()

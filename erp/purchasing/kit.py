@@ -19,15 +19,17 @@ from erp.core.listing import Column
 from erp.inventory.selectors import moves_of_source
 from erp.purchasing import forms
 from erp.purchasing import models as m
-from erp.purchasing.services import invoices, orders, receipts, returns
+from erp.purchasing.services import invoices, orders, receipts, requisitions, returns
 from erp.purchasing.states import (
     INVOICE_MACHINE,
     ORDER_MACHINE,
     RECEIPT_MACHINE,
+    REQUISITION_MACHINE,
     RETURN_MACHINE,
     InvoiceState,
     OrderState,
     ReceiptState,
+    RequisitionState,
     ReturnState,
 )
 
@@ -262,6 +264,50 @@ class ReturnOut(Schema):
     lines: list[ReturnLineOut]
 
 
+class RequisitionLineIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    material_id: int
+    quantity: Decimal = Field(**QTY)
+    needed_date: dt.date | None = None
+    supplier_id: int | None = None
+    note: str = Field(default="", max_length=200)
+
+
+class RequisitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date | None = None
+    note: str = ""
+    lines: list[RequisitionLineIn] = []
+
+
+class RequisitionPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date | None = None
+    note: str | None = None
+    lines: list[RequisitionLineIn] | None = None
+    version: int | None = None
+
+
+class RequisitionLineOut(Schema):
+    id: int
+    line_no: int
+    material_id: int
+    quantity: Decimal
+    needed_date: dt.date | None
+    supplier_id: int | None
+    ordered_quantity: Decimal
+
+
+class RequisitionOut(Schema):
+    id: int
+    number: str
+    state: str
+    version: int
+    date: dt.date
+    note: str
+    lines: list[RequisitionLineOut]
+
+
 # --- detail pages ---------------------------------------------------------------------------
 
 
@@ -302,6 +348,17 @@ def _receipt_extra(request, receipt, lines) -> dict:
         and has_perm(request.user, "purchasing.add_purchaseinvoice"),
         "can_return": receipt.state == "posted"
         and has_perm(request.user, "purchasing.add_purchasereturn"),
+    }
+
+
+def _requisition_extra(request, doc, lines) -> dict:
+    order_ids = m.PurchaseOrderLine.objects.filter(requisition_line__document=doc).values(
+        "document_id"
+    )
+    return {
+        "orders": m.PurchaseOrder.objects.filter(pk__in=order_ids).order_by("pk"),
+        "can_order": doc.state == "approved"
+        and has_perm(request.user, "purchasing.add_purchaseorder"),
     }
 
 
@@ -352,6 +409,46 @@ def _kit(**options) -> DocumentKit:
 
 
 DOCUMENTS = [
+    _kit(
+        model=m.PurchaseRequisition,
+        line_model=m.PurchaseRequisitionLine,
+        machine=REQUISITION_MACHINE,
+        list_filter=forms.document_filter(RequisitionState),
+        number_doc_type=requisitions.DOC_TYPE,
+        slug="requisitions",
+        api_slug="purchase-requisitions",
+        title=_("Purchase requisitions"),
+        create=requisitions.purchase_requisition_create,
+        update=requisitions.purchase_requisition_update,
+        transitions={
+            "submit": requisitions.purchase_requisition_submit,
+            "close": requisitions.purchase_requisition_close,
+            "cancel": requisitions.purchase_requisition_cancel,
+        },
+        header_form=forms.RequisitionHeaderForm,
+        line_form=forms.RequisitionLineForm,
+        select_related=("requested_by",),
+        header_columns=(
+            Column("date", _("Date"), kind="date"),
+            Column("requested_by", _("Requested by")),
+        ),
+        line_columns=(
+            MATERIAL,
+            QUANTITY,
+            Column("needed_date", _("Needed by"), kind="date"),
+            Column("supplier", _("Suggested supplier")),
+            Column("ordered_quantity", _("Ordered quantity"), kind="qty"),
+            Column("note", _("Note")),
+        ),
+        line_select_related=("material", "supplier"),
+        detail_buttons="purchasing/_requisition_buttons.html",
+        detail_extra=_requisition_extra,
+        print_signatures=(_("Requested by"), _("Approved by")),
+        api_in=RequisitionIn,
+        api_patch=RequisitionPatch,
+        api_out=RequisitionOut,
+        api_filters=("state",),
+    ),
     _kit(
         model=m.PurchaseOrder,
         line_model=m.PurchaseOrderLine,

@@ -8,6 +8,14 @@ from erp.purchasing.models import GoodsReceipt, PurchaseOrder
 MENU = [
     MenuItem(
         section="purchasing",
+        label=_("Purchase requisitions"),
+        url_name="purchasing:purchaserequisition_list",
+        permission="purchasing.view_purchaserequisition",
+        icon="clipboard-plus",
+        order=5,
+    ),
+    MenuItem(
+        section="purchasing",
         label=_("Purchase orders"),
         url_name="purchasing:purchaseorder_list",
         permission="purchasing.view_purchaseorder",

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from erp.core.access import require_perm
 from erp.core.errors import DomainError
 from erp.purchasing import selectors
-from erp.purchasing.services import invoices, receipts, returns
+from erp.purchasing.services import invoices, receipts, requisitions, returns
 
 
 def _push(request, make, back: str, back_pk, target: str):
@@ -51,6 +51,30 @@ def receipt_return(request, pk: int):
         pk,
         "purchasing:purchasereturn_edit",
     )
+
+
+@require_POST
+def requisition_order(request, pk: int):
+    """下推: the approved requisition's open lines into draft orders (one per supplier)."""
+    try:
+        made = requisitions.orders_from_requisition(actor=request.user, requisition_id=pk)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("purchasing:purchaserequisition_detail", pk)
+    if len(made) == 1:
+        return redirect("purchasing:purchaseorder_edit", made[0].pk)
+    return redirect("purchasing:purchaseorder_list")
+
+
+@require_POST
+def reorder_proposal(request):
+    """The 采购员's button: a draft requisition of every material below its reorder point."""
+    try:
+        doc = requisitions.requisition_from_reorder(actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("purchasing:purchaserequisition_list")
+    return redirect("purchasing:purchaserequisition_edit", doc.pk)
 
 
 def grir_report(request):
