@@ -117,11 +117,14 @@ def stock_moves_draft(
     source_type: str = "",
     source_id: str = "",
     source_number: str = "",
+    offset_partner: dict | None = None,
 ) -> VoucherDraft | None:
     """One 转 voucher for the moves of one document, amounts = the moves' values: debit and
     credit lines per (account, material) on inventory accounts, per account on offsets. A
     transfer inside one valuation group cancels out and posts nothing; None when nothing is
-    left (zero-valued stock). `summaries` gives the 摘要 per event."""
+    left (zero-valued stock). `summaries` gives the 摘要 per event. `offset_partner`
+    ({"supplier_id": 7}) is the auxiliary the offset lines carry: a purchase receipt credits
+    暂估应付款 per supplier."""
     sides: dict[tuple[str, str, int | None, str], Decimal] = defaultdict(Decimal)
     for move in moves:
         event, (debit, d_mat), (credit, c_mat) = _move_entries(rules, move)
@@ -136,6 +139,7 @@ def stock_moves_draft(
             account_code=code,
             material_id=material,
             **{side: amount},
+            **((offset_partner or {}) if material is None else {}),
         )
         for (event, code, material, side), amount in sorted(
             sides.items(), key=lambda kv: (kv[0][3] != "debit", kv[0][0], kv[0][1], kv[0][2] or 0)

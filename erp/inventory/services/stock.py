@@ -16,6 +16,7 @@ from erp.core.errors import Conflict
 from erp.core.money import round_amount, round_quantity, round_unit_price
 from erp.inventory import errors
 from erp.inventory.models import Lot, StockMove
+from erp.inventory.move_types import IN, OUT, move_type_get
 from erp.inventory.selectors import lots_pick_fefo
 from erp.inventory.services.lots import LotRequest, lots_for_receipt
 from erp.inventory.services.posting import (
@@ -57,6 +58,8 @@ class IssueLine:
     quantity: Decimal
     lot_id: int | None = None
     source_line_id: str = ""
+    # A fixed outflow value (a purchase return leaves at the received cost); None: average.
+    value: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,10 @@ def stock_receive(
 ) -> list[StockMove]:
     """Receive stock from outside (supplier, production output, opening stock). Creates the
     lots it names that do not exist yet: numbered by rule "inventory.lot" when no number is
-    given, status 待检 when the material needs QC on receipt, otherwise 合格."""
+    given, status 待检 when the material needs QC on receipt, otherwise 合格. `move_type` may
+    also be a module's registered inflow type (purchasing's "purchase_receipt")."""
     require_perm(actor, "inventory.post_receipt")
-    if move_type not in (MoveType.RECEIPT, MoveType.OPENING):
+    if move_type not in (MoveType.RECEIPT, MoveType.OPENING) and not _module_type(move_type, IN):
         raise errors.invalid_line(_("A receipt can only be a receipt or opening stock."))
     with transaction.atomic():
         materials, locations, _lots = _masters(
@@ -203,21 +207,38 @@ def _outflow_specs(lines: list[IssueLine], move_type: str, posting_date: date) -
                 from_location=locations[ln.location_id],
                 lot=pick[0],
                 source_line_id=ln.source_line_id,
+                value=None if ln.value is None else _line_value(ln.value),
             )
             for pick in picks
         ]
     return specs
 
 
+def _module_type(code: str, direction: str) -> bool:
+    """A move type a module registered (not one of inventory's own) going `direction`."""
+    spec = move_type_get(code)
+    return spec is not None and code not in MoveType.values and spec.direction == direction
+
+
 @posting_retried
 def stock_issue(
-    *, actor, lines: list[IssueLine], posting_date: date, source: StockSource, reason: str = ""
+    *,
+    actor,
+    lines: list[IssueLine],
+    posting_date: date,
+    source: StockSource,
+    reason: str = "",
+    move_type: str = MoveType.ISSUE,
 ) -> list[StockMove]:
     """Issue stock to outside (delivery, production consumption, other issue). Only released,
-    unexpired lots; a document's own reservations on the same stock are consumed."""
+    unexpired lots; a document's own reservations on the same stock are consumed. A module's
+    registered outflow type (`move_type`, e.g. "purchase_return") takes its lot rules from its
+    registration; its lines name their lots (no FEFO pick)."""
     require_perm(actor, "inventory.post_issue")
+    if move_type != MoveType.ISSUE and not _module_type(move_type, OUT):
+        raise errors.invalid_line(_("An issue can only use a registered outflow move type."))
     with transaction.atomic():
-        specs = _outflow_specs(lines, MoveType.ISSUE, posting_date)
+        specs = _outflow_specs(lines, move_type, posting_date)
         return moves_post(
             actor=actor, specs=specs, posting_date=posting_date, source=source, reason=reason
         )
