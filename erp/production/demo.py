@@ -86,7 +86,7 @@ def _purchases(actor, materials, on_date) -> None:
         actor=actor,
         lines=lines,
         posting_date=on_date,
-        source=StockSource("production.demo", 1, "DEMO-PRODUCTION"),
+        source=StockSource("inventory.demo", "production-purchases", "DEMO-2026-11"),
     )
     for lot in Lot.objects.filter(number__in=[p[2] for p in PURCHASES]):
         if lot.status != LotStatus.RELEASED:

@@ -43,8 +43,8 @@ class Formula(Document):
             ),
         ]
         permissions = [
-            ("release_formula", "Can release formula"),
-            ("cancel_formula", "Can cancel formula"),
+            ("release_formula", _("Can release formula")),
+            ("cancel_formula", _("Can cancel formula")),
         ]
 
     def __str__(self) -> str:
@@ -134,11 +134,11 @@ class ProductionOrder(Document):
         verbose_name = _("production order")
         verbose_name_plural = _("production orders")
         permissions = [
-            ("release_productionorder", "Can release production order"),
-            ("issue_productionorder", "Can issue materials to production order"),
-            ("complete_productionorder", "Can report production output"),
-            ("close_productionorder", "Can close production order"),
-            ("cancel_productionorder", "Can cancel production order"),
+            ("release_productionorder", _("Can release production order")),
+            ("issue_productionorder", _("Can issue materials to production order")),
+            ("complete_productionorder", _("Can report production output")),
+            ("close_productionorder", _("Can close production order")),
+            ("cancel_productionorder", _("Can cancel production order")),
         ]
 
     def __str__(self) -> str:

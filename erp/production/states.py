@@ -2,23 +2,24 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
 
 
 class FormulaState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    RELEASED = "released", _("Released")
-    SUPERSEDED = "superseded", _("Superseded")
+    RELEASED = "released", pgettext_lazy("formula state", "Released")
+    SUPERSEDED = "superseded", pgettext_lazy("production state", "Superseded")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 class ProductionOrderState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    RELEASED = "released", _("Released")
-    STARTED = "started", _("Started")
-    COMPLETED = "completed", _("Completed")
-    CLOSED = "closed", _("Closed")
+    RELEASED = "released", pgettext_lazy("production state", "Released")
+    STARTED = "started", pgettext_lazy("production state", "Started")
+    COMPLETED = "completed", pgettext_lazy("production state", "Completed")
+    CLOSED = "closed", pgettext_lazy("production state", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -89,7 +90,7 @@ ORDER_MACHINE = StateMachine(
             ("completed",),
             "closed",
             "production.close_productionorder",
-            _("Close"),
+            pgettext_lazy("production action", "Close"),
             style="outline-secondary",
             confirm=_("Close this order? Nothing more can be posted to it."),
         ),

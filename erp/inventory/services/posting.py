@@ -580,13 +580,23 @@ def _revalue_other_balances(averages: dict[int, Decimal], *, exclude: set[int]) 
     rows_update(StockBalance, changed, ["value"])
 
 
+def _source_repr(source: StockSource) -> str:
+    """The document as the audit log shows it: its type's name and number (生产订单
+    MO2026110001); the raw type and id only for a source without a number."""
+    if not source.number:
+        return f"{source.type} {source.id}"
+    from erp.core.references import document_type_label
+
+    return f"{document_type_label(source.type)} {source.number}"
+
+
 def _audit(actor, moves: list[StockMove], source: StockSource, reason: str) -> None:
     audit_record(
         actor=actor,
         action="create",
         object_type="inventory.stockmove",
         object_id=f"{source.type}:{source.id}",
-        object_repr=f"{source.type} {source.id}",
+        object_repr=_source_repr(source),
         changes={
             "move_type": moves[0].move_type,
             "moves": [

@@ -149,7 +149,6 @@ def formula_copy(*, actor, doc_id) -> Formula:
             action="create",
             obj=copy,
             changes=_snap(copy),
-            note=f"copy of {source.reference}",
         )
     return copy
 

@@ -254,9 +254,7 @@ def production_order_issue(*, actor, doc_id, expected_version=None, on_date=None
             )
             for p in picks
         ]
-        moves = moves_post(
-            actor=actor, specs=specs, posting_date=today, source=_source(order), reason=ISSUE
-        )
+        moves = moves_post(actor=actor, specs=specs, posting_date=today, source=_source(order))
         _issued_record(lines, moves)
     return order
 
@@ -446,7 +444,6 @@ def production_order_return(*, actor, doc_id, move_id, quantity, on_date=None):
             ],
             posting_date=today,
             source=_source(order),
-            reason=RETURN,
         )
         line.returned_quantity += qty
         line.issued_value -= moves[0].value
@@ -525,7 +522,6 @@ def production_order_complete(
             ],
             posting_date=today,
             source=_source(order),
-            reason=OUTPUT,
         )
         if lot is not None:
             _genealogy_write(order, lot)

@@ -174,3 +174,23 @@ def new_order(plant, planner):
         )
 
     return _new
+
+
+@pytest.fixture
+def stock(plant, receive):
+    p = plant
+    return {
+        "r1": receive(p["resin"], "500", "20", lot="R1", expiry_in_days=100, assay="100"),
+        "r2": receive(p["resin"], "1000", "20", lot="R2", expiry_in_days=300, assay="98"),
+        "p1": receive(p["pigment"], "300", "10", lot="P1"),
+        "pb1": receive(p["pigment_b"], "500", "12", lot="PB1"),
+        "f1": receive(p["filler"], "300", "5", lot="F1", expiry_in_days=200),
+        "fq": _quarantined(receive(p["filler"], "500", "5", lot="FQ", expiry_in_days=10)),
+        "solvent": receive(p["solvent"], "1000", "8"),
+    }
+
+
+def _quarantined(lot):
+    lot.status = "quarantine"  # fixture shortcut: a lot quality has not released
+    lot.save(update_fields=["status"])
+    return lot

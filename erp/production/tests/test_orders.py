@@ -39,26 +39,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def stock(plant, receive):
-    p = plant
-    return {
-        "r1": receive(p["resin"], "500", "20", lot="R1", expiry_in_days=100, assay="100"),
-        "r2": receive(p["resin"], "1000", "20", lot="R2", expiry_in_days=300, assay="98"),
-        "p1": receive(p["pigment"], "300", "10", lot="P1"),
-        "pb1": receive(p["pigment_b"], "500", "12", lot="PB1"),
-        "f1": receive(p["filler"], "300", "5", lot="F1", expiry_in_days=200),
-        "fq": _quarantined(receive(p["filler"], "500", "5", lot="FQ", expiry_in_days=10)),
-        "solvent": receive(p["solvent"], "1000", "8"),
-    }
-
-
-def _quarantined(lot):
-    lot.status = "quarantine"  # fixture shortcut: a lot quality has not released
-    lot.save(update_fields=["status"])
-    return lot
-
-
 def _account(code: str) -> Decimal:
     sums = VoucherLine.objects.filter(account__code=code).aggregate(d=Sum("debit"), c=Sum("credit"))
     return (sums["d"] or 0) - (sums["c"] or 0)
@@ -193,3 +173,15 @@ def test_order_needs_a_released_formula_and_keeps_its_version(
         },
     )
     assert by_product.formula_id == draft_v2.pk
+
+
+def test_integrity_check_sees_completed_orders_balanced(
+    plant, stock, coating_formula, new_order, planner, keeper, supervisor
+):
+    from erp.production.integrity import production_orders_balanced
+
+    order = new_order(coating_formula)
+    svc.production_order_release(actor=planner, doc_id=order.pk)
+    svc.production_order_issue(actor=keeper, doc_id=order.pk)
+    svc.production_order_complete(actor=supervisor, doc_id=order.pk, output_quantity="1950")
+    assert production_orders_balanced() == []
