@@ -134,6 +134,7 @@ FORMULA = DocumentKit(
     header_form=forms.FormulaHeaderForm,
     line_form=forms.FormulaLineForm,
     form_title=_("Formula"),
+    form_template="production/formula_form.html",
     list_filter=forms.state_filter(FormulaState),
     search_fields=("number", "note", "product__code", "product__name"),
     search_placeholder=_("Number, product or note"),
