@@ -16,6 +16,7 @@ class ProductionConfig(AppConfig):
 
         numbering_rule_register("production.formula", "PF", "配方")
         numbering_rule_register("production.productionorder", "MO", "生产订单")
+        numbering_rule_register("production.routing", "RT", "工艺路线")
         # Small-business chart (小企业会计准则): 4001 生产成本 stands for 500101 直接材料.
         posting_event_register(
             "production_issue",

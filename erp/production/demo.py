@@ -67,6 +67,7 @@ def load_demo(*, actor) -> dict[str, int]:
     alkyd = _formula(actor, materials["FG-1005"], ALKYD, materials, "醇酸防锈漆标准配方")
     _formula(actor, materials["FG-1001"], EPOXY, materials, "锌粉含量≥60%")
     formulas.formula_copy(actor=actor, doc_id=alkyd.pk)  # V2 in draft
+    _routing(actor, alkyd)
     return {"formulas": Formula.objects.count(), "orders": _orders(actor, alkyd, today)}
 
 
@@ -122,6 +123,39 @@ def _formula(actor, product, rows, materials, note) -> Formula:
         lines=lines,
     )
     return formulas.formula_release(actor=actor, doc_id=formula.pk)
+
+
+# operation, work centre, setup hours, run hours per 1,000 kg batch, instructions
+OPERATIONS = [
+    ("配料", "WC-MIX", "0.5", "1", "按配料单称量，树脂按批次固含量折算"),
+    ("高速分散", "WC-DSP", "0.5", "1.5", "转速 800 转/分，分散至无颗粒"),
+    ("砂磨", "WC-MIL", "1", "4", "细度≤40μm"),
+    ("调漆包装", "WC-PKG", "0.5", "2", "调粘度后过滤，20kg/桶包装"),
+]
+
+
+def _routing(actor, formula) -> None:
+    from erp.masterdata.models import WorkCenter
+    from erp.production.services import routings
+
+    centres = {c.code: c for c in WorkCenter.objects.filter(code__startswith="WC-")}
+    if len(centres) < 4:
+        return
+    routing = routings.routing_create(
+        actor=actor,
+        header={"formula_id": formula.pk, "date": date(2026, 10, 1), "note": "醇酸防锈漆工艺"},
+        lines=[
+            {
+                "name": name,
+                "work_center_id": centres[code].pk,
+                "setup_hours": D(setup),
+                "run_hours": D(run),
+                "instructions": text,
+            }
+            for name, code, setup, run, text in OPERATIONS
+        ],
+    )
+    routings.routing_release(actor=actor, doc_id=routing.pk)
 
 
 def _orders(actor, formula, today) -> int:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
 from erp.masterdata.forms.pickers import Picker
-from erp.masterdata.models import Location, Material, Warehouse
+from erp.masterdata.models import Location, Material, Warehouse, WorkCenter
 from erp.production.models import Formula
 from erp.production.states import FormulaState
 
@@ -147,3 +147,44 @@ def state_filter(states):
             fields = ["state", "date_from", "date_to"]
 
     return StateFilter
+
+
+class RoutingHeaderForm(KitHeaderForm):
+    formula = FormulaChoice(
+        label=_("Formula"),
+        queryset=Formula.objects.exclude(state=FormulaState.CANCELLED)
+        .select_related("product")
+        .order_by("product__code", "-formula_version"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    date = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs=DATE))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.TextInput(attrs=INPUT)
+    )
+
+
+class RoutingLineForm(KitLineForm):
+    name = forms.CharField(
+        label=_("Operation"), max_length=100, widget=forms.TextInput(attrs=INPUT)
+    )
+    work_center = forms.ModelChoiceField(
+        label=_("Work centre"),
+        queryset=WorkCenter.objects.filter(active=True).order_by("code"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    setup_hours = forms.DecimalField(
+        label=_("Setup hours"),
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    run_hours = forms.DecimalField(
+        label=_("Run hours per batch"),
+        max_digits=9,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    instructions = forms.CharField(
+        label=_("Instructions"), required=False, max_length=500, widget=forms.TextInput(attrs=INPUT)
+    )

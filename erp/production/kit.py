@@ -16,14 +16,23 @@ from erp.core.doc_kit.declaration import DocumentKit
 from erp.core.listing import Column
 from erp.inventory.selectors import moves_of_source
 from erp.production import forms
-from erp.production.models import Formula, FormulaLine, ProductionOrder, ProductionOrderLine
+from erp.production.models import (
+    Formula,
+    FormulaLine,
+    ProductionOrder,
+    ProductionOrderLine,
+    Routing,
+    RoutingOperation,
+)
 from erp.production.selectors import lot_parents
-from erp.production.services import formulas, orders
+from erp.production.services import formulas, orders, routings
 from erp.production.states import (
     FORMULA_MACHINE,
     ORDER_MACHINE,
+    ROUTING_MACHINE,
     FormulaState,
     ProductionOrderState,
+    RoutingState,
 )
 
 # --- formula ----------------------------------------------------------------------------------
@@ -362,4 +371,111 @@ ORDER = DocumentKit(
     sample_header=_order_sample,
 )
 
-DOCUMENTS = [FORMULA, ORDER]
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+class OperationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    work_center_id: int
+    setup_hours: Decimal = Decimal(0)
+    run_hours: Decimal
+    instructions: str = ""
+
+
+class RoutingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    formula_id: int
+    date: dt.date | None = None
+    note: str = ""
+    lines: list[OperationIn] = []
+
+
+class RoutingPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    formula_id: int | None = None
+    date: dt.date | None = None
+    note: str | None = None
+    lines: list[OperationIn] | None = None
+    version: int | None = None
+
+
+class OperationOut(Schema):
+    id: int
+    line_no: int
+    name: str
+    work_center_id: int
+    setup_hours: Decimal
+    run_hours: Decimal
+    instructions: str
+
+
+class RoutingOut(Schema):
+    id: int
+    number: str
+    state: str
+    version: int
+    formula_id: int
+    date: dt.date
+    note: str
+    lines: list[OperationOut]
+
+
+def _routing_sample() -> dict:
+    formula = Formula.objects.order_by("pk").first()
+    return {"formula_id": formula.pk if formula else None, "note": "样品"}
+
+
+ROUTING = DocumentKit(
+    app="production",
+    model=Routing,
+    line_model=RoutingOperation,
+    machine=ROUTING_MACHINE,
+    number_doc_type=routings.DOC_TYPE,
+    slug="routings",
+    title=_("Routings"),
+    section=_("Production"),
+    create=routings.routing_create,
+    update=routings.routing_update,
+    transitions={"release": routings.routing_release, "cancel": routings.routing_cancel},
+    header_form=forms.RoutingHeaderForm,
+    line_form=forms.RoutingLineForm,
+    form_title=_("Routing"),
+    list_filter=forms.state_filter(RoutingState),
+    search_fields=("number", "note", "formula__product__code"),
+    select_related=("formula__product",),
+    list_columns=(Column("formula", _("Formula")),),
+    header_columns=(
+        Column("formula", _("Formula")),
+        Column("formula.batch_size", _("Batch size"), kind="qty"),
+        Column("date", _("Effective from"), kind="date"),
+    ),
+    line_columns=(
+        Column("name", _("Operation")),
+        Column("work_center", _("Work centre")),
+        Column("setup_hours", _("Setup hours"), kind="qty"),
+        Column("run_hours", _("Run hours per batch"), kind="qty"),
+        Column("cost", _("Labour and overhead per batch"), kind="amount"),
+        Column("instructions", _("Instructions")),
+    ),
+    print_columns=(
+        Column("name", _("Operation")),
+        Column("work_center", _("Work centre")),
+        Column("setup_hours", _("Setup hours"), kind="qty"),
+        Column("run_hours", _("Run hours per batch"), kind="qty"),
+        Column("cost", _("Labour and overhead per batch"), kind="amount", total=True),
+    ),
+    line_select_related=("work_center",),
+    print_signatures=(_("Prepared by"), _("Approved by")),
+    api_in=RoutingIn,
+    api_patch=RoutingPatch,
+    api_out=RoutingOut,
+    api_filters=("state", "formula_id"),
+    sample_header=_routing_sample,
+)
+
+DOCUMENTS = [FORMULA, ORDER, ROUTING]

@@ -31,6 +31,14 @@ MENU = [
         icon="eyedropper",
         order=20,
     ),
+    MenuItem(
+        section="production",
+        label=_("Routings"),
+        url_name="production:routing_list",
+        permission="production.view_routing",
+        icon="signpost-split",
+        order=30,
+    ),
 ]
 
 FIGURES = [

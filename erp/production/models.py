@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import Document, DocumentLine
-from erp.production.states import FormulaState, ProductionOrderState
+from erp.production.states import FormulaState, ProductionOrderState, RoutingState
 
 QTY = {"max_digits": 18, "decimal_places": 4}
 PCT = {"max_digits": 9, "decimal_places": 4}
@@ -236,3 +236,56 @@ class LotLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent_id} → {self.child_id}"
+
+
+class Routing(Document):
+    """工艺路线 of a formula version: the operations at work centres with their times per base
+    batch. Released routings are immutable."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=RoutingState.choices, default=RoutingState.DRAFT
+    )
+    date = models.DateField(_("effective from"))
+    formula = models.ForeignKey(
+        Formula, verbose_name=_("formula"), on_delete=models.PROTECT, related_name="routings"
+    )
+
+    class Meta(Document.Meta):
+        verbose_name = _("routing")
+        verbose_name_plural = _("routings")
+        permissions = [
+            ("release_routing", _("Can release routing")),
+            ("cancel_routing", _("Can cancel routing")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return self.number or _("Draft %(id)s") % {"id": self.pk}
+
+
+class RoutingOperation(DocumentLine):
+    document = models.ForeignKey(Routing, on_delete=models.CASCADE, related_name="lines")
+    name = models.CharField(_("operation"), max_length=100)
+    work_center = models.ForeignKey(
+        "masterdata.WorkCenter", verbose_name=_("work centre"), on_delete=models.PROTECT
+    )
+    setup_hours = models.DecimalField(_("setup hours"), max_digits=9, decimal_places=2, default=0)
+    run_hours = models.DecimalField(_("run hours per batch"), max_digits=9, decimal_places=2)
+    instructions = models.CharField(_("instructions"), max_length=500, blank=True)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("routing operation")
+        verbose_name_plural = _("routing operations")
+
+    @property
+    def hours(self) -> Decimal:
+        return self.setup_hours + self.run_hours
+
+    @property
+    def cost(self) -> Decimal:
+        """Labour and overhead of the operation for one base batch, at the centre's rates."""
+        rate = self.work_center.labour_rate + self.work_center.overhead_rate
+        return (self.hours * rate).quantize(Decimal("0.01"))

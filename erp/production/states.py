@@ -54,6 +54,36 @@ FORMULA_MACHINE = StateMachine(
     ],
 )
 
+
+class RoutingState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RELEASED = "released", pgettext_lazy("formula state", "Released")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ROUTING_MACHINE = StateMachine(
+    RoutingState,
+    [
+        Transition(
+            "release",
+            ("draft",),
+            "released",
+            "production.release_routing",
+            _("Release"),
+            confirm=_("Release this routing? It can no longer be edited afterwards."),
+        ),
+        Transition(
+            "cancel",
+            ("draft",),
+            "cancelled",
+            "production.cancel_routing",
+            _("Cancel"),
+            style="outline-danger",
+            confirm=_("Cancel this draft?"),
+        ),
+    ],
+)
+
 ORDER_MACHINE = StateMachine(
     ProductionOrderState,
     [
