@@ -6,3 +6,50 @@ class ProductionConfig(AppConfig):
     name = "erp.production"
     label = "production"
     verbose_name = _("Production")
+    url_prefix = "production/"
+
+    def ready(self) -> None:
+        from erp.core.posting_events import posting_event_register
+        from erp.core.services.numbering import numbering_rule_register
+        from erp.inventory.move_types import IN, OUT, move_type_register
+        from erp.inventory.states import LotStatus
+
+        numbering_rule_register("production.formula", "PF", "配方")
+        numbering_rule_register("production.productionorder", "MO", "生产订单")
+        numbering_rule_register("production.routing", "RT", "工艺路线")
+        # Small-business chart (小企业会计准则): 4001 生产成本 stands for 500101 直接材料.
+        posting_event_register(
+            "production_issue",
+            _("Production issue"),
+            defaults={"enterprise": ("500101", "1403"), "small": ("4001", "1403")},
+        )
+        posting_event_register(
+            "production_return",
+            _("Production return"),
+            defaults={"enterprise": ("1403", "500101"), "small": ("1403", "4001")},
+        )
+        posting_event_register(
+            "production_output",
+            _("Finished goods receipt"),
+            defaults={"enterprise": ("1405", "500101"), "small": ("1405", "4001")},
+        )
+        move_type_register(
+            "production_issue",
+            _("Production issue"),
+            direction=OUT,
+            allowed_lot_statuses={LotStatus.RELEASED},
+            expiry_blocks=True,
+            outflow_event="production_issue",
+        )
+        move_type_register(
+            "production_return",
+            _("Production return"),
+            direction=IN,
+            inflow_event="production_return",
+        )
+        move_type_register(
+            "production_output",
+            _("Production output"),
+            direction=IN,
+            inflow_event="production_output",
+        )
