@@ -120,11 +120,11 @@ def test_an_unregistered_approval_subject_is_refused(make_user, roles):
     from erp.approvals.services.rules import ConditionSpec, StepSpec, approval_rule_save
     from erp.core.errors import ValidationFailed
 
-    assert "sales.salesorder" not in dict(doc_type_choices())
+    assert "crm.lead" not in dict(doc_type_choices())
     with pytest.raises(ValidationFailed):
         approval_rule_save(
             actor=make_user("admin", "admin"),
-            doc_type="sales.salesorder",
+            doc_type="crm.lead",
             name="x",
             priority=1,
             valid_from=None,

@@ -22,7 +22,9 @@ class PurchasingConfig(AppConfig):
         numbering_rule_register("purchasing.purchaseorder", "PO", "采购订单")
         numbering_rule_register("purchasing.goodsreceipt", "GR", "采购入库单")
         numbering_rule_register("purchasing.purchaseinvoice", "PI", "采购发票")
-        numbering_rule_register("purchasing.purchasereturn", "RT", "采购退货单")
+        numbering_rule_register(
+            "purchasing.purchasereturn", "PB", "采购退货单"
+        )  # RT is the routing
         # Stock side: Dr 原材料 / Cr 暂估应付款 on receipt, the reverse on return; the invoice
         # clears 暂估应付款 into 应付货款; price differences go to 材料成本差异 (1404).
         posting_event_register(

@@ -115,7 +115,7 @@ def test_defaults_are_created_once_and_edits_survive(admin_user):
     assert prefixes["inventory.stockcount"] == "ST"
     assert prefixes["inventory.scrap"] == "SC"
     assert prefixes["accounting.expenseclaim"] == "EX"
-    assert "sales.salesorder" not in prefixes and "production.productionorder" not in prefixes
+    assert "crm.lead" not in prefixes and "maintenance.workorder" not in prefixes
     assert len(set(prefixes.values())) == len(prefixes)
     assert NumberingRule.objects.get(doc_type="inventory.transfer").name == "调拨单"
     rule = NumberingRule.objects.get(doc_type="inventory.otherreceipt")

@@ -50,7 +50,7 @@ def test_menu_keeps_section_order_hides_forbidden_items_and_empty_sections(decla
         fake_module(
             MENU=[
                 MenuItem("settings", "Company", "core:company", "core.view_company", order=2),
-                MenuItem("sales", "Orders", "core:home", "sales.view_salesorder"),
+                MenuItem("sales", "Orders", "core:home", "crm.view_lead"),
                 MenuItem("settings", "Users", "iam:user_list", "iam.view_user", order=1),
                 MenuItem("nowhere", "Lost", "core:home", "core.view_company"),
             ]
@@ -58,7 +58,7 @@ def test_menu_keeps_section_order_hides_forbidden_items_and_empty_sections(decla
     )
     gm = make_user("gm", "general_manager")  # views everything, changes nothing
     sections = menu.menu_for(gm)
-    assert [s.code for s in sections] == ["settings"]  # no sales app installed: no permission
+    assert [s.code for s in sections] == ["settings"]  # no crm app installed: no permission
     assert [i.label for i in sections[0].items] == ["Users", "Company"]
     assert menu.menu_for(make_user("nobody")) == []
 

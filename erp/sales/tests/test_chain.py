@@ -247,7 +247,7 @@ def test_the_stock_audit_entry_names_the_delivery_in_words(stocked, approved_ord
 
     with translation.override("zh-hans"):
         _order, note = _posted_delivery(stocked, approved_order)
-    event = AuditEvent.objects.get(object_type="inventory.stockmove", object_id__startswith="sales")
+    event = AuditEvent.objects.get(object_type="inventory.stockmove", object_id=note.number)
     assert event.object_repr == f"发货单 {note.number}"
 
 
