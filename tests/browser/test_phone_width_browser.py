@@ -93,7 +93,7 @@ def _login(browser, url: str, width: int):
 def _open(page, url, error_type):
     """Open a URL; Chromium answers an empty error body with its own error page, which can
     interrupt the next navigation: retry that one once."""
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         try:
             return page.goto(url, wait_until="load")
         except error_type as exc:
@@ -105,8 +105,12 @@ def _open(page, url, error_type):
                 except error_type:
                     pass
                 return "not a page"
-            if "interrupted by another navigation" not in str(exc) or attempt == 2:
+            if "interrupted by another navigation" not in str(exc) or attempt == 3:
                 raise
+            try:  # let the navigation that interrupted this one (a download, an error page) end
+                page.wait_for_load_state(timeout=5_000)
+            except error_type:
+                pass
     return None
 
 
