@@ -19,6 +19,9 @@ import os
 import pytest
 from django.db import connection
 
+# Chromium, a phone page and a login for every browser test, in tests/ and in the apps.
+pytest_plugins = ["tests.browser.fixtures"]
+
 FROZEN_DATE_ENV = "ERP_TEST_FROZEN_DATE"
 
 

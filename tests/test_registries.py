@@ -219,3 +219,41 @@ def _any_url_name(config) -> str:
 
     urls = import_module(f"{config.name}.urls")
     return next(p.name for p in urls.urlpatterns if p.name and not p.pattern.converters)
+
+
+# Modules that post their own documents reach accounting through the ledger port
+# (erp/core/ledger.py). Only accounting itself and go-live (whose set-up wizard seeds the chart
+# and checks the opening tie-out) may import it; tests may.
+LEDGER_CLIENTS_ALLOWED = {"accounting", "golive"}
+# `erp setup` seeds every installed module's defaults, the posting rules among them.
+LEDGER_CLIENT_FILES = {"core/management/commands/setup.py"}
+
+
+def test_no_module_imports_accounting_to_post():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "erp"
+    offenders = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if parts[0] in LEDGER_CLIENTS_ALLOWED or "tests" in parts or "migrations" in parts:
+            continue
+        if "/".join(parts) in LEDGER_CLIENT_FILES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n == "erp.accounting" or n.startswith("erp.accounting.") for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == [], f"use erp.core.ledger instead of importing accounting: {offenders}"
+
+
+def test_the_ledger_port_is_accounting():
+    from erp.accounting.ledger_port import AccountingLedger
+    from erp.core.ledger import ledger
+
+    assert isinstance(ledger(), AccountingLedger)

@@ -8,6 +8,7 @@ Environment variables (all optional in development):
   ERP_SECRET_KEY    secret key (required in production)
   ERP_ALLOWED_HOSTS comma-separated host names (production)
   ERP_API_TOKEN_DAYS how many days a new API token works (default 90)
+  ERP_DAILY_REPORT_TO e-mail addresses (comma-separated) of the 06:30 daily operations report
 """
 
 import os
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "django_filters",
     "huey.contrib.djhuey",
     "erp.core",
+    # Print templates right after core: every document's print page asks its printer.
+    "erp.printing",
     "erp.iam",
     "erp.masterdata",
     "erp.golive",
@@ -78,6 +81,10 @@ INSTALLED_APPS = [
     "erp.production",
     "erp.quality",
     "erp.sales",
+    # Modules that read what the business modules write.
+    "erp.trace",
+    "erp.mrp",
+    "erp.reports",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +272,8 @@ def _api_token_days() -> int:
 
 # A new API token works this many days; it also dies when its owner's password changes.
 ERP_API_TOKEN_DAYS = _api_token_days()
+# The daily operations report (erp/reports/daily.py): nobody is mailed when empty.
+ERP_DAILY_REPORT_TO = os.environ.get("ERP_DAILY_REPORT_TO", "")
 
 LOGGING = {
     "version": 1,

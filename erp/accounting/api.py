@@ -161,11 +161,12 @@ def trial_balance(request: HttpRequest, year: int, month: int):
 
 
 # Registers /expense-claims/, the AR/AP endpoints (open items, receipts, payments, aging),
-# the chart of accounts, periods and statements.
+# the chart of accounts, periods with their month-end close, and statements.
 from erp.accounting import (  # noqa: E402, F401
     api_arap,
     api_chart,
     api_expenses,
+    api_month_end,
     api_open_items,
     api_setup,
     api_statements,

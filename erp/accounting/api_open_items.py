@@ -3,19 +3,24 @@
 Filters: `kind` (receivable / payable), `customer_id`, `supplier_id`, `partner_code`,
 `open_only` (items with something left to settle), `state`, `due_before` (overdue lists) and
 `date_from`/`date_to` (document date). Paged in SQL with the partner and account joined; the
-source document travels as a reference (类型名 + 单号 + link). Amounts are decimal strings."""
+source document travels as a reference (类型名 + 单号 + link). Amounts are decimal strings.
+
+`POST /open-items/register-vouchers` registers the AR/AP lines of posted manual vouchers as
+open items, like the tie-out page's button (登记手工凭证的往来)."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Schema
+from ninja import Field, Query, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from erp.accounting.api import router
 from erp.accounting.models import OpenItem
 from erp.accounting.models.arap import OpenItemKind, OpenItemState
+from erp.accounting.services.arap import open_items_from_vouchers
 from erp.core.access import require_perm
 from erp.core.api_crud import actor, found
 from erp.core.api_pagination import ErpPagination
@@ -148,6 +153,35 @@ def open_item_list(
     )
 
 
+class RegisterVouchersIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    # Only these vouchers; omitted: every posted manual voucher.
+    voucher_ids: list[int] | None = Field(None, max_length=1000)
+
+
+class RegisteredOut(Schema):
+    registered: int
+    items: list[OpenItemOut]
+
+
+@router.post(
+    "/open-items/register-vouchers",
+    response=RegisteredOut,
+    operation_id="open_item_register_vouchers",
+    tags=TAGS,
+)
+def open_item_register_vouchers(request: HttpRequest, payload: RegisterVouchersIn):
+    """Each line of a posted manual voucher (no source document) on a control account (1122,
+    2202, ...) naming a customer or supplier becomes an open item. Lines registered before are
+    skipped: a repeat answers `registered: 0`. Body `{}` registers every voucher."""
+    created = open_items_from_vouchers(actor=actor(request), voucher_ids=payload.voucher_ids)
+    rows = open_items(actor(request)).filter(pk__in=[item.pk for item in created])
+    items = refs_attach(list(rows))
+    return {"registered": len(items), "items": items}
+
+
+# After the fixed paths above: "{item_id}" would take "register-vouchers".
 @router.get("/open-items/{item_id}", response=OpenItemOut, operation_id="open_item_read", tags=TAGS)
 def open_item_read(request: HttpRequest, item_id: int):
     return refs_attach([found(open_items(actor(request)).filter(pk=item_id).first())])[0]

@@ -17,6 +17,11 @@ class AccountingConfig(AppConfig):
         from erp.accounting.services.stock_posting import stock_ledger_listener_register
 
         stock_ledger_listener_register()
+        # Sales, purchasing and later modules post their documents through this port.
+        from erp.accounting.ledger_port import AccountingLedger
+        from erp.core.ledger import ledger_register
+
+        ledger_register(AccountingLedger())
         self._document_types()
 
     @staticmethod
@@ -36,6 +41,15 @@ class AccountingConfig(AppConfig):
         ):
             label = apps.get_model(doc_type)._meta.verbose_name
             document_type_register(doc_type, label, url=_url(url_name))
+        # An AR/AP item opened by a manual voucher line shows and opens its voucher.
+        document_type_register(
+            "accounting.voucherline",
+            apps.get_model("accounting.voucher")._meta.verbose_name,
+            model=apps.get_model("accounting.voucherline"),
+            url=_url("accounting:voucher_detail"),
+            number_field="voucher__number",
+            link_field="voucher_id",
+        )
         # Their numbering rules keep the older types sales.customerreceipt and
         # purchasing.supplierpayment (see _registries_fill): named, so the numbering page
         # shows 收款单 / 付款单 and not the code.

@@ -22,6 +22,7 @@ from erp.accounting.views_expenses import CLAIMS
 from erp.approvals.selectors import history_for_document, latest_request_for_document
 from erp.core.access import has_perm
 from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.schemas import patch_schema
 from erp.core.errors import NotFound
 from erp.core.listing import Column
 
@@ -54,16 +55,7 @@ class ClaimIn(Schema):
     lines: list[ClaimLineIn]
 
 
-class ClaimPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    date: dt.date | None = None
-    purpose: str | None = Field(default=None, max_length=200)
-    department_id: int | None = None
-    employee_id: int | None = None
-    note: str | None = None
-    lines: list[ClaimLineIn] | None = None
-    version: int | None = None
+ClaimPatch = patch_schema(ClaimIn)
 
 
 class PostIn(Schema):

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.accounting.models import Account, Period, Voucher, VoucherWord
 from erp.accounting.states import VoucherState
@@ -59,7 +60,7 @@ class VoucherFilter(django_filters.FilterSet):
 
 class AccountFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
-        label=_("Category"),
+        label=pgettext_lazy("account", "Category"),
         choices=Account._meta.get_field("category").choices,
         widget=forms.Select(attrs=_SELECT),
     )
@@ -74,7 +75,7 @@ VOUCHERS = ListConfig(
     permission="accounting.view_voucher",
     title=_("Vouchers"),
     columns=[
-        Column("number", _("Number"), sort="number", link=True),
+        Column("number", pgettext_lazy("voucher", "Number"), sort="number", link=True),
         Column("date", _("Date"), sort="date", kind="date"),
         Column("word", _("Voucher word")),
         Column("note", _("Note")),
@@ -103,7 +104,7 @@ ACCOUNTS = ListConfig(
     columns=[
         Column("code", _("Code"), sort="code"),
         Column("name", _("Name"), sort="name"),
-        Column("category", _("Category"), sort="category"),
+        Column("category", pgettext_lazy("account", "Category"), sort="category"),
         Column("direction", _("Balance direction")),
         Column("level", _("Level"), kind="num"),
         Column("is_leaf", _("Leaf account"), kind="bool"),

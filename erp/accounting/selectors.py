@@ -464,3 +464,41 @@ def detail_ledger_rows(
             yield LedgerLine(line, running)
 
     return opening, walk()
+
+
+# --- month-end close job ---------------------------------------------------------------------
+
+MONTH_END_STALE_AFTER = dt.timedelta(minutes=30)  # a run this old without a finish died
+
+
+def month_end_status(period: Period) -> dict:
+    """The last close run of the period, as the status partial and the API show it. `state`:
+    none (never run), running, succeeded, failed, stalled (no finish after 30 minutes: its
+    worker died; a new run may start)."""
+    from django.utils import timezone
+
+    from erp.accounting.tasks import month_end_task
+    from erp.core.jobs import job_last_run
+
+    run = job_last_run(month_end_task(period.pk))
+    if run is None:
+        return {"run": None, "running": False, "state": "none"}
+    running = run.finished_at is None and timezone.now() - run.started_at < MONTH_END_STALE_AFTER
+    step, total, label = 0, 4, run.message
+    head, _sep, rest = run.message.partition(" ")
+    if running and "/" in head:
+        done, _slash, count = head.partition("/")
+        if done.isdigit() and count.isdigit():
+            step, total, label = int(done), int(count), rest
+    error = run.message.split(": ", 1)[-1] if run.ok is False else ""
+    state = "running" if running else {True: "succeeded", False: "failed", None: "stalled"}[run.ok]
+    return {
+        "run": run,
+        "running": running,
+        "state": state,
+        "step": step,
+        "total": total,
+        "percent": round(100 * step / total) if total else 0,
+        "label": label,
+        "error": error,
+    }

@@ -5,6 +5,7 @@ of its own â€” the document's posting permission authorises it). Periods: open â
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
 
@@ -16,8 +17,8 @@ class VoucherState(models.TextChoices):
 
 
 class PeriodState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("period state", "Open")
+    CLOSED = "closed", pgettext_lazy("period state", "Closed")
 
 
 VOUCHER_STATES = StateMachine(

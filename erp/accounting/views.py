@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from erp.accounting import selectors
@@ -23,6 +24,7 @@ from erp.core.access import require_perm
 from erp.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.printing import pdf_response
+from erp.core.references import document_ref
 
 LINE_FIELDS = ("summary", "account_id", "debit", "credit", *(f"{n}_id" for n in Account.AUX_FIELDS))
 MIN_ROWS = 4
@@ -214,7 +216,15 @@ def voucher_print(request, pk: int):
     return pdf_response(
         request,
         template_name="accounting/print_voucher.html",
-        context={"voucher": voucher, "total_debit": debit, "total_credit": credit},
+        context={
+            "voucher": voucher,
+            "total_debit": debit,
+            "total_credit": credit,
+            # 原始单据: the source document by type name and number (a print cannot link).
+            "source": str(document_ref(voucher.source_type, voucher.source_id))
+            if voucher.source_type
+            else "",
+        },
         filename=f"记账凭证-{voucher.number or voucher.pk}.pdf",
     )
 
@@ -269,11 +279,9 @@ def period_detail(request, pk: int):
     """The month-end checklist: each check green or red, with a link to what to fix."""
     require_perm(request.user, "accounting.view_period")
     period = _period_or_404(pk)
-    from erp.accounting.views_month_end import month_end_status
-
     checks = closing.period_checklist(period)
     context = {"period": period, "checks": checks, "all_ok": all(c.ok for c in checks)}
-    context.update(month_end_status(period))
+    context.update(selectors.month_end_status(period))
     return render(request, "accounting/period_detail.html", context)
 
 
@@ -415,11 +423,11 @@ def detail_ledger(request):
             _("Account"),
             _("Debit"),
             _("Credit"),
-            _("Balance"),
+            pgettext_lazy("ledger", "Balance"),
         ]
         opening, lines = selectors.detail_ledger_rows(account, date_from, date_to)
         rows = itertools.chain(
-            [[date_from, "", _("Opening balance"), "", None, None, opening]],
+            [[date_from, "", pgettext_lazy("ledger", "Opening balance"), "", None, None, opening]],
             (
                 [
                     x.line.voucher.date,

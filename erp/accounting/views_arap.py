@@ -31,6 +31,7 @@ from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.list_views import ListPage
 from erp.core.listing import Column, ListConfig
 from erp.core.printing import pdf_response
+from erp.core.references import refs_attach
 
 _SELECT = {"class": "form-select form-select-sm"}
 KIND_OF = {"ar": RECEIVABLE, "ap": PAYABLE, "receipts": RECEIVABLE, "payments": PAYABLE}
@@ -58,7 +59,8 @@ OPEN_ITEMS = ListConfig(
     permission=VIEW_ITEMS,
     title=_("Open items (AR/AP)"),
     columns=[
-        Column("source_number", _("Document number"), sort="source_number"),
+        # 类型名 + number + link to the invoice, receipt or voucher that opened the item.
+        Column("source_ref", _("Source document"), sort="source_number"),
         Column("kind", _("Kind"), sort="kind"),
         Column("partner", _("Customer / supplier")),
         Column("account.code", _("Account")),
@@ -73,6 +75,7 @@ OPEN_ITEMS = ListConfig(
     filterset_class=OpenItemFilter,
     default_sort="doc_date",
     select_related=("customer", "supplier", "account"),
+    rows_hook=refs_attach,  # one query per document type, never per row
     export_name="open-items",
     search_placeholder=_("Document number, customer or supplier"),
 )

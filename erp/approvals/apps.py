@@ -10,5 +10,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from erp.approvals.audit_values import audit_values_register
+        from erp.core.jobs import job_name_register
 
         audit_values_register()
+        job_name_register("approvals_remind_overdue", _("Overdue approval reminders"))

@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.approvals.contract import doc_type_choices, rule_field_kinds
 from erp.approvals.states import AssigneeKind, Operator, StepMode
@@ -43,7 +44,7 @@ class ConditionForm(forms.Form):
     field = forms.ChoiceField(label=_("Field"), required=False)
     operator = forms.ChoiceField(label=_("Operator"), choices=Operator.choices, required=False)
     value = forms.CharField(
-        label=_("Value"),
+        label=pgettext_lazy("approval rule", "Value"),
         max_length=200,
         required=False,
         help_text=_("For “is one of”, separate codes with commas."),

@@ -18,7 +18,7 @@ class StepState(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     ACTIVE = "active", _("Current step")
     DONE = "done", _("Done")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("document state", "Closed")
 
 
 class AssigneeKind(models.TextChoices):

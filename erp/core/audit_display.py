@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.references import document_type_label
-from erp.core.states import state_label, transition_label
+from erp.core.states import own_transition_label, state_label, transition_label
 
 # Actions written by modules beside the core create/update/transition/... set.
 ACTION_LABELS = {
@@ -99,7 +99,7 @@ def key_label(key: str) -> str:
     return key
 
 
-def action_label(action: str) -> str:
+def action_label(action: str, object_type: str = "") -> str:
     from erp.core.models import AuditEvent
 
     choices = dict(AuditEvent.Action.choices)
@@ -107,7 +107,7 @@ def action_label(action: str) -> str:
         return str(choices[action])
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])
-    return transition_label(action)
+    return transition_label(action, object_type)
 
 
 def object_type_label(object_type: str) -> str:
@@ -118,13 +118,17 @@ def object_type_label(object_type: str) -> str:
     return str(model._meta.verbose_name) if model else object_type
 
 
-def note_label(note: str) -> str:
+def note_label(note: str, object_type: str = "") -> str:
     if not note:
         return ""
+    # The record's own machine first: a recall case's or production order's "close" is its
+    # 关闭, not the period's 期末结账 that NOTE_LABELS gives system notes.
+    if (own := own_transition_label(note, object_type)) is not None:
+        return own
     if note in NOTE_LABELS:
         return str(NOTE_LABELS[note])
     head, sep, rest = note.partition(":")
-    label = transition_label(head.strip())
+    label = transition_label(head.strip(), object_type)
     if label != head.strip():
         return f"{label}：{_note_detail(rest.strip())}" if sep and rest.strip() else label
     if (detail := _note_detail(note)) != note:
@@ -190,7 +194,7 @@ class ValueRenderer:
             if field.choices:
                 return str(dict(field.flatchoices).get(value, value))
         if key == "state":
-            return state_label(str(value))
+            return state_label(str(value), object_type)
         if key in ("doc_type", "object_type", "source_type") and isinstance(value, str):
             return object_type_label(value)
         return value

@@ -8,9 +8,11 @@ that already holds the demo: it refuses a database with real data.
 
 import importlib
 from dataclasses import dataclass
+from datetime import date
 
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.errors import BusinessRuleError
@@ -20,6 +22,16 @@ from erp.core.services.company import company_update
 from erp.core.services.numbering import numbering_rules_ensure_defaults
 
 DEMO_PASSWORD = "demo1234"
+# The demo story's "today": the accounting demo opens its periods around it, so documents the
+# demo posts stay inside them whatever the clock says (a test run with the clock in 2027 too).
+DEMO_TODAY = date(2026, 11, 29)
+
+
+def demo_today() -> date:
+    """The day the demo posts on: its story's day, or today when the clock is earlier."""
+    return min(DEMO_TODAY, timezone.localdate())
+
+
 DEMO_COMPANY = {
     "name": "华东新材料科技有限公司",
     "uscc": "91320500MA1XK3TQ8U",

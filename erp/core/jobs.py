@@ -13,6 +13,20 @@ from erp.core.models import JobRun
 
 MESSAGE_LIMIT = 2000
 
+_JOB_NAMES: dict[str, object] = {}
+
+
+def job_name_register(task: str, label) -> None:
+    """Name a job's task code for people (a lazy translated string), from AppConfig.ready():
+    reports and status pages show 每日运行监控报告, not reports_daily_operations."""
+    _JOB_NAMES[task] = label
+
+
+def job_name(task: str) -> str:
+    """The registered name of a task, or the code itself when none is registered."""
+    label = _JOB_NAMES.get(task)
+    return str(label) if label is not None else task
+
 
 def job_run_record(task: str, fn: Callable[[], Any]) -> Any:
     """Run fn, recording start, finish, success and a message (its result or the error).

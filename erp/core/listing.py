@@ -40,7 +40,7 @@ class Column:
     name: str
     label: Any
     sort: str | None = None
-    kind: str = "text"  # text | num | amount | qty | date | datetime | bool | state
+    kind: str = "text"  # text | num | amount | qty | date | datetime | bool | state | doc
     total: bool = False
     link: bool = False
     export_only: bool = False
@@ -51,6 +51,10 @@ class Column:
         """What the page shows: like value(), but a state column keeps its code for the colour."""
         if self.kind == "state":
             return StateCell(code=self._raw(obj), label=self.value(obj))
+        if self.kind == "doc":  # a Document: its number as a link (单据联查)
+            from erp.core.references import document_link
+
+            return document_link(self._raw(obj))
         return self.value(obj)
 
     def _raw(self, obj: Any) -> Any:
@@ -76,6 +80,8 @@ class Column:
         value = value() if callable(value) else value
         if self.choices is not None and value is not None:
             return dict(self.choices.choices).get(value, value)
+        if self.kind == "doc" and value is not None:
+            return str(value)  # exports and prints: the document's number
         return value
 
 

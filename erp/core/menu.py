@@ -163,7 +163,8 @@ def _document_entries() -> list[SearchEntry]:
     entries = []
     for doc_type in document_types().values():
         model, url = doc_type.model, doc_type.url
-        if model is None or url is None:
+        # Lines shown as their document (a voucher line) are found through that document.
+        if model is None or url is None or doc_type.number_field != "number":
             continue
         entries.append(
             SearchEntry(
@@ -187,7 +188,14 @@ def _period_numbered(model) -> bool:
 
 
 def _describe_document(obj, label) -> str:
-    state = obj.get_state_display() if hasattr(obj, "get_state_display") else obj.state
+    from erp.core.states import state_label
+
+    # A state field without choices (the voucher's) is named by its declared machine.
+    state = (
+        obj.get_state_display()
+        if hasattr(obj, "get_state_display")
+        else state_label(obj.state, obj._meta.label_lower)
+    )
     return f"{obj.number} · {label} · {state}"
 
 

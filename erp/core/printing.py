@@ -1,10 +1,12 @@
 """Print documents as PDF: HTML print templates (templates/print/, in the repository) rendered
 by WeasyPrint with the Noto Sans CJK font embedded.
 
-Print templates are files in the repository, reviewed like code; users cannot edit them yet.
-When user-editable templates (打印模板) arrive they must keep this sandbox: rendering may read
-only the project's static files, the print templates and uploaded media (the company logo),
-never the network or any other file, so a template cannot leak data from the server.
+The built-in layouts are files in the repository, reviewed like code. User-editable templates
+(打印模板, erp.printing) plug in through `document_printer_register`: the kit's print page asks
+the registered printers first and falls back to the built-in layout. Every PDF keeps this
+sandbox: rendering may read only the project's static files, the print templates and uploaded
+media (the company logo), never the network or any other file, so a template cannot leak data
+from the server.
 """
 
 from pathlib import Path
@@ -52,6 +54,51 @@ def print_context(context: dict) -> dict:
     return {**defaults, **context}
 
 
+_PRINTERS: list = []
+
+
+def document_printer_register(printer) -> None:
+    """printer(request, kit, doc) -> HttpResponse | None, asked before the built-in layout of
+    a kit document's print page; None lets the next printer (or the built-in layout) print."""
+    if printer not in _PRINTERS:
+        _PRINTERS.append(printer)
+
+
+_CHOICES: list = []
+
+
+def print_choices_register(choices) -> None:
+    """choices(kit) -> [(template id, name, is default), ...]: the layouts a user may pick
+    on a kit document's detail page (the print button becomes a menu when there are two or
+    more); the first registered function with an answer wins."""
+    if choices not in _CHOICES:
+        _CHOICES.append(choices)
+
+
+def document_print_choices(kit) -> list[tuple[int, str, bool]]:
+    for choices in _CHOICES:
+        found = choices(kit)
+        if found:
+            return found
+    return []
+
+
+def document_print(request: HttpRequest, kit, doc) -> HttpResponse | None:
+    """The first registered printer's answer for `doc`, or None: print the built-in layout."""
+    for printer in _PRINTERS:
+        response = printer(request, kit, doc)
+        if response is not None:
+            return response
+    return None
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """A PDF from finished HTML, through the sandboxed fetcher (static, print and media only)."""
+    base = base_url or (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=SandboxedFetcher(allowed_roots()))
+    return document.write_pdf()
+
+
 def render_pdf(
     *,
     template_name: str,
@@ -60,9 +107,7 @@ def render_pdf(
     request: HttpRequest | None = None,
 ) -> bytes:
     html = render_to_string(template_name, print_context(context), request=request)
-    base = base_url or (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=SandboxedFetcher(allowed_roots()))
-    return document.write_pdf()
+    return html_to_pdf(html, base_url=base_url)
 
 
 def pdf_response(

@@ -23,6 +23,8 @@ from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from erp.core.models.document import draft_name
+
 
 @dataclass(frozen=True)
 class DocumentType:
@@ -34,6 +36,10 @@ class DocumentType:
     model: type[Model] | None = None
     url: Callable[[int | str], str] | None = None
     permission: str = ""
+    # A source that is a line of a document (a voucher line opening an AR item) shows and
+    # links its document: number_field "voucher__number", link_field "voucher_id".
+    number_field: str = "number"
+    link_field: str = "pk"
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,35 @@ class DocumentRef:
         return self.__html__()
 
 
+@dataclass(frozen=True)
+class DocumentLink:
+    """A document already in hand shown as its number and a link, where the column's label
+    names its type (a delivery note's 销售订单 SO2026110001). Costs no query."""
+
+    number: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.number
+
+    def __html__(self) -> str:
+        if self.url:
+            return format_html('<a href="{}">{}</a>', self.url, self.number)
+        return format_html("{}", self.number)
+
+    @property
+    def link(self) -> str:
+        return self.__html__()
+
+
+def document_link(doc) -> DocumentLink | None:
+    if doc is None:
+        return None
+    known = document_types().get(doc._meta.label_lower)
+    url = known.url(doc.pk) if known and known.url else ""
+    return DocumentLink(str(doc.reference), url)
+
+
 _REGISTERED: dict[str, DocumentType] = {}
 
 
@@ -79,9 +114,13 @@ def document_type_register(
     model: type[Model] | None = None,
     url: Callable[[int | str], str] | None = None,
     permission: str = "",
+    number_field: str = "number",
+    link_field: str = "pk",
 ) -> None:
     """Declare (or override) how one source type is shown and linked."""
-    _REGISTERED[type] = DocumentType(type, label, model, url, permission)
+    _REGISTERED[type] = DocumentType(
+        type, label, model, url, permission, number_field=number_field, link_field=link_field
+    )
     document_types.cache_clear()
 
 
@@ -129,6 +168,8 @@ def document_types() -> dict[str, DocumentType]:
             model=registered.model or (base.model if base else None),
             url=registered.url or (base.url if base else None),
             permission=registered.permission or (base.permission if base else ""),
+            number_field=registered.number_field,
+            link_field=registered.link_field,
         )
     return known
 
@@ -152,23 +193,26 @@ def document_refs(pairs: Iterable[tuple[str, object]]) -> dict[tuple[str, str], 
         numbers = _numbers(doc_type, ids) if doc_type else {}
         for id_ in ids:
             label = str(doc_type.label) if doc_type else type_
-            number = numbers.get(id_)
-            url = doc_type.url(id_) if doc_type and doc_type.url and number is not None else ""
+            number, link_id = numbers.get(id_, (None, id_))
+            url = doc_type.url(link_id) if doc_type and doc_type.url and number is not None else ""
             if number is None and doc_type and doc_type.model is None and doc_type.url:
                 url = doc_type.url(id_)
             refs[(type_, id_)] = DocumentRef(type_, id_, label, number or id_, url)
     return refs
 
 
-def _numbers(doc_type: DocumentType, ids: set[str]) -> dict[str, str]:
+def _numbers(doc_type: DocumentType, ids: set[str]) -> dict[str, tuple[str, object]]:
+    """{id: (number, id of the record the link opens)}."""
     model = doc_type.model
     if model is None:
         return {}
     pks = [int(i) for i in ids if i.isdigit()]
     if not pks:
         return {}
-    rows = model._default_manager.filter(pk__in=pks).values_list("pk", "number")
-    return {str(pk): number or f"#{pk}" for pk, number in rows}
+    rows = model._default_manager.filter(pk__in=pks).values_list(
+        "pk", doc_type.number_field, doc_type.link_field
+    )
+    return {str(pk): (number or draft_name(pk), link_id) for pk, number, link_id in rows}
 
 
 def document_ref(type_: str, id_) -> DocumentRef:

@@ -113,8 +113,8 @@ def audit_rows(events) -> list[AuditRow]:
         AuditRow(
             event=e,
             changes=_audit_changes(e, renderer),
-            action_label=audit_display.action_label(e.action),
-            note_label=audit_display.note_label(e.note),
+            action_label=audit_display.action_label(e.action, e.object_type),
+            note_label=audit_display.note_label(e.note, e.object_type),
             object_type_label=audit_display.object_type_label(e.object_type),
         )
         for e in events

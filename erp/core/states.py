@@ -29,19 +29,44 @@ class Transition:
 
 # Labels of every declared state and transition, filled as the machines are declared (at import),
 # for places that hold only a code: badges of documents whose `state` field has no choices,
-# audit values and notes. The first machine declaring a code names it.
+# audit values and notes. The first machine declaring a code names it, so a place that knows
+# the record's type asks its own machine first (`machine_of_register`): 'released' is 合格 for an
+# inspection lot and 已下达 for a production order.
 _STATE_LABELS: dict[str, object] = {}
 _TRANSITION_LABELS: dict[str, object] = {}
+_MACHINES: dict[str, "StateMachine"] = {}
 
 
-def state_label(code: str) -> str:
-    """The label of a state code, e.g. "posted" -> 已过账; the code itself when unknown."""
+def machine_of_register(object_type: str, machine: "StateMachine") -> None:
+    """The machine of one document type ("production.productionorder"); the document kit
+    registers every kit document's."""
+    _MACHINES[object_type] = machine
+
+
+def state_label(code: str, object_type: str = "") -> str:
+    """The label of a state code, e.g. "posted" -> 已过账, in the machine of `object_type` when
+    it is known; the code itself when unknown."""
+    machine = _MACHINES.get(object_type)
+    if machine is not None and code in machine.states.values:
+        return str(machine.states(code).label)
     label = _STATE_LABELS.get(code)
     return str(label) if label is not None else code
 
 
-def transition_label(name: str) -> str:
-    """The label of a transition name, e.g. "post" -> 过账; the name itself when unknown."""
+def own_transition_label(name: str, object_type: str) -> str | None:
+    """The label of `name` in the machine of `object_type` only; None when that machine (or
+    the transition) is not known."""
+    machine = _MACHINES.get(object_type)
+    if machine is not None and name in machine.transitions:
+        return str(machine.transitions[name].label)
+    return None
+
+
+def transition_label(name: str, object_type: str = "") -> str:
+    """The label of a transition name, e.g. "post" -> 过账, in the machine of `object_type`
+    when it is known; the name itself when unknown."""
+    if (own := own_transition_label(name, object_type)) is not None:
+        return own
     label = _TRANSITION_LABELS.get(name)
     return str(label) if label is not None else name
 

@@ -173,3 +173,7 @@ def imports_confirm(request: HttpRequest, log_id: int):
     log = selectors.import_log_get(user, log_id)
     import_services.import_apply(actor=user, log_id=log.pk)
     return selectors.import_log_get(user, log_id)
+
+
+# Registers the go-live cockpit (/go-live/...) and the set-up wizard (/setup).
+from erp.golive import api_cockpit, api_setup  # noqa: E402, F401

@@ -14,7 +14,7 @@ STANDARDS = [
 ]
 
 
-def _next_month() -> str:
+def next_month() -> str:
     today = timezone.localdate()
     first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return first.strftime("%Y-%m")
@@ -64,7 +64,7 @@ class SetupForm(forms.Form):
     )
     first_period = MonthField(
         label=_("Go-live month (first period)"),
-        initial=_next_month,
+        initial=next_month,
         help_text=_(
             "The first month whose business is kept in the ERP. The periods of its year are "
             "opened; opening balances are dated the last day of the month before."
@@ -80,6 +80,24 @@ class SetupForm(forms.Form):
         label=_("Password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def setup_data(self):
+        """The cleaned form as the set-up service takes it (page and API alike)."""
+        from erp.golive.services.setup import SetupData
+
+        d = self.cleaned_data
+        return SetupData(
+            company_name=d["company_name"],
+            uscc=d["uscc"].strip().upper(),
+            address=d["address"],
+            phone=d["phone"],
+            standard=d["standard"],
+            first_period=d["first_period"],
+            admin_username=d["admin_username"],
+            admin_full_name=d["admin_full_name"],
+            admin_password=d["admin_password"],
+            logo=d.get("logo"),
+        )
 
     def clean(self):
         data = super().clean()

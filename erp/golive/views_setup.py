@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 from erp.core.errors import DomainError, ValidationFailed
 from erp.golive.forms_setup import SetupForm
 from erp.golive.services.setup import (
-    SetupData,
     SetupDone,
     SetupForbidden,
     setup_access_check,
@@ -57,19 +56,7 @@ def setup_wizard(request):
         SetupForm(request.POST or None, request.FILES or None, initial={"token": token})
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        data = SetupData(
-            company_name=d["company_name"],
-            uscc=d["uscc"].strip().upper(),
-            address=d["address"],
-            phone=d["phone"],
-            standard=d["standard"],
-            first_period=d["first_period"],
-            admin_username=d["admin_username"],
-            admin_full_name=d["admin_full_name"],
-            admin_password=d["admin_password"],
-            logo=d.get("logo"),
-        )
+        data = form.setup_data()
         try:
             admin = setup_complete(meta=request.META, token=token, data=data)
         except SetupDone as exc:

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
+from erp.core.demo import demo_today
 from erp.core.services.numbering import numbering_rules_ensure_defaults
 from erp.inventory.models import Lot, StockMove
 from erp.inventory.services import (
@@ -29,7 +28,6 @@ from erp.inventory.services import (
 from erp.inventory.states import LotStatus, MoveType
 from erp.masterdata.models import Location, Material
 
-DEMO_TODAY = date(2026, 11, 29)
 DEMO_SOURCE = "inventory.demo"
 
 
@@ -105,7 +103,7 @@ def load_demo(*, actor) -> dict[str, int]:
     numbering_rules_ensure_defaults()
     # The demo is one story with the accounting demo (go-live 2026-10-01, opening stock on
     # 2026-09-30, October closed): its dates are fixed, not relative to the day it is loaded.
-    today = min(DEMO_TODAY, timezone.localdate())
+    today = demo_today()
     _opening(actor, materials, today - timedelta(days=60), today)
     _statuses(actor)
     # In date order, so each count sees the stock of its own day.

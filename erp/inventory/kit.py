@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import ConfigDict
 
 from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.schemas import patch_schema
 from erp.core.errors import DomainError
 from erp.core.listing import Column
 from erp.core.money import round_amount
@@ -57,16 +58,7 @@ class DocumentIn(Schema):
     lines: list[LineIn] = []
 
 
-class DocumentPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    date: dt.date | None = None
-    warehouse_id: int | None = None
-    note: str | None = None
-    reason: str | None = None
-    to_warehouse_id: int | None = None
-    lines: list[LineIn] | None = None
-    version: int | None = None
+DocumentPatch = patch_schema(DocumentIn)
 
 
 class LineOut(Schema):

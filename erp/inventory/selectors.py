@@ -59,12 +59,17 @@ class FefoPick(NamedTuple):
     location_id: int
 
 
-def lots_pick_fefo(
-    *, material, quantity: Decimal, location=None, warehouse=None, on_date: date | None = None
-) -> list[FefoPick]:
-    """First expiry, first out: which lots (and bins) to take `quantity` from. Lots without an
-    expiry date come last; ties go to the older production date, then the lot number. Refuses
-    with the available quantity when there is not enough."""
+def fefo_balances(
+    *,
+    material,
+    location=None,
+    warehouse=None,
+    on_date: date | None = None,
+    min_expiry: date | None = None,
+):
+    """Usable balances with stock free to take, in first-expiry-first-out order: lots without
+    an expiry date last; ties go to the older production date, then the lot number, then the
+    bin. `min_expiry` keeps only lots lasting until then (a customer's remaining shelf life)."""
     rows = (
         usable_balances(material=material, location=location, warehouse=warehouse, on_date=on_date)
         .filter(on_hand__gt=F("reserved"))
@@ -76,6 +81,17 @@ def lots_pick_fefo(
             "location_id",
         )
     )
+    if min_expiry is not None:
+        rows = rows.filter(Q(lot__expiry_date__isnull=True) | Q(lot__expiry_date__gte=min_expiry))
+    return rows
+
+
+def lots_pick_fefo(
+    *, material, quantity: Decimal, location=None, warehouse=None, on_date: date | None = None
+) -> list[FefoPick]:
+    """First expiry, first out: which lots (and bins) to take `quantity` from. Refuses with
+    the available quantity when there is not enough."""
+    rows = fefo_balances(material=material, location=location, warehouse=warehouse, on_date=on_date)
     picks: list[FefoPick] = []
     remaining = quantity
     for bal in rows:

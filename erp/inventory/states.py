@@ -6,6 +6,7 @@ reserve; quarantine, rejected and blocked stock stays put until quality decides.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
 
@@ -13,7 +14,7 @@ from erp.core.states import StateMachine, Transition
 class LotStatus(models.TextChoices):
     QUARANTINE = "quarantine", _("Quarantine")
     RELEASED = "released", _("Released")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("lot status", "Rejected")
     BLOCKED = "blocked", _("Blocked")
 
 
@@ -92,7 +93,7 @@ def stock_doc_machine(model_name: str):
                 ("draft",),
                 "cancelled",
                 f"inventory.cancel_{model_name}",
-                _("Cancel"),
+                pgettext_lazy("document action", "Cancel"),
                 style="outline-danger",
                 confirm=_("Cancel this draft?"),
             ),
@@ -126,7 +127,7 @@ def stock_count_machine():
                 ("draft", "counting"),
                 "cancelled",
                 "inventory.cancel_stockcount",
-                _("Cancel"),
+                pgettext_lazy("document action", "Cancel"),
                 style="outline-danger",
                 confirm=_("Cancel this stock count?"),
             ),

@@ -10,6 +10,7 @@ record whose rows carry no lines keeps its current lines, one with lines gets ex
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.golive.importing.spec import (
     BOOL,
@@ -64,7 +65,7 @@ INVENTORY_TYPES = (
 PROCUREMENTS = (("make", _("Make")), ("buy", _("Buy")), ("outsource", _("Outsource")))
 APPROVALS = (
     ("pending", _("Under evaluation")),
-    ("approved", _("Approved")),
+    ("approved", pgettext_lazy("supplier status", "Approved")),
     ("suspended", _("Suspended")),
     ("disqualified", _("Disqualified")),
 )

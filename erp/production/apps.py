@@ -53,3 +53,8 @@ class ProductionConfig(AppConfig):
             direction=IN,
             inflow_event="production_output",
         )
+        from erp.core.lot_links import LotLinkSource, lot_link_source_register
+        from erp.production.models import LotLink
+
+        # Traceability (erp/trace) walks the genealogy through this registration.
+        lot_link_source_register(LotLinkSource(LotLink, "production.productionorder"))

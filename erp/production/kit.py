@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from ninja import Schema
 from pydantic import ConfigDict
 
 from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.schemas import patch_schema
 from erp.core.listing import Column
 from erp.inventory.selectors import moves_of_source
 from erp.production import forms
@@ -61,16 +63,7 @@ class FormulaIn(Schema):
     lines: list[FormulaLineIn] = []
 
 
-class FormulaPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    product_id: int | None = None
-    batch_size: Decimal | None = None
-    date: dt.date | None = None
-    valid_to: dt.date | None = None
-    note: str | None = None
-    lines: list[FormulaLineIn] | None = None
-    version: int | None = None
+FormulaPatch = patch_schema(FormulaIn)
 
 
 class FormulaLineOut(Schema):
@@ -197,16 +190,7 @@ class OrderIn(Schema):
     note: str = ""
 
 
-class OrderPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    formula_id: int | None = None
-    quantity: Decimal | None = None
-    date: dt.date | None = None
-    issue_warehouse_id: int | None = None
-    output_location_id: int | None = None
-    note: str | None = None
-    version: int | None = None
+OrderPatch = patch_schema(OrderIn, exclude=("product_id",))
 
 
 class OutputIn(Schema):
@@ -363,7 +347,11 @@ ORDER = DocumentKit(
     line_annotate=_order_lines_annotate,
     detail_extra=_order_detail_extra,
     detail_sections=("production/_order_moves.html",),
-    print_signatures=(_("Issued by"), _("Received by (workshop)"), _("Supervisor")),
+    print_signatures=(
+        _("Issued by"),
+        _("Received by (workshop)"),
+        pgettext_lazy("workshop", "Supervisor"),
+    ),
     api_in=OrderIn,
     api_patch=OrderPatch,
     api_out=OrderOut,
@@ -394,14 +382,7 @@ class RoutingIn(Schema):
     lines: list[OperationIn] = []
 
 
-class RoutingPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    formula_id: int | None = None
-    date: dt.date | None = None
-    note: str | None = None
-    lines: list[OperationIn] | None = None
-    version: int | None = None
+RoutingPatch = patch_schema(RoutingIn)
 
 
 class OperationOut(Schema):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import Document, DocumentLine
 from erp.production.states import FormulaState, ProductionOrderState, RoutingState
@@ -181,7 +182,9 @@ class ProductionOrderLine(DocumentLine):
     )
     issued_quantity = models.DecimalField(_("issued quantity"), default=ZERO, **QTY)
     substitute_quantity = models.DecimalField(_("substitute issued"), default=ZERO, **QTY)
-    returned_quantity = models.DecimalField(_("returned quantity"), default=ZERO, **QTY)
+    returned_quantity = models.DecimalField(
+        pgettext_lazy("production", "returned quantity"), default=ZERO, **QTY
+    )
     issued_value = models.DecimalField(
         _("issued value"), max_digits=18, decimal_places=2, default=ZERO
     )

@@ -9,7 +9,7 @@ class PurchasingConfig(AppConfig):
     url_prefix = "purchasing/"
 
     def ready(self) -> None:
-        from erp.accounting.services.stock_posting import stock_offset_partner_register
+        from erp.core.ledger import stock_offset_partner_register
         from erp.core.posting_events import posting_event_register
         from erp.core.services.numbering import numbering_rule_register
         from erp.inventory.move_types import IN, OUT, move_type_register

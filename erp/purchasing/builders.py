@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from erp.accounting.builders.drafts import DraftLine, VoucherDraft
+from erp.core.voucher_drafts import DraftLine, VoucherDraft
 
 ZERO = Decimal("0")
 INPUT_VAT = "22210101"

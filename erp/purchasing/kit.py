@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from erp.accounting.models import Voucher
 from erp.approvals.selectors import history_for_document, latest_request_for_document
 from erp.core.access import has_perm
 from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.schemas import patch_schema
+from erp.core.ledger import ledger
 from erp.core.listing import Column
 from erp.inventory.selectors import moves_of_source
 from erp.purchasing import forms
@@ -58,14 +59,7 @@ class OrderIn(Schema):
     lines: list[OrderLineIn] = []
 
 
-class OrderPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    date: dt.date | None = None
-    supplier_id: int | None = None
-    warehouse_id: int | None = None
-    note: str | None = None
-    lines: list[OrderLineIn] | None = None
-    version: int | None = None
+OrderPatch = patch_schema(OrderIn)
 
 
 class OrderLineOut(Schema):
@@ -118,14 +112,7 @@ class ReceiptIn(Schema):
     lines: list[ReceiptLineIn] = []
 
 
-class ReceiptPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    date: dt.date | None = None
-    warehouse_id: int | None = None
-    order_id: int | None = None
-    note: str | None = None
-    lines: list[ReceiptLineIn] | None = None
-    version: int | None = None
+ReceiptPatch = patch_schema(ReceiptIn, exclude=("supplier_id",))
 
 
 class ReceiptLineOut(Schema):
@@ -175,13 +162,7 @@ class InvoiceIn(Schema):
     lines: list[InvoiceLineIn] = []
 
 
-class InvoicePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    date: dt.date | None = None
-    invoice_no: str | None = Field(default=None, max_length=40)
-    note: str | None = None
-    lines: list[InvoiceLineIn] | None = None
-    version: int | None = None
+InvoicePatch = patch_schema(InvoiceIn, exclude=("supplier_id",))
 
 
 class InvoiceLineOut(Schema):
@@ -231,14 +212,7 @@ class ReturnIn(Schema):
     lines: list[ReturnLineIn] = []
 
 
-class ReturnPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    date: dt.date | None = None
-    receipt_id: int | None = None
-    reason: str | None = Field(default=None, max_length=200)
-    note: str | None = None
-    lines: list[ReturnLineIn] | None = None
-    version: int | None = None
+ReturnPatch = patch_schema(ReturnIn, exclude=("supplier_id",))
 
 
 class ReturnLineOut(Schema):
@@ -280,12 +254,7 @@ class RequisitionIn(Schema):
     lines: list[RequisitionLineIn] = []
 
 
-class RequisitionPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-    date: dt.date | None = None
-    note: str | None = None
-    lines: list[RequisitionLineIn] | None = None
-    version: int | None = None
+RequisitionPatch = patch_schema(RequisitionIn)
 
 
 class RequisitionLineOut(Schema):
@@ -312,9 +281,8 @@ class RequisitionOut(Schema):
 
 
 def _vouchers(request, source_type: str, doc) -> dict:
-    vouchers = Voucher.objects.filter(source_type=source_type, source_id=str(doc.pk))
     return {
-        "vouchers": vouchers.select_related("period").order_by("pk"),
+        "vouchers": ledger().vouchers_for_source(source_type, str(doc.pk)),
         "can_see_vouchers": has_perm(request.user, "accounting.view_voucher"),
     }
 
@@ -527,7 +495,7 @@ DOCUMENTS = [
             Column("date", _("Receipt date"), kind="date"),
             SUPPLIER,
             Column("warehouse", _("Warehouse")),
-            Column("order.reference", _("Purchase order")),
+            Column("order", _("Purchase order"), kind="doc"),
             Column("value_total", _("Received value"), kind="amount"),
         ),
         line_columns=(
@@ -584,7 +552,7 @@ DOCUMENTS = [
         ),
         line_columns=(
             MATERIAL,
-            Column("receipt_line.document.reference", _("Goods receipt")),
+            Column("receipt_line.document", _("Goods receipt"), kind="doc"),
             QUANTITY,
             Column("price", _("Unit price excl. tax"), kind="num"),
             Column("get_vat_rate_display", _("VAT rate")),
@@ -624,7 +592,7 @@ DOCUMENTS = [
         header_columns=(
             Column("date", _("Return date"), kind="date"),
             SUPPLIER,
-            Column("receipt.reference", _("Goods receipt")),
+            Column("receipt", _("Goods receipt"), kind="doc"),
             Column("reason", _("Reason")),
             Column("value_total", _("Returned value"), kind="amount"),
         ),

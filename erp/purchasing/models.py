@@ -45,14 +45,6 @@ class PurchaseDocument(Document):
         abstract = True
         ordering = ["-date", "-pk"]
 
-    @property
-    def reference(self) -> str:
-        """The number, or "草稿 #12" while a draft has none."""
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
-
 
 # --- requisition ----------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F
 
+from erp.core.ledger import ledger
 from erp.purchasing.models import GoodsReceiptLine, PurchaseOrder
 from erp.purchasing.states import OrderState, ReceiptState
 
@@ -47,19 +48,14 @@ class GrirReport:
 def grir_gl_balance() -> Decimal | None:
     """Credit balance of the GR/IR account (the purchase_invoice rule's debit, 220202) over
     every posted voucher; None when the books have not started or the rule is missing."""
-    from erp.accounting.models import VoucherLine
-    from erp.accounting.states import VoucherState
     from erp.purchasing.services.invoices import invoice_accounts
 
     try:
         code = invoice_accounts().grir
     except LookupError:
         return None
-    sums = VoucherLine.objects.filter(
-        voucher__state=VoucherState.POSTED,
-        account__code=code,
-    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
-    return (sums["credit"] or ZERO) - (sums["debit"] or ZERO)
+    debit, credit = ledger().account_balance(code)
+    return credit - debit
 
 
 def grir_report() -> GrirReport:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
 
@@ -12,7 +13,7 @@ BY_APPROVALS = ""
 class RequisitionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("document state", "Approved")
     CLOSED = "closed", _("Order closed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -20,7 +21,7 @@ class RequisitionState(models.TextChoices):
 class OrderState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("document state", "Approved")
     CLOSED = "closed", _("Order closed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -53,7 +54,13 @@ def _approved_machine(states, app_model: str, label_submit, *, close_label) -> S
             Transition(
                 "submit", (S.DRAFT,), S.SUBMITTED, f"purchasing.submit_{app_model}", label_submit
             ),
-            Transition("approve", (S.SUBMITTED,), S.APPROVED, BY_APPROVALS, _("Approved")),
+            Transition(
+                "approve",
+                (S.SUBMITTED,),
+                S.APPROVED,
+                BY_APPROVALS,
+                pgettext_lazy("document state", "Approved"),
+            ),
             Transition(
                 "reopen", (S.SUBMITTED, S.APPROVED), S.DRAFT, BY_APPROVALS, _("Back to draft")
             ),
@@ -71,7 +78,7 @@ def _approved_machine(states, app_model: str, label_submit, *, close_label) -> S
                 (S.DRAFT, S.SUBMITTED, S.APPROVED),
                 S.CANCELLED,
                 f"purchasing.cancel_{app_model}",
-                _("Cancel"),
+                pgettext_lazy("document action", "Cancel"),
                 style="outline-danger",
                 confirm=_("Cancel this document?"),
             ),
@@ -106,7 +113,7 @@ def _posting_machine(states, app_model: str, confirm) -> StateMachine:
                 (S.DRAFT,),
                 S.CANCELLED,
                 f"purchasing.cancel_{app_model}",
-                _("Cancel"),
+                pgettext_lazy("document action", "Cancel"),
                 style="outline-danger",
                 confirm=_("Cancel this draft?"),
             ),

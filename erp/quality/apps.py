@@ -9,12 +9,16 @@ class QualityConfig(AppConfig):
     url_prefix = "quality/"
 
     def ready(self) -> None:
+        from erp.core.customer_lot_checks import customer_lot_check_register
         from erp.core.services.numbering import numbering_rule_register
         from erp.inventory.services.listeners import stock_listener_register
         from erp.quality.services.inspections import InspectionTrigger
+        from erp.quality.services.specs import lot_customer_spec_problems
 
         numbering_rule_register("quality.inspectionplan", "QP", "检验方案")
         numbering_rule_register("quality.inspectionlot", "QC", "检验单")
         numbering_rule_register("quality.nonconformancereport", "NC", "不合格品报告")
         # Quarantine inflows get their inspection lot inside the posting transaction.
         stock_listener_register(InspectionTrigger())
+        # Sales refuses a lot outside the customer's specification (pick, FEFO, posting).
+        customer_lot_check_register("quality_customer_spec", lot_customer_spec_problems)

@@ -3,20 +3,16 @@ plan for solvents), then three incoming lots received through the warehouse's ot
 one released by the quality manager with the assay written onto the lot, one rejected and
 turned into an NCR returned to the supplier, one still waiting for the inspector."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
-from erp.core.demo import DEMO_PASSWORD
+from erp.core.demo import DEMO_PASSWORD, demo_today
 from erp.iam.models import User
 from erp.inventory.demo import DEMO_SOURCE
 from erp.inventory.services import ReceiptLine, StockSource, stock_receive
 from erp.masterdata.models import Location, Material, MaterialCategory
 from erp.quality.models import InspectionLot, InspectionPlan
 from erp.quality.services import inspections, ncrs, plans
-
-DEMO_TODAY = date(2026, 11, 29)  # the inventory demo's day
 
 RESIN = [
     {"name": "环氧值", "unit": "eq/100g", "method": "GB/T 1677", "lower_limit": "0.48",
@@ -46,7 +42,7 @@ def load_demo(*, actor) -> None:
     if len(materials) < 2 or len(people) < len(_ROLES):
         return  # master data or users not loaded
     qm, inspector, keeper = (people[r] for r in _ROLES)
-    today = min(DEMO_TODAY, timezone.localdate())
+    today = demo_today()
     _plan(qm, "环氧树脂 E-51 来料检验", {"material_id": materials["RM-1001"].pk}, RESIN, today)
     _plan(qm, "钛白粉来料检验", {"material_id": materials["RM-2001"].pk}, TIO2, today)
     solvents = MaterialCategory.objects.filter(code="RM-SOL").first()

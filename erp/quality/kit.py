@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 
 from erp.core.access import has_perm
 from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.schemas import patch_schema
 from erp.core.listing import Column
 from erp.quality import forms, views
 from erp.quality.models import (
@@ -62,19 +63,7 @@ class PlanIn(Schema):
     lines: list[CharacteristicIn] = []
 
 
-class PlanPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, max_length=100)
-    inspection_type: str | None = None
-    material_id: int | None = None
-    category_id: int | None = None
-    date: dt.date | None = None
-    sampling: str | None = Field(default=None, max_length=200)
-    customer_id: int | None = None
-    note: str | None = None
-    lines: list[CharacteristicIn] | None = None
-    version: int | None = None
+PlanPatch = patch_schema(PlanIn)
 
 
 class CharacteristicOut(Schema):
@@ -164,16 +153,7 @@ class NcrIn(Schema):
     lines: list[ActionIn] = []
 
 
-class NcrPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    date: dt.date | None = None
-    description: str | None = Field(default=None, max_length=300)
-    disposition: str | None = None
-    root_cause: str | None = Field(default=None, max_length=300)
-    note: str | None = None
-    lines: list[ActionIn] | None = None
-    version: int | None = None
+NcrPatch = patch_schema(NcrIn, exclude=("inspection_lot_id",))
 
 
 class ActionOut(Schema):

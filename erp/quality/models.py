@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import Document, DocumentLine
 
@@ -35,7 +36,7 @@ class PlanState(models.TextChoices):
 class InspectionLotState(models.TextChoices):
     OPEN = "open", _("Waiting for results")
     SUBMITTED = "submitted", _("Waiting for decision")
-    RELEASED = "released", _("Released")
+    RELEASED = "released", pgettext_lazy("inspection state", "Released")
     CONDITIONAL = "conditional", _("Conditionally released")
     REJECTED = "rejected", _("Nonconforming")
 
@@ -43,7 +44,7 @@ class InspectionLotState(models.TextChoices):
 class NcrState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CONFIRMED = "confirmed", _("Disposition decided")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("document state", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -29,6 +29,8 @@ def quality_yield(*, date_from, date_to) -> list[dict]:
     from collections import defaultdict
     from decimal import Decimal
 
+    from django.utils import timezone
+
     rows = defaultdict(lambda: {"decided": 0, "released": 0, "conditional": 0, "rejected": 0})
     days = defaultdict(list)
     names = {}
@@ -47,7 +49,9 @@ def quality_yield(*, date_from, date_to) -> list[dict]:
         row["decided"] += 1
         row[i.state] += 1
         if i.decided_at is not None:
-            days[i.material_id].append((i.decided_at.date() - i.date).days)
+            # The inspection date is a local (Asia/Shanghai) date; so is the decision's day.
+            decided_on = timezone.localdate(i.decided_at)
+            days[i.material_id].append((decided_on - i.date).days)
     ncrs = _ncr_counts(date_from, date_to)
     hundred = Decimal(100)
     result = []

@@ -5,6 +5,7 @@ conditional / rejected (the usage decision, by someone else: quality manager). T
 is what changes the inventory lot's status."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
 from erp.quality.models import InspectionLotState, NcrState, PlanState
@@ -51,7 +52,7 @@ INSPECTION_MACHINE = StateMachine(
             ("submitted",),
             "released",
             DECIDE,
-            _("Release"),
+            pgettext_lazy("inspection action", "Release"),
             style="success",
             confirm=_("Release the lot? It becomes usable for production and delivery."),
         ),
@@ -98,7 +99,7 @@ NCR_MACHINE = StateMachine(
             ("draft",),
             "cancelled",
             "quality.cancel_nonconformancereport",
-            _("Cancel"),
+            pgettext_lazy("document action", "Cancel"),
             style="outline-danger",
             confirm=_("Cancel this draft?"),
         ),

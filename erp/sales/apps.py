@@ -16,6 +16,7 @@ class SalesConfig(AppConfig):
         from erp.sales.services.orders import sales_orders_register
 
         for doc_type, prefix, name in (
+            ("sales.salesquotation", "SQ", "销售报价单"),
             ("sales.salesorder", "SO", "销售订单"),
             ("sales.deliverynote", "DN", "发货单"),
             ("sales.salesinvoice", "SI", "销售发票"),
@@ -52,3 +53,6 @@ class SalesConfig(AppConfig):
             "sales_return", _("Sales return"), direction=IN, inflow_event="sales_return"
         )
         sales_orders_register()
+        from erp.core.jobs import job_name_register
+
+        job_name_register("sales_quotations_expire", _("Expire sales quotations"))

@@ -1,21 +1,22 @@
-"""Demo sales: approval rules for orders, and orders of five customers in every state — one
-delivered (FEFO lots), invoiced with its fapiao number and partly returned into quarantine, one
-approved and waiting for delivery, one waiting for the sales manager (discount 12 %), one on
-credit hold, one draft. Everything goes through the services, as users would."""
+"""Demo sales: approval rules for orders, and orders of six customers in every state — one
+delivered (FEFO lots), invoiced with its fapiao number (which closes it) and partly returned
+into quarantine, one partly delivered and closed short with a reason, one approved and waiting
+for delivery, one waiting for the sales manager (discount 12 %), one on credit hold, one draft.
+Quotations in every state, one pushed down into a draft order. Everything goes through the
+services, as users would."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from erp.approvals.services.rules import ConditionSpec, StepSpec, approval_rule_save
+from erp.core.demo import demo_today
 from erp.iam.models import User
 from erp.masterdata.models import Customer, Material, Warehouse
 from erp.sales.models import SalesOrder
-from erp.sales.services import deliveries, invoices, orders, returns
-
-DEMO_TODAY = date(2026, 11, 29)  # the inventory and accounting demo's "today"
+from erp.sales.services import deliveries, invoices, orders, quotations, returns
 
 
 def _user(username: str, fallback):
@@ -68,6 +69,19 @@ def _order(seller, customer: str, on: date, *lines, submit=True) -> SalesOrder:
     return orders.sales_order_submit(actor=seller, doc_id=order.pk) if submit else order
 
 
+def _short_closed(seller, keeper, manager, warehouse, on: date) -> None:
+    """20 ordered, 8 shipped, the rest cancelled by the customer: closed short with a reason."""
+    order = _order(seller, "C004", on, ("FG-1003", "20", "58.00", "0"))
+    line = order.lines.get()
+    note = deliveries.delivery_note_create(
+        actor=seller,
+        header={"order_id": order.pk, "warehouse_id": warehouse.pk, "date": on},
+        lines=[{"order_line_id": line.pk, "quantity": Decimal("8")}],
+    )
+    deliveries.delivery_note_post(actor=keeper, doc_id=note.pk)
+    orders.sales_order_close(actor=manager, doc_id=order.pk, reason="客户只要 8 桶，余量取消")
+
+
 def load_demo(*, actor) -> None:
     # Notes and reasons are stored as written: in the company's language (zh-Hans).
     with translation.override(settings.LANGUAGE_CODE):
@@ -82,7 +96,7 @@ def _load(actor) -> None:
         return  # master data demo not loaded
     seller, keeper = _user("sales", actor), _user("warehouse", actor)
     accountant = _user("accountant", actor)
-    on = min(DEMO_TODAY, timezone.localdate())
+    on = demo_today()
     warehouse = Warehouse.objects.filter(code="WH-FG").first() or Warehouse.objects.first()
     _rules(actor)
 
@@ -115,7 +129,52 @@ def _load(actor) -> None:
     )
     returns.sales_return_post(actor=_user("sales_manager", actor), doc_id=back.pk)
 
+    _short_closed(seller, keeper, _user("sales_manager", actor), warehouse, on)
     _order(seller, "C002", on, ("FG-1003", "50", "58.00", "5"))  # approved, to deliver
     _order(seller, "C003", on, ("FG-1002", "300", "25.50", "12"))  # waits for 销售经理
     _order(seller, "C005", on, ("FG-1003", "3000", "58.00", "0"))  # ¥174,000 > ¥150,000 limit
     _order(seller, "C010", on, ("FG-1001", "40", "46.00", "0"), submit=False)  # draft
+    _quotations(seller, on)
+
+
+def _quotations(seller, on: date) -> None:
+    """Quotations in every state: accepted (pushed down into a draft order), sent, lost, expired
+    (the nightly job's work) and a draft."""
+    for customer, state, days_ago, valid_days, line in (
+        ("C006", "order", 3, 30, ("FG-1001", "100", "45.80", "3")),
+        ("C007", "sent", 1, 30, ("FG-1002", "200", "26.50", "0")),
+        ("C008", "lose", 20, 30, ("FG-1003", "80", "59.00", "0")),
+        ("C009", "expire", 45, 15, ("FG-1001", "60", "46.50", "2")),
+        ("C003", "draft", 0, 30, ("FG-1003", "120", "57.00", "4")),
+    ):
+        quotation = _quotation(seller, customer, on - timedelta(days=days_ago), valid_days, line)
+        if state == "draft":
+            continue
+        quotations.sales_quotation_send(actor=seller, doc_id=quotation.pk)
+        if state == "order":
+            quotations.sales_quotation_order(actor=seller, doc_id=quotation.pk)
+        elif state == "lose":
+            quotations.sales_quotation_lose(
+                actor=seller, doc_id=quotation.pk, reason="客户选择了报价低 6% 的本地供应商"
+            )
+    quotations.sales_quotations_expire(today=on)
+
+
+def _quotation(seller, customer: str, on: date, valid_days: int, line):
+    code, qty, price, discount = line
+    return quotations.sales_quotation_create(
+        actor=seller,
+        header={
+            "customer_id": Customer.objects.get(code=customer).pk,
+            "date": on,
+            "valid_until": on + timedelta(days=valid_days),
+        },
+        lines=[
+            {
+                "material_id": Material.objects.get(code=code).pk,
+                "quantity": Decimal(qty),
+                "unit_price": Decimal(price),
+                "discount_pct": Decimal(discount),
+            }
+        ],
+    )

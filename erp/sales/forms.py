@@ -1,5 +1,7 @@
 """Forms of the sales document pages: shape only, the services decide."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +15,12 @@ from erp.sales.models import (
     DeliveryNote,
     DeliveryNoteLine,
     FapiaoType,
+    QuotationState,
     SalesDocState,
     SalesOrder,
     SalesOrderLine,
     SalesOrderState,
+    SalesQuotation,
 )
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -120,6 +124,77 @@ class OrderFilter(django_filters.FilterSet):
     class Meta:
         model = SalesOrder
         fields = ["state", "customer"]
+
+
+# --- sales quotation ------------------------------------------------------------------------------
+
+
+class QuotationHeaderForm(KitHeaderForm):
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.filter(active=True).order_by("code"),
+        widget=Picker("customer"),
+    )
+    date = _date(_("Quotation date"))
+    valid_until = _date(_("Valid until"))
+    price_includes_tax = forms.BooleanField(
+        label=_("Prices include VAT"), required=False, initial=True
+    )
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    note = _note()
+
+    @classmethod
+    def initial_new(cls, user) -> dict:
+        """Prices hold for 30 days unless the salesperson says otherwise."""
+        initial = super().initial_new(user)
+        return {
+            **initial,
+            "price_includes_tax": True,
+            "valid_until": initial["date"] + dt.timedelta(days=30),
+        }
+
+
+class QuotationLineForm(KitLineForm):
+    material = OrderLineForm.base_fields["material"]
+    quantity = _decimal(_("Quantity"))
+    unit_price = _decimal(_("Unit price"))
+    vat_rate = OrderLineForm.base_fields["vat_rate"]
+    discount_pct = _decimal(_("Discount %"), places=2, required=False, initial=0)
+
+
+class QuotationFilter(OrderFilter):
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=QuotationState.choices, widget=forms.Select(attrs=SELECT)
+    )
+
+    class Meta:
+        model = SalesQuotation
+        fields = ["state", "customer"]
+
+
+def _reason_form(label):
+    """A required reason typed next to a transition's button (close short, mark lost)."""
+    field = forms.CharField(
+        required=True,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm w-auto",
+                "placeholder": label,
+                "aria-label": label,
+            }
+        ),
+    )
+    return type("ReasonForm", (forms.Form,), {"reason": field})
+
+
+LoseForm = _reason_form(_("Lost reason"))
+CloseForm = _reason_form(_("Close reason"))
 
 
 def doc_filter(model):

@@ -12,13 +12,21 @@ from pydantic import ConfigDict, Field
 
 from erp.approvals.selectors import history_for_document, latest_request_for_document
 from erp.core.doc_kit.declaration import DocumentKit
+from erp.core.doc_kit.schemas import patch_schema
 from erp.core.errors import DomainError
 from erp.core.listing import Column
-from erp.inventory.selectors import lots_pick_fefo, moves_of_source
+from erp.inventory.selectors import moves_of_source
 from erp.sales import forms
 from erp.sales import models as m
-from erp.sales.services import deliveries, invoices, orders, returns
-from erp.sales.states import DELIVERY_MACHINE, INVOICE_MACHINE, ORDER_MACHINE, RETURN_MACHINE
+from erp.sales.selectors import delivery_lot_picks
+from erp.sales.services import deliveries, invoices, orders, quotations, returns
+from erp.sales.states import (
+    DELIVERY_MACHINE,
+    INVOICE_MACHINE,
+    ORDER_MACHINE,
+    QUOTATION_MACHINE,
+    RETURN_MACHINE,
+)
 
 QTY = {"max_digits": 18, "decimal_places": 4}
 
@@ -37,6 +45,37 @@ class OrderLineIn(Schema):
     min_remaining_days: int | None = Field(default=None, ge=0, le=3650)
 
 
+class QuotationLineIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    material_id: int
+    quantity: Decimal = Field(**QTY)
+    unit_price: Decimal = Field(**QTY)
+    vat_rate: str = ""  # empty: the material's rate
+    discount_pct: Decimal = Field(default=Decimal("0"), max_digits=5, decimal_places=2)
+
+
+class QuotationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: int
+    date: dt.date
+    valid_until: dt.date
+    price_includes_tax: bool = True
+    delivery_address: str = Field(default="", max_length=300)
+    note: str = ""
+    lines: list[QuotationLineIn] = []
+
+
+QuotationPatch = patch_schema(QuotationIn)
+
+
+class LoseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=200)
+
+
 class OrderIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -49,17 +88,7 @@ class OrderIn(Schema):
     lines: list[OrderLineIn] = []
 
 
-class OrderPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    customer_id: int | None = None
-    date: dt.date | None = None
-    price_includes_tax: bool | None = None
-    customer_reference: str | None = Field(default=None, max_length=60)
-    delivery_address: str | None = Field(default=None, max_length=300)
-    note: str | None = None
-    lines: list[OrderLineIn] | None = None
-    version: int | None = None
+OrderPatch = patch_schema(OrderIn)
 
 
 class PricedLineOut(Schema):
@@ -72,6 +101,25 @@ class PricedLineOut(Schema):
     net_amount: Decimal
     tax_amount: Decimal
     amount: Decimal
+
+
+class QuotationOut(Schema):
+    id: int
+    number: str
+    state: str
+    version: int
+    date: dt.date
+    valid_until: dt.date
+    customer_id: int
+    price_includes_tax: bool
+    net_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    discount_total: Decimal
+    lost_reason: str
+    order_id: int | None = None  # the sales order pushed down from it
+    note: str
+    lines: list[PricedLineOut]
 
 
 class OrderLineOut(PricedLineOut):
@@ -94,6 +142,8 @@ class OrderOut(Schema):
     total: Decimal
     discount_total: Decimal
     hold_reason: str
+    close_reason: str
+    quotation_id: int | None
     note: str
     lines: list[OrderLineOut]
 
@@ -117,15 +167,7 @@ class DeliveryIn(Schema):
     lines: list[DeliveryLineIn] = []  # empty: push the order down (remaining quantities)
 
 
-class DeliveryPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    warehouse_id: int | None = None
-    date: dt.date | None = None
-    delivery_address: str | None = Field(default=None, max_length=300)
-    note: str | None = None
-    lines: list[DeliveryLineIn] | None = None
-    version: int | None = None
+DeliveryPatch = patch_schema(DeliveryIn, exclude=("order_id",))
 
 
 class DeliveryLineOut(Schema):
@@ -173,16 +215,13 @@ class InvoiceIn(Schema):
     lines: list[DocLineIn] = []  # empty: everything delivered and not yet invoiced
 
 
-class InvoicePatch(Schema):
+InvoicePatch = patch_schema(InvoiceIn, exclude=("delivery_id",))
+
+
+class CloseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date | None = None
-    fapiao_type: m.FapiaoType | None = None
-    fapiao_number: str | None = Field(default=None, max_length=20)
-    fapiao_date: dt.date | None = None
-    note: str | None = None
-    lines: list[DocLineIn] | None = None
-    version: int | None = None
+    reason: str = Field(max_length=200)
 
 
 class FapiaoIn(Schema):
@@ -227,15 +266,7 @@ class ReturnIn(Schema):
     lines: list[DocLineIn] = []
 
 
-class ReturnPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    date: dt.date | None = None
-    location_id: int | None = None
-    reason: str | None = Field(default=None, max_length=200)
-    note: str | None = None
-    lines: list[DocLineIn] | None = None
-    version: int | None = None
+ReturnPatch = patch_schema(ReturnIn, exclude=("delivery_id",))
 
 
 class ReturnLineOut(Schema):
@@ -308,16 +339,18 @@ def _delivery_lines_annotate(note, lines) -> None:
         if line.lot_id or note.state != "draft" or not line.material.batch_managed:
             continue
         try:
-            picks = lots_pick_fefo(
+            picks = delivery_lot_picks(
                 material=line.material,
                 quantity=line.quantity,
                 warehouse=note.warehouse_id,
                 on_date=note.date,
+                customer=note.customer,
+                min_expiry=deliveries.shelf_life_limit(note, line),
             )
         except DomainError as exc:
             line.lot_shown = f"{_('FEFO')}: {exc.message}"
             continue
-        chosen = ", ".join(f"{p.lot.number} × {p.quantity.normalize():f}" for p in picks if p.lot)
+        chosen = ", ".join(f"{lot.number} × {qty.normalize():f}" for lot, qty, _loc in picks if lot)
         line.lot_shown = f"{_('FEFO')}: {chosen}"
 
 
@@ -331,6 +364,17 @@ def _sample_delivery() -> dict:
     order = _first(m.SalesOrder, state="approved")
     warehouse = _first(Warehouse, active=True)
     return {"order_id": order.pk, "warehouse_id": warehouse.pk, "date": timezone.localdate()}
+
+
+def _sample_quotation() -> dict:
+    from erp.masterdata.models import Customer
+
+    today = timezone.localdate()
+    return {
+        "customer_id": _first(Customer, active=True).pk,
+        "date": today,
+        "valid_until": today + dt.timedelta(days=30),
+    }
 
 
 def _sample_order() -> dict:
@@ -365,6 +409,64 @@ TOTALS = (
 )
 MOVES = ("inventory/_doc_moves.html",)
 
+# What the customer's copy of a quotation shows; the page adds discount, order and lost reason.
+QUOTATION_FACTS = (
+    Column("date", _("Quotation date"), kind="date"),
+    Column("valid_until", _("Valid until"), kind="date"),
+    Column("customer", _("Customer")),
+    Column("price_includes_tax", _("Prices include VAT"), kind="bool"),
+    Column("delivery_address", _("Delivery address")),
+    *TOTALS,
+)
+
+SALES_QUOTATION = DocumentKit(
+    app="sales",
+    model=m.SalesQuotation,
+    line_model=m.SalesQuotationLine,
+    machine=QUOTATION_MACHINE,
+    number_doc_type=quotations.DOC_TYPE,
+    slug="quotations",
+    api_slug="quotations",
+    title=_("Sales quotations"),
+    section=_("Sales"),
+    create=quotations.sales_quotation_create,
+    update=quotations.sales_quotation_update,
+    transitions={
+        "send": quotations.sales_quotation_send,
+        "order": quotations.sales_quotation_order,
+        "lose": quotations.sales_quotation_lose,
+        "cancel": quotations.sales_quotation_cancel,
+    },
+    transition_forms={"lose": forms.LoseForm},
+    transition_in={"lose": LoseIn},
+    header_form=forms.QuotationHeaderForm,
+    line_form=forms.QuotationLineForm,
+    form_wide_fields=("delivery_address", "note"),
+    list_columns=(
+        CUSTOMER,
+        Column("valid_until", _("Valid until"), sort="valid_until", kind="date"),
+        Column("total", _("Amount incl. tax"), sort="total", kind="amount"),
+    ),
+    list_filter=forms.QuotationFilter,
+    search_fields=("number", "note", "customer__name"),
+    select_related=("customer",),
+    header_columns=(
+        *QUOTATION_FACTS,
+        Column("discount_total", _("Discount"), kind="amount"),
+        Column("order", _("Sales order"), kind="doc"),
+        Column("lost_reason", _("Lost reason")),
+    ),
+    print_header_columns=QUOTATION_FACTS,
+    line_columns=(MATERIAL, *PRICED),
+    print_columns=(MATERIAL, *PRICED),
+    line_select_related=("material",),
+    print_signatures=(_("Salesperson"), _("Customer")),
+    api_in=QuotationIn,
+    api_patch=QuotationPatch,
+    api_out=QuotationOut,
+    api_filters=("state", "customer_id"),
+    sample_header=_sample_quotation,
+)
 
 SALES_ORDER = DocumentKit(
     app="sales",
@@ -385,6 +487,8 @@ SALES_ORDER = DocumentKit(
         "close": orders.sales_order_close,
         "cancel": orders.sales_order_cancel,
     },
+    transition_forms={"close": forms.CloseForm},
+    transition_in={"close": CloseIn},
     header_form=forms.OrderHeaderForm,
     line_form=forms.OrderLineForm,
     form_wide_fields=("delivery_address", "note"),
@@ -395,12 +499,14 @@ SALES_ORDER = DocumentKit(
     header_columns=(
         Column("date", _("Order date"), kind="date"),
         Column("customer", _("Customer")),
+        Column("quotation", _("Quotation"), kind="doc"),
         Column("customer_reference", _("Customer PO number")),
         Column("price_includes_tax", _("Prices include VAT"), kind="bool"),
         Column("delivery_address", _("Delivery address")),
         *TOTALS,
         Column("discount_total", _("Discount"), kind="amount"),
         Column("hold_reason", _("Credit hold reason")),
+        Column("close_reason", _("Close reason")),
     ),
     line_columns=(
         MATERIAL,
@@ -420,6 +526,14 @@ SALES_ORDER = DocumentKit(
     api_out=OrderOut,
     api_filters=("state", "customer_id"),
     sample_header=_sample_order,
+)
+
+DELIVERY_FACTS = (
+    Column("date", _("Delivery date"), kind="date"),
+    Column("customer", _("Customer")),
+    Column("order", _("Sales order"), kind="doc"),
+    Column("warehouse", _("Warehouse")),
+    Column("delivery_address", _("Delivery address")),
 )
 
 DELIVERY_NOTE = DocumentKit(
@@ -442,14 +556,9 @@ DELIVERY_NOTE = DocumentKit(
     list_filter=forms.doc_filter(m.DeliveryNote),
     search_fields=("number", "note", "customer__name", "order__number"),
     select_related=("customer", "order", "warehouse"),
-    header_columns=(
-        Column("date", _("Delivery date"), kind="date"),
-        Column("customer", _("Customer")),
-        Column("order.reference", _("Sales order")),
-        Column("warehouse", _("Warehouse")),
-        Column("delivery_address", _("Delivery address")),
-        Column("cost_total", _("Cost of goods sold"), kind="amount"),
-    ),
+    header_columns=(*DELIVERY_FACTS, Column("cost_total", _("Cost of goods sold"), kind="amount")),
+    # The customer signs a copy of the delivery note: it never shows our cost.
+    print_header_columns=DELIVERY_FACTS,
     line_columns=(
         MATERIAL,
         Column("quantity", _("Quantity"), kind="qty"),
@@ -508,7 +617,7 @@ SALES_INVOICE = DocumentKit(
     header_columns=(
         Column("date", _("Invoice date"), kind="date"),
         Column("customer", _("Customer")),
-        Column("delivery.reference", _("Delivery note")),
+        Column("delivery", _("Delivery note"), kind="doc"),
         Column("fapiao_type", _("Fapiao type")),
         Column("fapiao_number", _("Fapiao number")),
         Column("fapiao_date", _("Fapiao date"), kind="date"),
@@ -549,7 +658,7 @@ SALES_RETURN = DocumentKit(
     header_columns=(
         Column("date", _("Return date"), kind="date"),
         Column("customer", _("Customer")),
-        Column("delivery.reference", _("Delivery note")),
+        Column("delivery", _("Delivery note"), kind="doc"),
         Column("location", _("Receiving location")),
         Column("reason", _("Return reason")),
         Column("cost_total", _("Cost returned"), kind="amount"),
@@ -573,4 +682,4 @@ SALES_RETURN = DocumentKit(
     sample_header=_sample_posted_delivery,
 )
 
-DOCUMENTS = [SALES_ORDER, DELIVERY_NOTE, SALES_INVOICE, SALES_RETURN]
+DOCUMENTS = [SALES_QUOTATION, SALES_ORDER, DELIVERY_NOTE, SALES_INVOICE, SALES_RETURN]

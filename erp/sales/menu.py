@@ -17,6 +17,7 @@ def _item(label, code: str, icon: str, order: int) -> MenuItem:
 
 
 MENU = [
+    _item(_("Sales quotations"), "salesquotation", "file-earmark-text", 9),
     _item(_("Sales orders"), "salesorder", "cart", 10),
     _item(_("Delivery notes"), "deliverynote", "truck", 11),
     _item(_("Sales invoices"), "salesinvoice", "receipt", 12),

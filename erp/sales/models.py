@@ -5,6 +5,7 @@ of the line figures, so Σ 不含税金额 + Σ 税额 = 价税合计 exactly.""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import Document, DocumentLine
 from erp.masterdata.vat import VatRate
@@ -19,8 +20,17 @@ class SalesOrderState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CREDIT_HOLD = "credit_hold", _("Credit hold")
     SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    CLOSED = "closed", _("Closed")
+    APPROVED = "approved", pgettext_lazy("document state", "Approved")
+    CLOSED = "closed", pgettext_lazy("document state", "Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class QuotationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", pgettext_lazy("quotation state", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("quotation state", "Accepted")
+    LOST = "lost", pgettext_lazy("quotation state", "Lost")
+    EXPIRED = "expired", pgettext_lazy("quotation state", "Expired")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -46,7 +56,47 @@ class Totals(models.Model):
         abstract = True
 
 
-class SalesOrder(Document, Totals):
+class SalesQuotation(Document, Totals):  # noqa: DJ008 (__str__ from Document)
+    """销售报价单: prices offered to a customer until `valid_until`; 下推 makes the order."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=QuotationState.choices, default=QuotationState.DRAFT
+    )
+    date = models.DateField(_("quotation date"))
+    valid_until = models.DateField(_("valid until"))
+    customer = models.ForeignKey(
+        "masterdata.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    price_includes_tax = models.BooleanField(_("prices include VAT"), default=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    discount_total = models.DecimalField(_("discount"), default=0, **AMOUNT)
+    lost_reason = models.CharField(_("lost reason"), max_length=200, blank=True)
+
+    class Meta(Document.Meta):
+        verbose_name = _("sales quotation")
+        verbose_name_plural = _("sales quotations")
+        permissions = [
+            ("send_salesquotation", _("Can send sales quotation")),
+            ("accept_salesquotation", _("Can push a sales quotation down to an order")),
+            ("lose_salesquotation", _("Can mark sales quotation lost")),
+            ("cancel_salesquotation", _("Can cancel sales quotation")),
+        ]
+
+    @property
+    def order(self):
+        """The sales order pushed down from this quotation (单据联查), or None."""
+        return self.orders.order_by("pk").first()
+
+    @property
+    def order_id(self) -> int | None:
+        order = self.order
+        return order.pk if order else None
+
+
+class SalesOrder(Document, Totals):  # noqa: DJ008 (__str__ from Document)
     state = models.CharField(
         _("state"), max_length=20, choices=SalesOrderState.choices, default=SalesOrderState.DRAFT
     )
@@ -63,6 +113,16 @@ class SalesOrder(Document, Totals):
     discount_total = models.DecimalField(_("discount"), default=0, **AMOUNT)
     max_discount = models.DecimalField(_("highest line discount %"), default=0, **PCT)
     hold_reason = models.CharField(_("credit hold reason"), max_length=300, blank=True)
+    quotation = models.ForeignKey(
+        SalesQuotation,
+        verbose_name=_("quotation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    # Why an order was closed short (关闭); empty when it closed itself, fully done.
+    close_reason = models.CharField(_("close reason"), max_length=200, blank=True)
 
     class Meta(Document.Meta):
         verbose_name = _("sales order")
@@ -73,13 +133,6 @@ class SalesOrder(Document, Totals):
             ("close_salesorder", _("Can close sales order")),
             ("cancel_salesorder", _("Can cancel sales order")),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
-
-    @property
-    def reference(self) -> str:
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
 
 
 class PricedLine(DocumentLine):
@@ -116,6 +169,14 @@ class SalesOrderLine(PricedLine):
         verbose_name_plural = _("sales order lines")
 
 
+class SalesQuotationLine(PricedLine):
+    document = models.ForeignKey(SalesQuotation, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(PricedLine.Meta):
+        verbose_name = _("sales quotation line")
+        verbose_name_plural = _("sales quotation lines")
+
+
 class DeliveryNote(Document):
     state = models.CharField(
         _("state"), max_length=20, choices=SalesDocState.choices, default=SalesDocState.DRAFT
@@ -149,13 +210,6 @@ class DeliveryNote(Document):
             ("post_deliverynote", _("Can post delivery note")),
             ("cancel_deliverynote", _("Can cancel delivery note")),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
-
-    @property
-    def reference(self) -> str:
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
 
 
 class DeliveryNoteLine(DocumentLine):
@@ -191,7 +245,7 @@ class DeliveryNoteLine(DocumentLine):
         verbose_name_plural = _("delivery note lines")
 
 
-class SalesInvoice(Document, Totals):
+class SalesInvoice(Document, Totals):  # noqa: DJ008 (__str__ from Document)
     state = models.CharField(
         _("state"), max_length=20, choices=SalesDocState.choices, default=SalesDocState.DRAFT
     )
@@ -229,13 +283,6 @@ class SalesInvoice(Document, Totals):
             ("post_salesinvoice", _("Can post sales invoice")),
             ("cancel_salesinvoice", _("Can cancel sales invoice")),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
-
-    @property
-    def reference(self) -> str:
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
 
 
 class SalesInvoiceLine(PricedLine):
@@ -295,13 +342,6 @@ class SalesReturn(Document):
             ("post_salesreturn", _("Can post sales return")),
             ("cancel_salesreturn", _("Can cancel sales return")),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
-
-    @property
-    def reference(self) -> str:
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
 
 
 class SalesReturnLine(DocumentLine):

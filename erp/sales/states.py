@@ -1,15 +1,63 @@
 """State machines of the sales documents."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
-from erp.sales.models import SalesDocState, SalesOrderState
+from erp.sales.models import QuotationState, SalesDocState, SalesOrderState
 
 O = SalesOrderState  # noqa: E741
 D = SalesDocState
 # Transitions the approvals engine drives: no button and no permission of their own (the
 # approver's seat on the request authorises them), as for expense claims.
 BY_APPROVALS = ""
+# Transitions a posting or a daily job drives (an order closes itself when fully delivered and
+# invoiced, a quotation expires): the posting's own permission authorises them.
+BY_POSTING = ""
+
+Q = QuotationState
+# A quotation is accepted by pushing it down (下推) into a sales order; it expires when its
+# validity date has passed while it was sent (the daily job, or the refused push-down).
+QUOTATION_MACHINE = StateMachine(
+    QuotationState,
+    [
+        Transition(
+            "send",
+            (Q.DRAFT,),
+            Q.SENT,
+            "sales.send_salesquotation",
+            _("Send to customer"),
+            confirm=_("Send this quotation? Its prices can no longer be changed."),
+        ),
+        Transition(
+            "order",
+            (Q.SENT,),
+            Q.ACCEPTED,
+            "sales.accept_salesquotation",
+            _("Push down to sales order"),
+            style="success",
+            confirm=_("The customer accepted: create the sales order from this quotation?"),
+        ),
+        Transition(
+            "lose",
+            (Q.SENT,),
+            Q.LOST,
+            "sales.lose_salesquotation",
+            _("Mark lost"),
+            style="outline-secondary",
+        ),
+        Transition("expire", (Q.SENT,), Q.EXPIRED, BY_POSTING, _("Validity passed")),
+        Transition(
+            "cancel",
+            (Q.DRAFT,),
+            Q.CANCELLED,
+            "sales.cancel_salesquotation",
+            pgettext_lazy("document action", "Cancel"),
+            style="outline-danger",
+            confirm=_("Cancel this draft?"),
+        ),
+    ],
+)
 
 ORDER_MACHINE = StateMachine(
     SalesOrderState,
@@ -33,7 +81,13 @@ ORDER_MACHINE = StateMachine(
             style="warning",
             confirm=_("Release this order although the customer is over the credit limit?"),
         ),
-        Transition("approve", (O.SUBMITTED,), O.APPROVED, BY_APPROVALS, _("Approved")),
+        Transition(
+            "approve",
+            (O.SUBMITTED,),
+            O.APPROVED,
+            BY_APPROVALS,
+            pgettext_lazy("document state", "Approved"),
+        ),
         Transition("reopen", (O.SUBMITTED,), O.DRAFT, BY_APPROVALS, _("Back to draft")),
         Transition(
             "close",
@@ -45,11 +99,14 @@ ORDER_MACHINE = StateMachine(
             confirm=_("Close this order? What is not delivered yet will not be delivered."),
         ),
         Transition(
+            "complete", (O.APPROVED,), O.CLOSED, BY_POSTING, _("Fully delivered and invoiced")
+        ),
+        Transition(
             "cancel",
             (O.DRAFT, O.CREDIT_HOLD, O.SUBMITTED, O.APPROVED),
             O.CANCELLED,
             "sales.cancel_salesorder",
-            _("Cancel"),
+            pgettext_lazy("document action", "Cancel"),
             style="outline-danger",
             confirm=_("Cancel this order?"),
         ),
@@ -75,7 +132,7 @@ def _posting_machine(model: str, confirm) -> StateMachine:
                 (D.DRAFT,),
                 D.CANCELLED,
                 f"sales.cancel_{model}",
-                _("Cancel"),
+                pgettext_lazy("document action", "Cancel"),
                 style="outline-danger",
                 confirm=_("Cancel this draft?"),
             ),

@@ -31,16 +31,6 @@ def _pick(page, field_id: str, typed: str, option_text: str) -> None:
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def plant(make_user):
     from erp.core.services.numbering import numbering_rules_ensure_defaults
     from erp.inventory.services import ReceiptLine, StockSource, stock_receive

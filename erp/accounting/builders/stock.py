@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
+from erp.core.ledger import NoPostingRule  # in core: modules posting via the port catch it
 from erp.core.money import round_amount
 from erp.inventory.move_types import move_type_inflow_event, move_type_outflow_event
 
@@ -33,10 +34,6 @@ class StockValueLine:
     warehouse_code: str
     value: Decimal
     source_line: str = ""
-
-
-class NoPostingRule(LookupError):
-    pass
 
 
 def rule_accounts(rules: RuleTable, event: str, category: str, warehouse: str) -> tuple[str, str]:

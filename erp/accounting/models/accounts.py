@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountCategory(models.TextChoices):
@@ -39,7 +40,9 @@ class Account(models.Model):
         related_name="children",
     )
     level = models.PositiveSmallIntegerField(_("level"), default=1)
-    category = models.CharField(_("category"), max_length=12, choices=AccountCategory.choices)
+    category = models.CharField(
+        pgettext_lazy("account", "category"), max_length=12, choices=AccountCategory.choices
+    )
     direction = models.CharField(_("balance direction"), max_length=6, choices=Direction.choices)
     is_leaf = models.BooleanField(_("leaf account"), default=True)
     active = models.BooleanField(_("active"), default=True)

@@ -6,6 +6,7 @@ erp/accounting/services/expenses.py."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import Document, DocumentLine
 
@@ -15,7 +16,7 @@ AMOUNT = {"max_digits": 18, "decimal_places": 2}
 class ExpenseClaimState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Waiting for approval")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("document state", "Approved")
     POSTED = "posted", _("Posted")
     PAID = "paid", _("Paid")
 

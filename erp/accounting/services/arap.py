@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from erp.accounting.builders.arap import (
     ADVANCE_ACCOUNT,
@@ -716,7 +717,7 @@ def opening_arap_post(*, actor, kind: str, go_live: dt.date, items: list[Opening
                 source_id=go_live.isoformat(),
                 source_line=str(number),
                 source_number=row.number,
-                summary=str(_("Opening balance")),
+                summary=str(pgettext("ledger", "Opening balance")),
                 voucher=voucher,
             )
     return voucher

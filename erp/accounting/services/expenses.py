@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.accounting.builders.expenses import (
     PAYMENT_PREFIXES,
@@ -79,7 +80,13 @@ CLAIM_STATES = StateMachine(
     ExpenseClaimState,
     [
         Transition("submit", (S.DRAFT,), S.SUBMITTED, "accounting.add_expenseclaim", _("Submit")),
-        Transition("approve", (S.SUBMITTED,), S.APPROVED, BY_APPROVALS, _("Approved")),
+        Transition(
+            "approve",
+            (S.SUBMITTED,),
+            S.APPROVED,
+            BY_APPROVALS,
+            pgettext_lazy("document state", "Approved"),
+        ),
         # An approved claim edited: its new version waits for approval again.
         Transition("resubmit", (S.APPROVED,), S.SUBMITTED, BY_APPROVALS, _("Submitted again")),
         # Request returned, rejected or withdrawn (or superseded by an edit): back to draft.

@@ -37,13 +37,22 @@ from erp.accounting.services.closing import (
 )
 from erp.accounting.services.periods import period_close
 from erp.accounting.statements import VAT_TRANSFER_OUT, VAT_UNPAID
+from erp.accounting.states import PeriodState
 from erp.core.access import require_perm
-from erp.core.errors import BusinessRuleError
+from erp.core.errors import BusinessRuleError, Conflict, InvalidTransition
 
 SOURCE_OVERHEAD = "accounting.overhead"
 SOURCE_VAT = "accounting.vat_transfer"
 ZERO = Decimal("0")
 Progress = Callable[[int, int, str], None]
+
+
+class MonthEndRunning(Conflict):
+    code = "month_end_running"
+    default_message = _(
+        "The month-end close of this period is already running. Wait for it to finish and "
+        "look at its result on the period page."
+    )
 
 
 def _leaf(code: str) -> Account:
@@ -156,3 +165,25 @@ def month_end_close(*, actor, period_id: int, progress: Progress | None = None) 
         step(actor=actor, period_id=period.pk)
     period.refresh_from_db()
     return period
+
+
+def month_end_start(*, actor, period_id: int):
+    """Queue the month-end close of an open period as a job (the page's button and
+    POST /api/v1/periods/{id}/month-end). Refused while a run of the period is going.
+
+    No row lock here: the JobRun must be committed before the worker reads it, and two runs
+    started at once are harmless (each step locks the period and is idempotent)."""
+    from erp.accounting.selectors import month_end_status
+    from erp.accounting.tasks import month_end_queue
+
+    require_perm(actor, "accounting.close_period")
+    period = _period(period_id)
+    if period.state != PeriodState.OPEN:
+        raise InvalidTransition(
+            _("Period %(period)s is already closed. Reopen it first to run the close again.")
+            % {"period": period},
+            code="period_already_closed",
+        )
+    if month_end_status(period)["running"]:
+        raise MonthEndRunning()
+    return month_end_queue(actor_id=actor.pk, period_id=period.pk)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from erp.accounting.builders.arap import INVOICE_ACCOUNT, NOT_CONTROL, is_control
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
@@ -47,7 +48,7 @@ class OpeningLine:
 
 def opening_draft(go_live: dt.date, lines: list[OpeningLine]) -> VoucherDraft:
     """The opening voucher as data (pure): one line per balance, dated the day before."""
-    summary = str(_("Opening balance"))
+    summary = str(pgettext("ledger", "Opening balance"))
     return VoucherDraft(
         date=go_live - dt.timedelta(days=1),
         word="转",

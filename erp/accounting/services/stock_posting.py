@@ -19,7 +19,7 @@ without the accounting module in use) no voucher is made and no period is checke
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -36,31 +36,16 @@ from erp.accounting.services.gate import voucher_post_for_source
 from erp.accounting.services.periods import period_require_open
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
+
+# The partner the offset lines of a source's stock vouchers carry (暂估应付款 needs the
+# supplier): registered by the module owning the source (erp/core/ledger.py); read for every
+# voucher of the source — live postings, reversals and the catch-up alike.
+from erp.core.ledger import stock_offset_partner
 from erp.core.posting_events import posting_event_codes, posting_event_label
 from erp.core.references import document_ref
 from erp.masterdata.models import Location, Material
 
 REVERSAL = "reversal"
-
-# Source type → resolver(source_id) -> {"supplier_id": ...} | {"customer_id": ...} | {}: the
-# partner the offset lines of that source's stock vouchers carry (暂估应付款 needs the
-# supplier). Registered by the module owning the source, from its ready(); read for every
-# voucher of the source — live postings, reversals and the catch-up alike.
-_OFFSET_PARTNERS: dict[str, Callable[[str], dict]] = {}
-
-
-def stock_offset_partner_register(source_type: str, resolver: Callable[[str], dict]) -> None:
-    _OFFSET_PARTNERS[source_type] = resolver
-
-
-def stock_offset_partner_unregister(source_type: str) -> None:
-    """Tests only."""
-    _OFFSET_PARTNERS.pop(source_type, None)
-
-
-def _offset_partner(source_type: str, source_id) -> dict:
-    resolver = _OFFSET_PARTNERS.get(source_type)
-    return resolver(str(source_id)) if resolver else {}
 
 
 class StockLedgerListener:
@@ -143,7 +128,7 @@ def stock_voucher_post(
             source_type=source_type,
             source_id=str(source_id),
             source_number=source_number,
-            offset_partner=_offset_partner(source_type, source_id),
+            offset_partner=stock_offset_partner(source_type, source_id),
         )
     except NoPostingRule as exc:
         raise _rule_missing(str(exc), facts) from None

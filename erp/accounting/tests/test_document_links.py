@@ -113,6 +113,8 @@ def test_search_finds_a_voucher_by_the_number_written_on_it(boss, posted):
     _period, written = voucher.number.split(" ")
     page = boss.get("/search/", {"q": written[:3]})
     assert page.status_code == 200 and voucher.number in page.content.decode()
+    # The voucher's state field has no choices: its machine names the state (was "posted").
+    assert "已过账" in page.content.decode() and "· posted" not in page.content.decode()
     exact = boss.get("/search/", {"q": written})
     assert exact.status_code == 302
     assert exact["Location"] == f"/accounting/vouchers/{voucher.pk}/"
@@ -128,3 +130,44 @@ def test_voucher_list_names_and_links_the_source_in_one_query_per_type(boss, pos
         c for row in load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row
     ]
     assert f"其他入库单 {posted.number}" in cells
+
+
+def test_open_items_list_names_and_links_the_source_document(boss, posted, keeper):
+    """The open-items list showed the bare number; it names the type and links the document
+    that opened the item, in the page and in the xlsx."""
+    from decimal import Decimal
+
+    from erp.core.ledger import ledger
+    from erp.masterdata.models import Customer
+
+    customer = Customer.objects.create(code="C-LINK", name="链接客户")
+    ledger().open_item_create(
+        actor=keeper,
+        kind="receivable",
+        partner_id=customer.pk,
+        account_code="1122",
+        amount=Decimal("113.00"),
+        doc_date=TODAY,
+        source_type="inventory.otherreceipt",
+        source_id=str(posted.pk),
+        source_number=posted.number,
+    )
+    page = boss.get("/accounting/arap/open-items/").content.decode()
+    assert f'<a href="/inventory/other-receipts/{posted.pk}/">{posted.number}</a>' in page
+    xlsx = boss.get("/accounting/arap/open-items/", {"export": "xlsx"}).content
+    cells = [
+        c for row in load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row
+    ]
+    assert f"其他入库单 {posted.number}" in cells
+
+
+def test_printed_voucher_names_its_source_document(boss, posted):
+    """The printed 记账凭证 names the 原始单据 by type and number (read back with pdftotext)."""
+    import subprocess
+
+    voucher = Voucher.objects.get(source_type="inventory.otherreceipt", source_id=str(posted.pk))
+    pdf = boss.get(f"/accounting/vouchers/{voucher.pk}/print/").content
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert f"原始单据：其他入库单 {posted.number}" in text

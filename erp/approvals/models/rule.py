@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.approvals.states import AssigneeKind, Operator, StepMode
 from erp.core.models import TimeStamped
@@ -30,7 +31,7 @@ class ApprovalCondition(models.Model):
     rule = models.ForeignKey(ApprovalRule, on_delete=models.CASCADE, related_name="conditions")
     field = models.CharField(_("field"), max_length=40)
     operator = models.CharField(_("operator"), max_length=4, choices=Operator.choices)
-    value = models.CharField(_("value"), max_length=200)
+    value = models.CharField(pgettext_lazy("approval rule", "value"), max_length=200)
 
     class Meta:
         verbose_name = _("approval condition")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from erp.approvals.contract import rule_field_kinds
 from erp.approvals.models import ApprovalRule
@@ -69,7 +70,9 @@ def condition_validate(*, field: str, operator: str, value: str, kinds: dict) ->
 
 
 def _kind_label(kind: str) -> str:
-    return str({"decimal": _("number"), "bool": _("yes/no"), "code": _("code")}[kind])
+    return str(
+        {"decimal": pgettext("field kind", "number"), "bool": _("yes/no"), "code": _("code")}[kind]
+    )
 
 
 def condition_holds(kind: str, operator: str, expected: str, actual: Any) -> bool:

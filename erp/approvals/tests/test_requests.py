@@ -281,3 +281,13 @@ def test_notifications_and_mail_go_to_approvers(
         approval_submit(actor=people["clerk"], doc=make_claim("10", title="出差"))
     assert Notification.objects.filter(user=people["fm"]).count() == 1
     assert [m.to for m in mail.outbox] == [["fm@example.com"]]
+
+
+@pytest.mark.django_db
+def test_the_reminder_job_reports_in_chinese():
+    from django.utils import translation
+
+    from erp.approvals.tasks import _reminded
+
+    with translation.override("zh-hans"):
+        assert _reminded() == "已提醒 0 个超时审批步骤"

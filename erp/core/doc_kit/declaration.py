@@ -74,6 +74,9 @@ class DocumentKit:
     header_columns: tuple[Column, ...] = ()
     line_columns: tuple[Column, ...] = ()
     print_columns: tuple[Column, ...] | None = None  # None: line_columns
+    # Header facts on paper; None: header_columns. A paper that goes to the customer leaves
+    # out what the customer must not read (a delivery note's cost of goods sold).
+    print_header_columns: tuple[Column, ...] | None = None
     line_select_related: tuple[str, ...] = ()
     # line_annotate(doc, lines): set attributes the line columns read (detail and print);
     # detail_extra(request, doc, lines) -> dict: more context of the detail page.
@@ -131,6 +134,9 @@ class DocumentKit:
     list_config: ListConfig = field(init=False)
 
     def __post_init__(self) -> None:
+        from erp.core.states import machine_of_register
+
+        machine_of_register(self.model._meta.label_lower, self.machine)
         unknown = (
             set(self.transitions) | set(self.transition_forms) | set(self.transition_in)
         ) - set(self.machine.transitions)
@@ -163,6 +169,12 @@ class DocumentKit:
         return self.actions_filter(user, doc, found) if self.actions_filter else found
 
     # --- names -------------------------------------------------------------------------------
+
+    @property
+    def printed_header_columns(self) -> tuple[Column, ...]:
+        if self.print_header_columns is not None:
+            return self.print_header_columns
+        return self.header_columns
 
     @property
     def code(self) -> str:

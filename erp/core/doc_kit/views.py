@@ -14,7 +14,7 @@ from erp.core.doc_kit.declaration import DocumentKit
 from erp.core.doc_kit.forms import line_formset_class
 from erp.core.errors import DomainError, NotFound, PermissionDenied
 from erp.core.money import round_amount
-from erp.core.printing import pdf_response
+from erp.core.printing import document_print, document_print_choices, pdf_response
 from erp.core.record_views import style_form
 from erp.core.selectors import audit_events_for, audit_rows
 
@@ -203,6 +203,7 @@ class KitDetailPage(KitView):
             "lines": lines,
             "actions": actions,
             "can_edit": kit.can_edit(request.user, doc),
+            "print_choices": document_print_choices(kit),
             "audit_rows": audit_rows(audit_events_for(doc)),
             **extra,
         }
@@ -248,6 +249,9 @@ class KitPrintPage(KitView):
     def get(self, request, pk):
         kit = self.kit
         doc = kit_document_get(kit, pk, request.user)
+        response = document_print(request, kit, doc)  # a user's template (erp.printing) first
+        if response is not None:
+            return response
         if kit.print_context is not None:
             context = kit.print_context(request, doc)
         else:
@@ -281,7 +285,7 @@ class KitPrintPage(KitView):
         }
         return {
             "title": kit.verbose_name,
-            "header_cells": _cells(kit.header_columns, doc),
+            "header_cells": _cells(kit.printed_header_columns, doc),
             "columns": columns,
             "line_rows": [(ln, _cells(columns, ln)) for ln in lines],
             "lines": lines,

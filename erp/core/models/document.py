@@ -3,6 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def draft_name(pk) -> str:
+    """How a document without a number yet is named to users: 草稿 #12."""
+    return str(_("Draft #%(id)s") % {"id": pk})
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -43,6 +48,14 @@ class Document(TimeStamped):
                 name="%(app_label)s_%(class)s_unique_number",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        """The number, or "草稿 #12" while a draft has none (how a document is named to users)."""
+        return self.number or draft_name(self.pk)
 
 
 class DocumentLine(models.Model):

@@ -42,11 +42,17 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value changed; an empty text where there was none is no change (the
+    trail would show "备注: — → —")."""
     return {
         key: [before.get(key), after.get(key)]
         for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
+        if _blank_none(before.get(key)) != _blank_none(after.get(key))
     }
+
+
+def _blank_none(value: Any) -> Any:
+    return None if value == "" else value
 
 
 def audit_record(

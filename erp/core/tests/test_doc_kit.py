@@ -58,3 +58,27 @@ def test_the_collector_finds_the_declared_documents():
     assert reverse("inventory:otherreceipt_list") == "/inventory/other-receipts/"
     with pytest.raises(LookupError):
         kit_get("docapp.sampledoc")
+
+
+def test_patch_schema_makes_every_field_optional_and_keeps_its_limits():
+    import pydantic
+    from ninja import Schema
+    from pydantic import Field
+
+    from erp.core.doc_kit.schemas import patch_schema
+
+    class ThingIn(Schema):
+        customer_id: int
+        reason: str = Field(default="", max_length=5)
+        lines: list[int] = []
+
+    patch = patch_schema(ThingIn, exclude=("customer_id",))
+    assert patch.__name__ == "ThingPatch"
+    assert patch().model_dump() == {"reason": None, "lines": None, "version": None}
+    assert patch(reason="ok", version=3).version == 3
+    with pytest.raises(pydantic.ValidationError):
+        patch(reason="too long")  # max_length kept
+    with pytest.raises(pydantic.ValidationError):
+        patch(customer_id=1)  # excluded fields are refused, not ignored
+    with pytest.raises(TypeError):
+        patch_schema(ThingIn, exclude=("nope",))

@@ -22,8 +22,8 @@ REQUEST = 4
 SHELL = 5
 # Active materials, customers, approved suppliers; lots expiring, expired, in quarantine;
 # vouchers not yet posted; and the modules' own: one count query per figure of sales,
-# purchasing, production and quality (11).
-FIGURES = 18
+# purchasing, production and quality (11), trace's recalls in progress and MRP's proposals (2).
+FIGURES = 20
 
 
 def test_context_processors_run_once_per_request(admin_user, django_assert_num_queries):

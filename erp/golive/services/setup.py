@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.errors import BusinessRuleError, PermissionDenied, ValidationFailed
+from erp.core.errors import BusinessRuleError, Conflict, PermissionDenied, ValidationFailed
 from erp.core.services.audit import audit_record
 from erp.golive.models import CutOver, SetupToken
 
@@ -24,7 +24,7 @@ ADMIN_ROLE = "admin"
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 
-class SetupDone(BusinessRuleError):
+class SetupDone(Conflict):
     code = "setup_done"
     default_message = _("The ERP is already set up. Log in with your user name and password.")
 

@@ -45,14 +45,6 @@ class StockDocument(Document):
         abstract = True
         ordering = ["-date", "-pk"]
 
-    @property
-    def reference(self) -> str:
-        """The number, or "草稿 #12" while a draft has none."""
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
-
 
 class StockLine(DocumentLine):
     """A line quantity in a chosen unit, and the same quantity in the material's base unit
@@ -206,14 +198,6 @@ class StockCount(Document):
             # 盲盘: who may see book quantities (and so variances) of a blind count.
             ("see_count_book_quantity", _("Can see book quantities of blind counts")),
         ]
-
-    @property
-    def reference(self) -> str:
-        """The number, or "草稿 #12" while a draft has none."""
-        return self.number or str(_("Draft #%(id)s") % {"id": self.pk})
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.reference}"
 
 
 class StockCountLine(DocumentLine):

@@ -1,10 +1,8 @@
 """Real threads against PostgreSQL row locks (select_for_update is a no-op on SQLite)."""
 
-import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
 
 from erp.core.errors import BusinessRuleError
 from erp.inventory.models import StockBalance, StockMove
@@ -17,32 +15,11 @@ from erp.inventory.services import (
     stock_receive,
     stock_transfer,
 )
+from tests.threads import run_parallel
 
 from .conftest import TODAY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_parallel(n: int, fn) -> list:
-    """Run fn(i) in n threads released together; returns each result or exception."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_twenty_issues_of_one_from_a_lot_of_ten(plant, receive, keeper, ledger_clean):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import MasterRecord
 
@@ -61,7 +62,7 @@ class Customer(BusinessPartner):
 class Supplier(BusinessPartner):
     class Approval(models.TextChoices):
         PENDING = "pending", _("Under evaluation")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("supplier status", "Approved")
         SUSPENDED = "suspended", _("Suspended")
         DISQUALIFIED = "disqualified", _("Disqualified")
 

@@ -2,41 +2,19 @@
 writers and select_for_update is a no-op there): one wins, the other is refused and
 writes nothing."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from erp.core.errors import DomainError
 from erp.inventory.models import StockBalance, StockMove
 from erp.production.services import orders as svc
 from erp.production.services.formulas import formula_create, formula_release
+from tests.threads import run_parallel
 
 from .conftest import line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_parallel(n: int, fn) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_two_orders_race_for_the_last_lot(plant, receive, new_order, planner, keeper, qm):

@@ -17,12 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from erp.accounting.builders.stock import rule_accounts
-from erp.accounting.selectors import posting_rule_table
-from erp.accounting.services.arap import open_item_create
-from erp.accounting.services.gate import voucher_post_for_source
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
+from erp.core.ledger import ledger
 from erp.core.money import round_amount
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
@@ -286,9 +283,8 @@ def _duplicate_refuse(invoice: PurchaseInvoice) -> None:
 
 
 def invoice_accounts() -> InvoiceAccounts:
-    rules = posting_rule_table()
-    grir, payable = rule_accounts(rules, "purchase_invoice", "", "")
-    variance = rule_accounts(rules, "purchase_price_variance", "", "")[0]
+    grir, payable = ledger().rule_accounts("purchase_invoice")
+    variance = ledger().rule_accounts("purchase_price_variance")[0]
     return InvoiceAccounts(grir=grir, payable=payable, variance=variance)
 
 
@@ -334,11 +330,11 @@ def purchase_invoice_post(*, actor, doc_id, expected_version=None) -> PurchaseIn
             invoice.variance_total,
             invoice.total,
         )
-        invoice.voucher = voucher_post_for_source(
+        invoice.voucher = ledger().post_for_source(
             actor=actor, draft=invoice_voucher_draft(facts, accounts)
         )
         invoice.save(update_fields=["variance_total", "voucher", "updated_at"])
-        open_item_create(
+        ledger().open_item_create(
             actor=actor,
             kind="payable",
             partner_id=invoice.supplier_id,

@@ -1,6 +1,7 @@
-"""Customer specifications (客户质量标准): is a lot good enough for this customer? Sales calls
-`lot_customer_spec_require` before it picks a lot for a delivery; the COA printed for the
-customer shows their limits and hides what their spec hides."""
+"""Customer specifications (客户质量标准): is a lot good enough for this customer? Quality
+registers `lot_customer_spec_problems` as a customer lot check (erp/core/customer_lot_checks.py):
+sales asks it at lot pick, in its FEFO proposal and when it posts a delivery. The COA printed for
+the customer shows their limits and hides what their spec hides."""
 
 from django.utils.translation import gettext_lazy as _
 

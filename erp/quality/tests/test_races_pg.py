@@ -2,11 +2,9 @@
 holds every posted kilogram; a release and a reject at the same moment leave one decision
 and the lot status of that decision."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from erp.core.errors import DomainError
@@ -19,34 +17,14 @@ from erp.quality.services.inspections import (
     inspection_results_record,
 )
 from erp.quality.tests.conftest import PASSWORD
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _together(*calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except DomainError as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_two_receipts_into_one_lot_open_one_inspection(plant, plan, receive):
     receive(plant["pigment"], qty="10", lot="P-RACE")  # the lot exists, in quarantine
-    _together(
+    run_together(
         lambda: receive(plant["pigment"], qty="30", lot="P-RACE"),
         lambda: receive(plant["pigment"], qty="60", lot="P-RACE"),
     )
@@ -65,7 +43,7 @@ def test_release_and_reject_at_once_leave_one_decision(plant, plan, receive, ins
         results=[{"line_no": 1, "value": "99"}, {"line_no": 2, "value": "pass"}],
     )
     inspection_lot_submit(actor=inspector, doc_id=inspection.pk)
-    results = _together(
+    results = run_together(
         lambda: inspection_lot_release(actor=qm, doc_id=inspection.pk, password=PASSWORD),
         lambda: inspection_lot_reject(actor=qm, doc_id=inspection.pk, reason="并发"),
     )

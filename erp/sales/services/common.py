@@ -8,7 +8,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from erp.core.services.audit import snapshot
 from erp.core.states import state_label
+from erp.masterdata.models import Material
 from erp.masterdata.vat import (
     PRICE_PLACES,
     VatRate,
@@ -127,6 +129,47 @@ def priced_values(row: dict[str, Any], *, no: int, material, includes_tax: bool)
         "amount": amounts.gross,
         "_amounts": amounts,
     }
+
+
+def priced_lines(rows: list[dict], includes_tax: bool, extra=None) -> list[dict]:
+    """A quotation's or order's lines checked and priced by the one amount rule; `extra(row,
+    no)` adds the document's own line fields (an order line's requested date, ...)."""
+    lines_required(rows)
+    materials = Material.objects.in_bulk({as_int(r.get("material_id") or 0) for r in rows})
+    cleaned = []
+    for no, row in enumerate(rows, start=1):
+        material = materials.get(as_int(row.get("material_id") or 0))
+        if material is None or not material.active:
+            raise line_error(no, "material", _("choose an active material."))
+        values = priced_values(row, no=no, material=material, includes_tax=includes_tax)
+        if extra is not None:
+            values.update(extra(row, no))
+        cleaned.append(values)
+    return cleaned
+
+
+def priced_lines_write(doc, line_model, cleaned: list[dict]) -> None:
+    """Replace the document's lines with `cleaned` and set its totals."""
+    doc.lines.all().delete()
+    line_model.objects.bulk_create(
+        line_model(
+            document=doc, line_no=no, **{k: v for k, v in row.items() if not k.startswith("_")}
+        )
+        for no, row in enumerate(cleaned, start=1)
+    )
+    totals_apply(doc, cleaned)
+
+
+def priced_snapshot(doc, header_fields: list[str]) -> dict:
+    """The audit snapshot of a priced document: its header fields and one entry per line."""
+    data = snapshot(doc, header_fields)
+    # Readable in the audit trail: "FG-1001 100 × 45.80 (13%, -3%)".
+    data["lines"] = [
+        f"{x.material.code} {x.quantity.normalize():f} × {x.unit_price.normalize():f}"
+        f" ({x.vat_rate}%, -{x.discount_pct.normalize():f}%)"
+        for x in doc.lines.select_related("material").order_by("line_no")
+    ]
+    return data
 
 
 def totals_apply(doc, rows: list[dict]) -> None:

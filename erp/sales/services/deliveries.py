@@ -5,7 +5,10 @@ Posting takes the goods out of stock through the inventory gate with move type
 accounting stock listener books the cost of goods sold directly (Dr 主营业务成本, Cr 库存商品 —
 direct COGS, no 发出商品 step) at the moving average. Lots: the one the warehouse keeper chose
 on a line, else first expiry first out (FEFO) among eligible lots of the warehouse. A line's
-minimum remaining shelf life (days, from the order line) excludes lots expiring sooner.
+minimum remaining shelf life (days, from the order line) excludes lots expiring sooner; the
+customer's rules (quality's customer specification, erp/core/customer_lot_checks.py) exclude
+lots whose measured attributes miss its limits — checked when the keeper picks a lot, in the
+FEFO proposal and again inside the posting transaction.
 
 Lock order: delivery row → numbering → order lines (by id) → the gate (valuations → lots →
 balances): a FEFO pick happens under the valuation lock, so two deliveries racing for the last
@@ -15,17 +18,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
+from erp.core.customer_lot_checks import customer_lot_problems
 from erp.core.errors import BusinessRuleError
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import state_label
 from erp.inventory import errors as stock_errors
 from erp.inventory.models import Lot
-from erp.inventory.selectors import lots_pick_fefo, usable_balances
 from erp.inventory.services.posting import MoveSpec, StockSource, moves_post, valuations_lock
 from erp.masterdata.models import Location, Warehouse
 from erp.sales.models import (
@@ -36,6 +38,7 @@ from erp.sales.models import (
     SalesOrderState,
 )
 from erp.sales.models import SalesDocState as S
+from erp.sales.selectors import delivery_lot_picks
 from erp.sales.services.common import (
     as_int,
     date_of,
@@ -46,6 +49,7 @@ from erp.sales.services.common import (
     refuse_unless_draft,
     version_check,
 )
+from erp.sales.services.orders import orders_close_if_complete
 from erp.sales.states import DELIVERY_MACHINE
 
 DOC_TYPE = "sales.deliverynote"
@@ -109,6 +113,7 @@ def _lines(order: SalesOrder, rows: list[dict]) -> list[dict]:
                     "lot",
                     _("choose a lot of %(material)s.") % {"material": order_line.material.code},
                 )
+            _customer_rules_check(no, lot, order.customer)
         cleaned.append(
             {"order_line": order_line, "material": order_line.material, "quantity": qty, "lot": lot}
         )
@@ -221,6 +226,7 @@ def delivery_note_post(*, actor, doc_id, expected_version=None) -> DeliveryNote:
             reason=str(_("Delivery to %(customer)s") % {"customer": note.customer.name}),
         )
         _costs_record(note, lines, moves)
+        orders_close_if_complete(actor=actor, order_ids={note.order_id})
     return note
 
 
@@ -246,28 +252,26 @@ def _order_lines_deliver(note: DeliveryNote, lines: list[DeliveryNoteLine]) -> N
     SalesOrderLine.objects.bulk_update(order_lines.values(), ["delivered_qty"])
 
 
-def _min_expiry(note: DeliveryNote, line: DeliveryNoteLine) -> dt.date | None:
+def shelf_life_limit(note: DeliveryNote, line: DeliveryNoteLine) -> dt.date | None:
     days = line.order_line.min_remaining_days
     return note.date + dt.timedelta(days=days) if days else None
 
 
 def _specs(note: DeliveryNote, line: DeliveryNoteLine) -> list[MoveSpec]:
-    min_expiry = _min_expiry(note, line)
+    min_expiry = shelf_life_limit(note, line)
     if line.lot is not None:
         _shelf_life_check(line, line.lot, min_expiry)
+        _customer_rules_check(line.line_no, line.lot, note.customer)  # again, under the locks
         picks = _lot_picks(note, line)
-    elif min_expiry is not None and line.material.batch_managed:
-        picks = _shelf_life_picks(note, line, min_expiry)
     else:
-        picks = [
-            (p.lot, p.quantity, p.location_id)
-            for p in lots_pick_fefo(
-                material=line.material,
-                quantity=line.quantity,
-                warehouse=note.warehouse,
-                on_date=note.date,
-            )
-        ]
+        picks = delivery_lot_picks(
+            material=line.material,
+            quantity=line.quantity,
+            warehouse=note.warehouse,
+            on_date=note.date,
+            customer=note.customer,
+            min_expiry=min_expiry,
+        )
     locations = Location.objects.in_bulk([p[2] for p in picks])
     return [
         MoveSpec(
@@ -280,6 +284,22 @@ def _specs(note: DeliveryNote, line: DeliveryNoteLine) -> list[MoveSpec]:
         )
         for lot, qty, location_id in picks
     ]
+
+
+def _customer_rules_check(no: int, lot: Lot, customer) -> None:
+    """Refuse a lot the customer's rules (quality's customer specification) exclude, naming the
+    attribute, its value and the limit."""
+    problems = customer_lot_problems(lot=lot, customer=customer)
+    if problems:
+        raise line_error(
+            no,
+            "lot",
+            _(
+                "lot %(lot)s does not meet the specification of %(customer)s: %(problems)s. "
+                "Choose another lot or leave the lot empty for FEFO."
+            )
+            % {"lot": lot.number, "customer": customer.name, "problems": "；".join(problems)},
+        )
 
 
 def _shelf_life_check(line, lot: Lot, min_expiry: dt.date | None) -> None:
@@ -329,43 +349,6 @@ def _any_location(note) -> int:
     if location is None:
         raise field_error("warehouse", _("The warehouse has no active location."))
     return location.pk
-
-
-def _shelf_life_picks(note, line, min_expiry: dt.date) -> list[tuple]:
-    """FEFO among released, unexpired lots that last until `min_expiry`."""
-    rows = (
-        usable_balances(material=line.material, warehouse=note.warehouse, on_date=note.date)
-        .filter(on_hand__gt=F("reserved"))
-        .filter(Q(lot__expiry_date__isnull=True) | Q(lot__expiry_date__gte=min_expiry))
-        .select_related("lot")
-        .order_by(
-            F("lot__expiry_date").asc(nulls_last=True),
-            F("lot__production_date").asc(nulls_last=True),
-            "lot__number",
-            "location_id",
-        )
-    )
-    picks, remaining = [], line.quantity
-    for bal in rows:
-        take = min(bal.on_hand - bal.reserved, remaining)
-        picks.append((bal.lot, take, bal.location_id))
-        remaining -= take
-        if remaining == 0:
-            return picks
-    raise BusinessRuleError(
-        _(
-            "Not enough released stock of %(material)s with at least %(days)s days of shelf "
-            "life left (until %(min)s): %(available)s available, %(requested)s requested."
-        )
-        % {
-            "material": line.material.code,
-            "days": line.order_line.min_remaining_days,
-            "min": min_expiry.isoformat(),
-            "available": f"{(line.quantity - remaining).normalize():f}",
-            "requested": f"{line.quantity.normalize():f}",
-        },
-        code="insufficient_stock",
-    )
 
 
 def _costs_record(note: DeliveryNote, lines: list[DeliveryNoteLine], moves) -> None:

@@ -17,14 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
+from erp.core.ledger import NoPostingRule, ledger
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
+from erp.core.voucher_drafts import DraftLine, VoucherDraft
 from erp.sales.models import (
     DeliveryNote,
     DeliveryNoteLine,
     FapiaoType,
     SalesInvoice,
     SalesInvoiceLine,
+    SalesOrder,
     SalesOrderLine,
 )
 from erp.sales.models import SalesDocState as S
@@ -42,6 +45,7 @@ from erp.sales.services.common import (
     totals_apply,
     version_check,
 )
+from erp.sales.services.orders import orders_close_if_complete
 from erp.sales.states import INVOICE_MACHINE
 
 DOC_TYPE = "sales.salesinvoice"
@@ -232,9 +236,6 @@ def sales_invoice_update(
 
 
 def sales_invoice_post(*, actor, doc_id, expected_version=None) -> SalesInvoice:
-    from erp.accounting.services.arap import open_item_create
-    from erp.accounting.services.gate import voucher_post_for_source
-
     with transaction.atomic():
         invoice = locked(SalesInvoice, doc_id)
         lines = list(invoice.lines.select_related("material").order_by("line_no"))
@@ -251,13 +252,13 @@ def sales_invoice_post(*, actor, doc_id, expected_version=None) -> SalesInvoice:
             on_date=invoice.date,
             expected_version=expected_version,
         )
-        _quantities_invoice(lines)
+        order_ids = _quantities_invoice(lines)
         receivable, revenue = _accounts()
-        invoice.voucher = voucher_post_for_source(
+        invoice.voucher = ledger().post_for_source(
             actor=actor, draft=invoice_voucher_draft(invoice, lines, receivable, revenue)
         )
         invoice.save(update_fields=["voucher", "updated_at"])
-        open_item_create(
+        ledger().open_item_create(
             actor=actor,
             kind="receivable",
             partner_id=invoice.customer_id,
@@ -270,6 +271,7 @@ def sales_invoice_post(*, actor, doc_id, expected_version=None) -> SalesInvoice:
             summary=_summary(invoice),
             voucher=invoice.voucher,
         )
+        orders_close_if_complete(actor=actor, order_ids=order_ids)
     return invoice
 
 
@@ -288,10 +290,18 @@ def _invoice_data_check(invoice: SalesInvoice) -> None:
         )
 
 
-def _quantities_invoice(lines: list[SalesInvoiceLine]) -> None:
-    """Lock the delivery lines (by id), refuse invoicing more than delivered, count it."""
+def _quantities_invoice(lines: list[SalesInvoiceLine]) -> set[int]:
+    """Lock the delivery lines (by id), then the orders and their lines (the delivery's order
+    → lines order, so an invoice and a delivery of one order cannot deadlock), refuse invoicing
+    more than delivered, count it. Returns the ids of the orders invoiced."""
     ids = sorted({x.delivery_line_id for x in lines})
     dlines = {x.pk: x for x in DeliveryNoteLine.objects.select_for_update().filter(pk__in=ids)}
+    order_ids = set(
+        SalesOrderLine.objects.filter(
+            pk__in={d.order_line_id for d in dlines.values()}
+        ).values_list("document_id", flat=True)
+    )
+    list(SalesOrder.objects.select_for_update().filter(pk__in=sorted(order_ids)).order_by("pk"))
     olines = {
         x.pk: x
         for x in SalesOrderLine.objects.select_for_update().filter(
@@ -307,21 +317,20 @@ def _quantities_invoice(lines: list[SalesInvoiceLine]) -> None:
         olines[dline.order_line_id].invoiced_qty += line.quantity
     DeliveryNoteLine.objects.bulk_update(dlines.values(), ["invoiced_qty"])
     SalesOrderLine.objects.bulk_update(olines.values(), ["invoiced_qty"])
+    return order_ids
 
 
 def _accounts() -> tuple[str, str]:
-    from erp.accounting.selectors import posting_rule_table
-
-    rule = posting_rule_table().get((EVENT, "", ""))
-    if rule is None:
+    try:
+        return ledger().rule_accounts(EVENT)
+    except NoPostingRule:
         raise BusinessRuleError(
             _(
                 "There is no posting rule for sales invoices. Finance sets it under Accounting → "
                 "Posting rules (Dr 应收账款, Cr 主营业务收入)."
             ),
             code="no_posting_rule",
-        )
-    return rule
+        ) from None
 
 
 def _summary(invoice: SalesInvoice) -> str:
@@ -333,8 +342,6 @@ def _summary(invoice: SalesInvoice) -> str:
 
 def invoice_voucher_draft(invoice, lines, receivable: str, revenue: str):
     """Dr receivable (customer) = total; Cr revenue = Σ net; Cr output VAT = Σ VAT."""
-    from erp.accounting.builders.drafts import DraftLine, VoucherDraft
-
     net = sum((x.net_amount for x in lines), ZERO)
     tax = sum((x.tax_amount for x in lines), ZERO)
     summary = _summary(invoice)

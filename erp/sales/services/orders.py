@@ -18,9 +18,9 @@ from erp.approvals.states import RequestState
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
 from erp.core.money import format_cny
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff
 from erp.core.services.transitions import document_transition
-from erp.masterdata.models import Customer, Material
+from erp.masterdata.models import Customer
 from erp.sales import selectors
 from erp.sales.models import SalesOrder, SalesOrderLine, SalesOrderState
 from erp.sales.services.common import (
@@ -29,11 +29,11 @@ from erp.sales.services.common import (
     date_of,
     field_error,
     line_error,
-    lines_required,
     locked,
-    priced_values,
+    priced_lines,
+    priced_lines_write,
+    priced_snapshot,
     refuse_unless_draft,
-    totals_apply,
     version_check,
 )
 from erp.sales.states import ORDER_MACHINE
@@ -61,48 +61,33 @@ def _header(header: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _lines(rows: list[dict], includes_tax: bool) -> list[dict]:
-    lines_required(rows)
-    ids = {as_int(r.get("material_id") or 0) for r in rows}
-    materials = Material.objects.in_bulk(list(ids))
-    cleaned = []
-    for no, row in enumerate(rows, start=1):
-        material = materials.get(as_int(row.get("material_id") or 0))
-        if material is None or not material.active:
-            raise line_error(no, "material", _("choose an active material."))
-        values = priced_values(row, no=no, material=material, includes_tax=includes_tax)
-        values["requested_date"] = (
-            date_of(row["requested_date"], "requested_date") if row.get("requested_date") else None
+def _order_line_extra(row: dict, no: int) -> dict:
+    """An order line's own fields beside the price: requested date, minimum shelf life."""
+    requested = (
+        date_of(row["requested_date"], "requested_date") if row.get("requested_date") else None
+    )
+    days = row.get("min_remaining_days")
+    if days not in (None, "") and (not str(days).isdigit() or int(days) > 3650):
+        raise line_error(
+            no, "min_remaining_days", _("enter the minimum remaining shelf life in days.")
         )
-        days = row.get("min_remaining_days")
-        if days not in (None, "") and (not str(days).isdigit() or int(days) > 3650):
-            raise line_error(
-                no, "min_remaining_days", _("enter the minimum remaining shelf life in days.")
-            )
-        values["min_remaining_days"] = int(days) if days not in (None, "") else None
-        cleaned.append(values)
-    return cleaned
+    return {
+        "requested_date": requested,
+        "min_remaining_days": int(days) if days not in (None, "") else None,
+    }
+
+
+def _lines(rows: list[dict], includes_tax: bool) -> list[dict]:
+    return priced_lines(rows, includes_tax, extra=_order_line_extra)
 
 
 def _write(order: SalesOrder, cleaned: list[dict]) -> None:
-    order.lines.all().delete()
-    SalesOrderLine.objects.bulk_create(
-        SalesOrderLine(
-            document=order, line_no=no, **{k: v for k, v in row.items() if not k.startswith("_")}
-        )
-        for no, row in enumerate(cleaned, start=1)
-    )
-    totals_apply(order, cleaned)
+    priced_lines_write(order, SalesOrderLine, cleaned)
     order.max_discount = max((r["discount_pct"] for r in cleaned), default=ZERO)
 
 
 def _snap(order: SalesOrder) -> dict:
-    data = snapshot(order, HEADER_FIELDS)
-    data["lines"] = [
-        f"{x.material_id}:{x.quantity}:{x.unit_price}:{x.vat_rate}:{x.discount_pct}"
-        for x in order.lines.order_by("line_no")
-    ]
-    return data
+    return priced_snapshot(order, HEADER_FIELDS)
 
 
 def sales_order_create(*, actor, header: dict, lines: list[dict]) -> SalesOrder:
@@ -243,16 +228,44 @@ def _on_decided(order: SalesOrder, request) -> None:
     _engine_transition(order, name, note=f"approval request {request.pk}: {request.state}")
 
 
-def sales_order_close(*, actor, doc_id, expected_version=None) -> SalesOrder:
-    """Close short: what is not delivered stays undelivered (and out of the credit exposure)."""
+def sales_order_close(*, actor, doc_id, expected_version=None, reason: str = "") -> SalesOrder:
+    """Close short (关闭) with a reason: what is not delivered stays undelivered (and out of the
+    credit exposure); no further 下推 to delivery. What was delivered may still be invoiced."""
+    reason = str(reason or "").strip()[:200]
     with transaction.atomic():
-        return document_transition(
+        order = locked(SalesOrder, doc_id)
+        if not reason:
+            raise field_error("reason", _("Enter why the order is closed before closing it."))
+        if order.deliveries.filter(state="draft").exists():
+            raise BusinessRuleError(
+                _("%(order)s has draft deliveries: post or cancel them before closing the order.")
+                % {"order": order},
+                code="order_has_draft_deliveries",
+            )
+        order = document_transition(
             actor=actor,
-            doc=locked(SalesOrder, doc_id),
+            doc=order,
             machine=ORDER_MACHINE,
             name="close",
             expected_version=expected_version,
         )
+        order.close_reason = reason
+        order.save(update_fields=["close_reason", "updated_at"])
+        audit_record(
+            actor=actor, action="update", obj=order, changes={"close_reason": ["", reason]}
+        )
+    return order
+
+
+def orders_close_if_complete(*, actor, order_ids) -> None:
+    """Close (in the caller's posting transaction) each approved order whose every line is fully
+    delivered and has nothing left to invoice. Lock order: orders by id, after the lines the
+    posting locked — callers lock the order rows before its lines (see invoices)."""
+    for order in (
+        SalesOrder.objects.select_for_update().filter(pk__in=sorted(order_ids)).order_by("pk")
+    ):
+        if order.state == S.APPROVED and selectors.order_complete(order):
+            _engine_transition(order, "complete", actor=actor)
 
 
 def sales_order_cancel(*, actor, doc_id, expected_version=None) -> SalesOrder:

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
+from erp.core.ledger import ledger
 from erp.core.money import round_amount
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
+from erp.core.voucher_drafts import DraftLine, VoucherDraft
 from erp.inventory.models import Lot, StockMove
 from erp.inventory.services.lots import LotRequest, lots_for_receipt
 from erp.inventory.services.posting import MoveSpec, StockSource, moves_post
@@ -43,6 +45,7 @@ from erp.sales.services.common import (
     refuse_unless_draft,
     version_check,
 )
+from erp.sales.services.orders import orders_close_if_complete
 from erp.sales.states import RETURN_MACHINE
 
 DOC_TYPE = "sales.salesreturn"
@@ -206,6 +209,8 @@ def sales_return_post(*, actor, doc_id, expected_version=None) -> SalesReturn:
         doc.cost_total = sum((x.cost_value for x in lines), ZERO)
         doc.save(update_fields=["cost_total", "updated_at"])
         _credit_note(actor, doc, lines, dlines, credited)
+        # What came back uninvoiced needs no invoice: the return may complete the order.
+        orders_close_if_complete(actor=actor, order_ids={doc.delivery.order_id})
     return doc
 
 
@@ -224,9 +229,6 @@ def _credited_quantities(lines, dlines) -> dict[int, Decimal]:
 def _credit_note(actor, doc: SalesReturn, lines, dlines, credited) -> None:
     """Dr 主营业务收入 + Dr 销项税额 / Cr 应收账款 (customer) for the invoiced part, at the order
     line's price, VAT rate and discount; the receivable is reduced by a negative open item."""
-    from erp.accounting.builders.drafts import DraftLine, VoucherDraft
-    from erp.accounting.services.arap import open_item_create
-    from erp.accounting.services.gate import voucher_post_for_source
     from erp.masterdata.vat import document_totals, line_amounts
     from erp.sales.services.invoices import OUTPUT_VAT, _accounts
 
@@ -255,7 +257,7 @@ def _credit_note(actor, doc: SalesReturn, lines, dlines, credited) -> None:
     if totals.tax:
         entries.append(DraftLine(summary, OUTPUT_VAT, debit=totals.tax))
     entries.append(DraftLine(summary, receivable, credit=totals.gross, customer_id=doc.customer_id))
-    doc.credit_voucher = voucher_post_for_source(
+    doc.credit_voucher = ledger().post_for_source(
         actor=actor,
         draft=VoucherDraft(
             date=doc.date,
@@ -267,7 +269,7 @@ def _credit_note(actor, doc: SalesReturn, lines, dlines, credited) -> None:
     )
     doc.credit_total = totals.gross
     doc.save(update_fields=["credit_voucher", "credit_total", "updated_at"])
-    open_item_create(
+    ledger().open_item_create(
         actor=actor,
         kind="receivable",
         partner_id=doc.customer_id,

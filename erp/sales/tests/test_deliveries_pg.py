@@ -23,7 +23,7 @@ def picks_meet(monkeypatch):
     """Both threads' FEFO picks wait for each other (at most 2 s): without the valuation lock
     both would pick the same lot; with it the second picks only after the first committed."""
     barrier = threading.Barrier(2)
-    real = deliveries.lots_pick_fefo
+    real = deliveries.delivery_lot_picks
 
     def pick_then_wait(**kw):
         picks = real(**kw)
@@ -33,7 +33,7 @@ def picks_meet(monkeypatch):
             pass
         return picks
 
-    monkeypatch.setattr(deliveries, "lots_pick_fefo", pick_then_wait)
+    monkeypatch.setattr(deliveries, "delivery_lot_picks", pick_then_wait)
 
 
 def test_two_deliveries_of_the_last_lot_one_posts_one_is_refused(

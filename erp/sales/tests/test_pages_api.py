@@ -2,6 +2,7 @@
 API (create with Idempotency-Key, push-down, post)."""
 
 import json
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -64,8 +65,17 @@ def test_order_to_invoice_through_the_pages(client, plant, receive):
     assert note.state == "posted"
     posted = client.get(reverse("sales:deliverynote_detail", args=[note.pk])).content.decode()
     assert "L-PAGE (" in posted and "× 10" in posted  # the lot, its expiry and quantity
+    # 单据联查: the delivery note's header links its sales order
+    order_url = reverse("sales:salesorder_detail", args=[order.pk])
+    assert f'<a href="{order_url}">{order.number}</a>' in posted
     pdf = client.get(reverse("sales:deliverynote_print", args=[note.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The customer signs a copy: the paper names the order but never shows our cost of goods.
+    paper = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert order.number in paper and "L-PAGE" in paper
+    assert "销售成本" not in paper and "Cost of goods" not in paper
     # the accountant invoices it
     client.force_login(plant["acc"])
     client.post(reverse("sales:delivery_invoice", args=[note.pk]))
@@ -74,6 +84,9 @@ def test_order_to_invoice_through_the_pages(client, plant, receive):
     client.post(reverse("sales:salesinvoice_action", args=[invoice.pk, "post"]))
     invoice.refresh_from_db()
     assert invoice.state == "posted" and invoice.voucher_id
+    page = client.get(reverse("sales:salesinvoice_detail", args=[invoice.pk])).content.decode()
+    note_url = reverse("sales:deliverynote_detail", args=[note.pk])
+    assert f'<a href="{note_url}">{note.number}</a>' in page
 
 
 def _send(client, url, body=None, **headers):

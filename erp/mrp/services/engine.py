@@ -1,0 +1,627 @@
+"""The MRP engine, pure (no database): facts in, proposals out.
+
+One pass over the materials by low-level code (a component after every product it goes
+into), and per material one pass over its demands in date order:
+
+1. usable stock first, FEFO over the lots that can serve *this* demand: released (or in
+   quarantine when the material counts quarantine, from plan date + QC release time), not
+   expired on the need date, and with at least the customer's minimum remaining shelf life on
+   it; a lot passed over is reported once with its reason;
+2. then open orders (purchase orders, requisitions, production orders) in date order; one due
+   after the need date gets an "advance" message, one due more than a week before its first
+   use a "postpone", one left over a "reduce or cancel";
+3. then the surplus of earlier planned orders of the material (minimum lots, multiples);
+4. what is still short becomes planned orders, sized by the lot rules, due on the need date
+   and started lead time + QC release time earlier; a make order is exploded through the
+   formula version effective on its start date (percentages of the quantity, grossed up by
+   the expected yield) into dependent demand of its components on its start date.
+
+Every input is sorted on a full key before use and every quantity is a Decimal, so the same
+facts give the same result, byte for byte (`Result.digest`).
+"""
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+QTY = Decimal("0.0001")
+FAR = date.max
+# An open order due more than a week before anything needs it should come later.
+POSTPONE_AFTER = timedelta(days=7)
+
+RELEASED, QUARANTINE = "released", "quarantine"
+SALES, DEPENDENT, SAFETY, FORECAST = "sales", "dependent", "safety", "forecast"
+PLANNED_SOURCE = "mrp.plannedorder"
+# Same-day demands: customers first, then production, then the safety stock.
+DEMAND_ORDER = {SALES: 0, DEPENDENT: 1, FORECAST: 2, SAFETY: 3}
+
+
+class FormulaCycle(Exception):
+    """A product is (indirectly) a component of itself: no low-level code exists."""
+
+    def __init__(self, path: list[int]) -> None:
+        self.path = path
+        super().__init__(" → ".join(str(p) for p in path))
+
+
+@dataclass(frozen=True)
+class Params:
+    material_id: int
+    code: str
+    make: bool
+    lead_time_days: int = 0
+    qc_release_days: int = 0
+    quarantine_counts: bool = False
+    safety_stock: Decimal = ZERO
+    min_lot: Decimal = ZERO
+    max_lot: Decimal = ZERO
+    lot_multiple: Decimal = ZERO
+    fixed_lot: Decimal = ZERO
+    yield_pct: Decimal = HUNDRED
+
+
+@dataclass(frozen=True)
+class FormulaVersion:
+    formula_id: int
+    product_id: int
+    version: int
+    valid_from: date
+    valid_to: date | None
+    lines: tuple[tuple[int, Decimal], ...]  # (component material id, percentage of batch)
+
+
+@dataclass(frozen=True)
+class Demand:
+    material_id: int
+    date: date
+    quantity: Decimal
+    kind: str = SALES
+    source_type: str = ""
+    source_id: int | None = None
+    source_number: str = ""
+    min_remaining_days: int | None = None
+    parent_seq: int | None = None  # dependent demand of a planned order of this run
+
+    def key(self) -> tuple:
+        return (
+            self.date,
+            DEMAND_ORDER.get(self.kind, 9),
+            self.source_type,
+            self.source_number,
+            self.source_id or 0,
+            self.parent_seq or 0,
+            self.quantity,
+        )
+
+
+@dataclass(frozen=True)
+class ForecastIn:
+    material_id: int
+    start: date
+    end: date  # first day after the period
+    quantity: Decimal
+
+
+def forecast_demands(
+    forecasts: list[ForecastIn], sales: list[Demand], plan_date: date
+) -> list[Demand]:
+    """Forecast left after consumption: customer orders of the material due inside the period
+    use up its forecast first (so an order is never planned twice); a period already over is
+    dropped, one under way is due from the plan date."""
+    ordered: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    for d in sales:
+        ordered[(d.material_id, d.date)] += d.quantity
+    by_material: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for (material_id, day), qty in ordered.items():
+        by_material[material_id].append((day, qty))
+    result = []
+    for f in sorted(forecasts, key=lambda f: (f.material_id, f.start)):
+        if f.end <= plan_date:
+            continue
+        taken = sum(
+            (q for day, q in by_material.get(f.material_id, ()) if f.start <= day < f.end), ZERO
+        )
+        left = f.quantity - taken
+        if left > 0:
+            result.append(
+                Demand(
+                    f.material_id, max(f.start, plan_date), left, FORECAST, "", None,
+                    f.start.isoformat(),
+                )
+            )  # fmt: skip
+    return result
+
+
+@dataclass(frozen=True)
+class LotStock:
+    material_id: int
+    lot_id: int | None  # None: stock of a material without lots
+    number: str
+    quantity: Decimal
+    status: str = RELEASED
+    expiry: date | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    material_id: int
+    date: date
+    quantity: Decimal
+    kind: str  # po, pr, mo
+    source_type: str
+    source_id: int
+    source_number: str
+
+
+@dataclass
+class Peg:
+    kind: str
+    source_type: str
+    source_id: int | None
+    source_number: str
+    need_date: date
+    quantity: Decimal
+    parent_seq: int | None
+
+
+@dataclass
+class Planned:
+    seq: int
+    material_id: int
+    make: bool
+    low_level_code: int
+    quantity: Decimal
+    start_date: date
+    due_date: date
+    late: bool
+    explanation: str
+    pegs: list[Peg] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Message:
+    material_id: int
+    kind: str  # late, raised_to_min, stock_skipped, advance, reduce, no_formula
+    reason: str = ""
+    date: dt.date | None = None
+    quantity: Decimal | None = None
+    reference: str = ""
+    source_type: str = ""
+    source_id: int | None = None
+    planned_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    material_id: int
+    kind: str
+    date: date
+    quantity: Decimal
+    source_type: str = ""
+    source_id: int | None = None
+    source_number: str = ""
+
+
+@dataclass
+class Facts:
+    plan_date: date
+    params: dict[int, Params]
+    formulas: list[FormulaVersion]
+    demands: list[Demand]
+    lots: list[LotStock]
+    receipts: list[Receipt]
+
+
+@dataclass
+class Result:
+    planned: list[Planned]
+    exceptions: list[Message]
+    entries: list[Entry]
+    low_level_codes: dict[int, int]
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the proposals: equal digests, equal plans."""
+        h = hashlib.sha256()
+        for p in self.planned:
+            h.update(
+                f"{p.seq}|{p.material_id}|{p.make}|{p.quantity}|{p.start_date}|{p.due_date}|"
+                f"{p.late}\n".encode()
+            )
+            for g in p.pegs:
+                h.update(
+                    f" {g.kind}|{g.source_type}|{g.source_id}|{g.need_date}|{g.quantity}|"
+                    f"{g.parent_seq}\n".encode()
+                )
+        for e in self.exceptions:
+            h.update(f"{e}\n".encode())
+        return h.hexdigest()
+
+
+# --- lot sizing -----------------------------------------------------------------------------
+
+
+def _round_up(quantity: Decimal, multiple: Decimal) -> Decimal:
+    """Up to a whole number of `multiple` (a vessel, a pack): never a fraction of one."""
+    if multiple <= 0:
+        return quantity
+    return (quantity / multiple).to_integral_value(rounding=ROUND_CEILING) * multiple
+
+
+def lot_sizes(need: Decimal, p: Params) -> list[Decimal]:
+    """The planned quantities that cover `need`: a fixed lot as often as needed; else the
+    need raised to the minimum and rounded up to the multiple, split at the maximum (the
+    maximum itself rounded down to the multiple so that every piece stays a whole multiple)."""
+    if need <= 0:
+        return []
+    if p.fixed_lot > 0:
+        count = (need / p.fixed_lot).to_integral_value(rounding=ROUND_CEILING)
+        return [p.fixed_lot] * int(count)
+    total = _round_up(max(need, p.min_lot), p.lot_multiple)
+    cap = p.max_lot
+    if cap > 0 and p.lot_multiple > 0:
+        cap = (cap / p.lot_multiple).to_integral_value(rounding="ROUND_FLOOR") * p.lot_multiple
+    if cap <= 0 or total <= cap:
+        return [total]
+    sizes: list[Decimal] = []
+    left = total
+    while left > cap:
+        sizes.append(cap)
+        left -= cap
+    if left > 0:
+        sizes.append(_round_up(max(left, p.min_lot), p.lot_multiple))
+    return sizes
+
+
+# --- low-level codes ------------------------------------------------------------------------
+
+
+def low_level_codes(formulas: list[FormulaVersion]) -> dict[int, int]:
+    """Deepest level at which each material occurs (finished products 0). A cycle raises
+    FormulaCycle naming the path."""
+    children: dict[int, set[int]] = defaultdict(set)
+    for f in formulas:
+        for component, _pct in f.lines:
+            children[f.product_id].add(component)
+    codes: dict[int, int] = {}
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour: dict[int, int] = defaultdict(int)
+    order: list[int] = []
+
+    def visit(node: int, path: list[int]) -> None:
+        # Iterative enough for 3–10 levels; recursion depth is the formula depth.
+        colour[node] = GREY
+        for child in sorted(children.get(node, ())):
+            if colour[child] == GREY:
+                raise FormulaCycle([*path, node, child][[*path, node, child].index(child) :])
+            if colour[child] == WHITE:
+                visit(child, [*path, node])
+        colour[node] = BLACK
+        order.append(node)
+
+    for node in sorted(children):
+        if colour[node] == WHITE:
+            visit(node, [])
+    for node in reversed(order):  # parents before children (reverse post-order)
+        codes.setdefault(node, 0)
+        for child in children.get(node, ()):
+            codes[child] = max(codes.get(child, 0), codes[node] + 1)
+    return codes
+
+
+def formula_on(versions: list[FormulaVersion], on: date) -> FormulaVersion | None:
+    """The newest released version effective on `on`; before the first one, the earliest."""
+    effective = [
+        v for v in versions if v.valid_from <= on and (v.valid_to is None or v.valid_to >= on)
+    ]
+    if effective:
+        return max(effective, key=lambda v: v.version)
+    future = [v for v in versions if v.valid_from > on]
+    return min(future, key=lambda v: (v.valid_from, v.version)) if future else None
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Lot:
+    stock: LotStock
+    left: Decimal
+
+
+@dataclass
+class _Receipt:
+    receipt: Receipt
+    left: Decimal
+    first_use: date | None = None
+
+
+@dataclass
+class _Surplus:
+    planned: Planned
+    left: Decimal
+
+
+class _Planner:
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.today = facts.plan_date
+        self.versions: dict[int, list[FormulaVersion]] = defaultdict(list)
+        for f in sorted(facts.formulas, key=lambda f: (f.product_id, f.version, f.formula_id)):
+            self.versions[f.product_id].append(f)
+        self.llc = low_level_codes(facts.formulas)
+        self.demands: dict[int, list[Demand]] = defaultdict(list)
+        for d in facts.demands:
+            self.demands[d.material_id].append(d)
+        for p in facts.params.values():
+            if p.safety_stock > 0:
+                self.demands[p.material_id].append(
+                    Demand(p.material_id, self.today, p.safety_stock, SAFETY)
+                )
+        self.lots: dict[int, list[LotStock]] = defaultdict(list)
+        for lot in facts.lots:
+            if lot.quantity > 0:
+                self.lots[lot.material_id].append(lot)
+        self.receipts: dict[int, list[Receipt]] = defaultdict(list)
+        for r in facts.receipts:
+            if r.quantity > 0:
+                self.receipts[r.material_id].append(r)
+        self.planned: list[Planned] = []
+        self._explained: dict[int, str] = {}
+        self._formula_cache: dict[tuple, FormulaVersion | None] = {}
+        self.exceptions: list[Message] = []
+        self.entries: list[Entry] = []
+
+    def run(self) -> Result:
+        materials = set(self.demands) | set(self.lots) | set(self.receipts) | set(self.llc)
+        materials &= set(self.facts.params)  # unknown (inactive) materials are not planned
+        # Low-level code order; a material's dependent demand is complete when it is reached.
+        for material_id in sorted(
+            materials, key=lambda m: (self.llc.get(m, 0), self.facts.params[m].code, m)
+        ):
+            self._material(self.facts.params[material_id])
+        return Result(self.planned, self.exceptions, self.entries, dict(self.llc))
+
+    # one material
+
+    def _material(self, p: Params) -> None:
+        demands = sorted(self.demands.get(p.material_id, ()), key=Demand.key)
+        lots = [
+            _Lot(s, s.quantity)
+            for s in sorted(
+                self.lots.get(p.material_id, ()),
+                key=lambda s: (s.expiry or FAR, s.number, s.lot_id or 0),
+            )
+        ]
+        receipts = [
+            _Receipt(r, r.quantity)
+            for r in sorted(
+                self.receipts.get(p.material_id, ()),
+                key=lambda r: (r.date, r.kind, r.source_number, r.source_id),
+            )
+        ]
+        self._entries_in(p, demands, lots, receipts)
+        surplus: list[_Surplus] = []
+        skipped: set[tuple] = set()
+        for d in demands:
+            need = self._from_lots(p, d, lots, skipped)
+            need = self._from_receipts(p, d, need, receipts)
+            need = self._from_surplus(d, need, surplus)
+            if need > 0:
+                self._plan(p, d, need, surplus)
+        for r in receipts:
+            if r.left > 0:
+                self._exception(p, "reduce", date=r.receipt.date, quantity=r.left, receipt=r)
+            if r.first_use and r.first_use > r.receipt.date + POSTPONE_AFTER:
+                self._exception(
+                    p, "postpone", date=r.first_use, quantity=r.receipt.quantity, receipt=r
+                )
+        self._expiring(p, lots)
+
+    def _expiring(self, p: Params, lots: list[_Lot]) -> None:
+        """What usable stock is left unused when its lot expires leaves the projection then."""
+        for lot in lots:
+            s = lot.stock
+            if lot.left > 0 and s.expiry is not None and self._usable_today(p, s):
+                self.entries.append(Entry(p.material_id, "expiring", s.expiry, lot.left))
+
+    def _entries_in(self, p: Params, demands, lots, receipts) -> None:
+        for d in demands:
+            self.entries.append(
+                Entry(p.material_id, d.kind, d.date, d.quantity, *self._demand_source(d))
+            )
+        usable = sum((x.left for x in lots if self._usable_today(p, x.stock)), ZERO)
+        if usable > 0:
+            self.entries.append(Entry(p.material_id, "stock", self.today, usable))
+        for r in receipts:
+            x = r.receipt
+            self.entries.append(
+                Entry(
+                    p.material_id, x.kind, x.date, x.quantity, x.source_type, x.source_id,
+                    x.source_number,
+                )
+            )  # fmt: skip
+
+    @staticmethod
+    def _demand_source(d: Demand) -> tuple:
+        return (d.source_type, d.source_id, d.source_number)
+
+    def _usable_today(self, p: Params, s: LotStock) -> bool:
+        return self._skip_reason(p, s, self.today, None) is None
+
+    def _skip_reason(self, p: Params, s: LotStock, need: date, min_days: int | None):
+        if s.status == QUARANTINE:
+            if not p.quarantine_counts:
+                return "quarantine"
+            if self.today + timedelta(days=p.qc_release_days) > need:
+                return "quarantine"
+        elif s.status != RELEASED:
+            return {"rejected": "rejected", "blocked": "blocked"}.get(s.status, "blocked")
+        if s.expiry is not None:
+            if s.expiry <= need:
+                return "expired"
+            if min_days and (s.expiry - need).days < min_days:
+                return "short_life"
+        return None
+
+    def _from_lots(self, p: Params, d: Demand, lots: list[_Lot], skipped: set) -> Decimal:
+        need = d.quantity
+        for lot in lots:
+            if need <= 0:
+                break
+            if lot.left <= 0:
+                continue
+            reason = self._skip_reason(p, lot.stock, d.date, d.min_remaining_days)
+            if reason is not None:
+                key = (lot.stock.lot_id, reason)
+                if key not in skipped:
+                    skipped.add(key)
+                    self._exception(
+                        p,
+                        "stock_skipped",
+                        reason=reason,
+                        date=d.date,
+                        quantity=lot.left,
+                        reference=lot.stock.number,
+                        source=("inventory.lot", lot.stock.lot_id),
+                    )
+                continue
+            take = min(need, lot.left)
+            lot.left -= take
+            need -= take
+        return need
+
+    def _from_receipts(self, p: Params, d: Demand, need: Decimal, receipts) -> Decimal:
+        for r in receipts:
+            if need <= 0:
+                break
+            if r.left <= 0:
+                continue
+            take = min(need, r.left)
+            r.left -= take
+            need -= take
+            r.first_use = r.first_use or d.date
+            if r.receipt.date > d.date:
+                self._exception(p, "advance", date=d.date, quantity=take, receipt=r)
+        return need
+
+    @staticmethod
+    def _from_surplus(d: Demand, need: Decimal, surplus: list[_Surplus]) -> Decimal:
+        for s in surplus:
+            if need <= 0:
+                break
+            if s.left <= 0:
+                continue
+            take = min(need, s.left)
+            s.left -= take
+            need -= take
+            s.planned.pegs.append(_peg(d, take))
+        return need
+
+    def _plan(self, p: Params, d: Demand, need: Decimal, surplus: list[_Surplus]) -> None:
+        sizes = lot_sizes(need, p)
+        raised = p.fixed_lot <= 0 and p.min_lot > need
+        for size in sizes:
+            planned = self._planned(p, d, size)
+            take = min(need, size)
+            need -= take
+            planned.pegs.append(_peg(d, take))
+            if size > take:
+                surplus.append(_Surplus(planned, size - take))
+            if raised:
+                self._exception(
+                    p, "raised_to_min", date=d.date, quantity=size, planned_seq=planned.seq
+                )
+                raised = False
+
+    def _planned(self, p: Params, d: Demand, quantity: Decimal) -> Planned:
+        due = max(d.date, self.today)
+        start = due - timedelta(days=p.lead_time_days + p.qc_release_days)
+        late = start < self.today
+        planned = Planned(
+            seq=len(self.planned) + 1,
+            material_id=p.material_id,
+            make=p.make,
+            low_level_code=self.llc.get(p.material_id, 0),
+            quantity=quantity,
+            start_date=start,
+            due_date=due,
+            late=late,
+            explanation=self._explanation(p),
+        )
+        self.planned.append(planned)
+        if late:
+            self._exception(p, "late", date=start, quantity=quantity, planned_seq=planned.seq)
+        if p.make:
+            self._explode(p, planned)
+        return planned
+
+    def _explanation(self, p: Params) -> str:
+        text = self._explained.get(p.material_id)
+        if text is None:
+            text = self._explained[p.material_id] = _explain(p)
+        return text
+
+    def _explode(self, p: Params, planned: Planned) -> None:
+        key = (p.material_id, planned.start_date)
+        if key not in self._formula_cache:
+            versions = self.versions.get(p.material_id, [])
+            self._formula_cache[key] = formula_on(versions, planned.start_date)
+        version = self._formula_cache[key]
+        if version is None:
+            self._exception(p, "no_formula", date=planned.start_date, planned_seq=planned.seq)
+            return
+        gross = planned.quantity * HUNDRED / p.yield_pct
+        for component, pct in version.lines:
+            qty = (gross * pct / HUNDRED).quantize(QTY, rounding=ROUND_CEILING)
+            if qty > 0:
+                self.demands[component].append(
+                    Demand(
+                        component,
+                        planned.start_date,
+                        qty,
+                        DEPENDENT,
+                        PLANNED_SOURCE,
+                        None,
+                        p.code,
+                        parent_seq=planned.seq,
+                    )
+                )
+
+    def _exception(self, p: Params, kind: str, *, receipt: _Receipt | None = None, **kw) -> None:
+        source = kw.pop("source", None)
+        if receipt is not None:
+            r = receipt.receipt
+            kw |= {"reference": r.source_number}
+            source = (r.source_type, r.source_id)
+        if source is not None:
+            kw |= {"source_type": source[0], "source_id": source[1]}
+        self.exceptions.append(Message(p.material_id, kind, **kw))
+
+
+def _peg(d: Demand, quantity: Decimal) -> Peg:
+    return Peg(d.kind, d.source_type, d.source_id, d.source_number, d.date, quantity, d.parent_seq)
+
+
+def _explain(p: Params) -> str:
+    """A short, language-neutral record of the sizing rules applied (the page words it)."""
+    rules = []
+    if p.fixed_lot > 0:
+        rules.append(f"fixed={p.fixed_lot.normalize():f}")
+    if p.min_lot > 0:
+        rules.append(f"min={p.min_lot.normalize():f}")
+    if p.lot_multiple > 0:
+        rules.append(f"multiple={p.lot_multiple.normalize():f}")
+    if p.max_lot > 0:
+        rules.append(f"max={p.max_lot.normalize():f}")
+    return ";".join(rules)
+
+
+def run(facts: Facts) -> Result:
+    """Plan: see the module docstring. Raises FormulaCycle when formulas loop."""
+    return _Planner(facts).run()
