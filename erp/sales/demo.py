@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from erp.approvals.services.rules import ConditionSpec, StepSpec, approval_rule_save
 from erp.core.demo import demo_today
@@ -147,7 +147,13 @@ def _quotations(seller, on: date) -> None:
         ("C009", "expire", 45, 15, ("FG-1001", "60", "46.50", "2")),
         ("C003", "draft", 0, 30, ("FG-1003", "120", "57.00", "4")),
     ):
-        quotation = _quotation(seller, customer, on - timedelta(days=days_ago), valid_days, line)
+        quoted = on - timedelta(days=days_ago)
+        valid_until = quoted + timedelta(days=valid_days)
+        if state == "order":
+            # Pushed down into an order on the real today, which may lie after the demo day
+            # (the demo's dates stop at demo_today): the quotation must still hold then.
+            valid_until = max(valid_until, timezone.localdate())
+        quotation = _quotation(seller, customer, quoted, valid_until, line)
         if state == "draft":
             continue
         quotations.sales_quotation_send(actor=seller, doc_id=quotation.pk)
@@ -160,14 +166,14 @@ def _quotations(seller, on: date) -> None:
     quotations.sales_quotations_expire(today=on)
 
 
-def _quotation(seller, customer: str, on: date, valid_days: int, line):
+def _quotation(seller, customer: str, on: date, valid_until: date, line):
     code, qty, price, discount = line
     return quotations.sales_quotation_create(
         actor=seller,
         header={
             "customer_id": Customer.objects.get(code=customer).pk,
             "date": on,
-            "valid_until": on + timedelta(days=valid_days),
+            "valid_until": valid_until,
         },
         lines=[
             {
