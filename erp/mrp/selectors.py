@@ -19,8 +19,10 @@ from erp.mrp.models import (
     Pegging,
     PlanEntry,
     PlanException,
+    PlannedKind,
     PlannedOrder,
     PlanningParameter,
+    RunMaterial,
     RunState,
 )
 from erp.mrp.services import engine
@@ -300,6 +302,43 @@ def run_latest(*, finished: bool = False) -> MrpRun | None:
     if finished:
         qs = qs.filter(state=RunState.DONE)
     return qs.order_by("-pk").first()
+
+
+def run_base(plan_date: date, *, before: int | None = None) -> MrpRun | None:
+    """The run a net-change run starts from: the latest finished run of the same plan date
+    that recorded its materials' fingerprints (runs before net change did not)."""
+    qs = MrpRun.objects.filter(state=RunState.DONE, plan_date=plan_date, materials__isnull=False)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    return qs.order_by("-pk").first()
+
+
+def mode_default(plan_date: date) -> str:
+    """Net change when there is a run to start from, else full. A net-change run is exact
+    whatever changed (parameters and formulas are in every material's fingerprint); after a
+    change that touches most materials it simply recomputes most of them."""
+    if run_base(plan_date) is not None:
+        return MrpRun.Mode.NET_CHANGE
+    return MrpRun.Mode.FULL
+
+
+def kept_of(run: MrpRun) -> dict[int, engine.Kept]:
+    """A finished run's per-material outcomes, as the next net-change run compares them."""
+    orders: dict[int, list] = defaultdict(list)
+    for material_id, quantity, start in (
+        PlannedOrder.objects.filter(run=run, kind=PlannedKind.MAKE)
+        .order_by("seq")
+        .values_list("material_id", "quantity", "start_date")
+    ):
+        orders[material_id].append((quantity, start))
+    return {
+        m: engine.Kept(facts, result, planned, exceptions, tuple(orders.get(m, ())))
+        for m, facts, result, planned, exceptions in RunMaterial.objects.filter(run=run)
+        .values_list(
+            "material_id", "facts_digest", "result_digest", "planned_count", "exception_count"
+        )
+        .iterator(chunk_size=5000)
+    }
 
 
 def run_get(pk) -> MrpRun:
