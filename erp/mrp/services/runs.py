@@ -133,16 +133,24 @@ def mrp_run_execute(*, run_id: int, progress: Progress | None = None) -> MrpRun:
             facts.previous = selectors.kept_of(base)
         report(35, gettext("Netting and exploding formulas by low-level code"))
         result = engine.run(facts)
-        report(60, gettext("Saving planned orders and pegging"))
+        if base is None:
+            report(60, gettext("Saving planned orders and pegging"))
+        else:  # reported before the transaction, so that the page sees it
+            report(
+                60,
+                gettext(
+                    "Saving the results of %(new)s recomputed materials, copying those of "
+                    "%(kept)s unchanged ones"
+                )
+                % {
+                    "new": result.recomputed_count,
+                    "kept": len(result.outcomes) - result.recomputed_count,
+                },
+            )
         with transaction.atomic():
             _outcomes_write(run, result)
             _results_write(run, result)
             if base is not None:
-                report(
-                    80,
-                    gettext("Copying the unchanged results of %(count)s materials")
-                    % {"count": len(result.outcomes) - result.recomputed_count},
-                )
                 _results_copy(run, base)
             RUN_MACHINE.transition_queryset(
                 MrpRun.objects.filter(pk=run_id),

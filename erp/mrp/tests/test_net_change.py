@@ -281,3 +281,25 @@ def test_unchanged_rerun_copies_everything(world, planner):
     again = mrp_run_execute(run_id=mrp_run_start(actor=planner).pk)
     assert again.based_on_id == first.pk and again.recomputed_count == 0
     assert again.digest == first.digest and _rows(again) == _rows(first)
+
+
+def test_workbench_offers_net_change_once_a_run_exists(client, world, planner):
+    """No run yet: the mode defaults to full; after one: net change, and the status card says
+    how many materials the net-change run recomputed. Posting the mode starts that mode."""
+    from erp.mrp.models import MrpRun
+    from erp.mrp.services.runs import mrp_run_execute
+
+    client.force_login(planner)
+    page = client.get("/mrp/").content.decode()
+    assert '<option value="full" selected>' in page
+    client.post("/mrp/run/", {"mode": "full"})
+    first = MrpRun.objects.get()
+    assert first.mode == "full"
+    mrp_run_execute(run_id=first.pk)
+    page = client.get("/mrp/").content.decode()
+    assert '<option value="net_change" selected>' in page
+    client.post("/mrp/run/", {"mode": "net_change"})
+    second = mrp_run_execute(run_id=MrpRun.objects.latest("pk").pk)
+    assert (second.mode, second.based_on_id, second.recomputed_count) == ("net_change", first.pk, 0)
+    status = client.get(f"/mrp/status/?run={second.pk}").content.decode()
+    assert 'data-run-mode="net_change"' in status and "重算了 0 个物料" in status  # 黄磊 reads 中文
