@@ -76,7 +76,8 @@ def params_all() -> dict[int, engine.Params]:
 
 
 def formulas_released() -> list[engine.FormulaVersion]:
-    from erp.production.models import Formula, FormulaLine
+    """Released formula versions with the operations of their newest released routing."""
+    from erp.production.models import Formula, FormulaLine, RoutingOperation
 
     lines: dict[int, list] = defaultdict(list)
     for ln in (
@@ -85,6 +86,21 @@ def formulas_released() -> list[engine.FormulaVersion]:
         .values("document_id", "material_id", "percentage")
     ):
         lines[ln["document_id"]].append((ln["material_id"], ln["percentage"]))
+    routing_of: dict[int, int] = {}
+    operations: dict[int, list] = defaultdict(list)
+    for op in (
+        RoutingOperation.objects.filter(document__state="released")
+        .order_by("document__formula_id", "-document__date", "-document_id", "line_no", "id")
+        .values(
+            "document_id", "document__formula_id", "setup_hours", "run_hours",
+            "work_center__capacity_hours_per_day",
+        )
+    ):  # fmt: skip
+        routing = routing_of.setdefault(op["document__formula_id"], op["document_id"])
+        if routing == op["document_id"]:  # the newest released routing only
+            operations[op["document__formula_id"]].append(
+                (op["setup_hours"], op["run_hours"], op["work_center__capacity_hours_per_day"])
+            )
     return [
         engine.FormulaVersion(
             f["id"],
@@ -93,10 +109,12 @@ def formulas_released() -> list[engine.FormulaVersion]:
             f["date"],
             f["valid_to"],
             tuple(lines.get(f["id"], ())),
+            f["batch_size"],
+            tuple(operations.get(f["id"], ())),
         )
         for f in Formula.objects.filter(state="released")
         .order_by("product_id", "formula_version")
-        .values("id", "product_id", "formula_version", "date", "valid_to")
+        .values("id", "product_id", "formula_version", "date", "valid_to", "batch_size")
     ]
 
 

@@ -50,8 +50,9 @@ POSTPONE_AFTER = timedelta(days=7)
 RELEASED, QUARANTINE = "released", "quarantine"
 SALES, DEPENDENT, SAFETY, FORECAST = "sales", "dependent", "safety", "forecast"
 PLANNED_SOURCE = "mrp.plannedorder"
+HOURS_PER_DAY = Decimal(8)  # a work centre without a capacity: one shift
 # Part of every fingerprint: a change of the rules invalidates the previous run's fingerprints.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 # Same-day demands: customers first, then production, then the safety stock.
 DEMAND_ORDER = {SALES: 0, DEPENDENT: 1, FORECAST: 2, SAFETY: 3}
 
@@ -88,6 +89,9 @@ class FormulaVersion:
     valid_from: date
     valid_to: date | None
     lines: tuple[tuple[int, Decimal], ...]  # (component material id, percentage of batch)
+    batch_size: Decimal = ZERO
+    # Its released routing: (setup hours, run hours per batch, work centre hours per day).
+    operations: tuple[tuple[Decimal, Decimal, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -383,6 +387,20 @@ def formula_on(versions: list[FormulaVersion], on: date) -> FormulaVersion | Non
         return max(effective, key=lambda v: v.version)
     future = [v for v in versions if v.valid_from > on]
     return min(future, key=lambda v: (v.valid_from, v.version)) if future else None
+
+
+def routing_days(version: FormulaVersion | None, quantity: Decimal) -> int | None:
+    """Production lead time of `quantity` (input, before yield) from the routing: every
+    operation's setup plus its run hours for the number of base batches, at its work centre's
+    hours per day, in whole days. None without a routing (the parameter's lead time applies)."""
+    if version is None or not version.operations or version.batch_size <= 0:
+        return None
+    batches = quantity / version.batch_size
+    days = sum(
+        ((setup + run * batches) / (per_day if per_day > 0 else HOURS_PER_DAY))
+        for setup, run, per_day in version.operations
+    )
+    return int(Decimal(days).to_integral_value(rounding=ROUND_CEILING))
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -698,7 +716,7 @@ class _Planner:
 
     def _planned(self, p: Params, d: Demand, quantity: Decimal) -> Planned:
         due = max(d.date, self.today)
-        start = due - timedelta(days=p.lead_time_days + p.qc_release_days)
+        start = due - timedelta(days=self._lead_days(p, due, quantity) + p.qc_release_days)
         late = start < self.today
         seq = self._next_seq
         self._next_seq += 1
@@ -721,6 +739,21 @@ class _Planner:
             self._explode(p, planned)
         return planned
 
+    def _lead_days(self, p: Params, due: date, quantity: Decimal) -> int:
+        """A make order takes as long as its routing says (the formula version effective on
+        the due date: the start date is what is being worked out); else the parameter."""
+        if p.make:
+            days = routing_days(self._formula(p, due), quantity * HUNDRED / p.yield_pct)
+            if days is not None:
+                return days
+        return p.lead_time_days
+
+    def _formula(self, p: Params, on: date) -> FormulaVersion | None:
+        key = (p.material_id, on)
+        if key not in self._formula_cache:
+            self._formula_cache[key] = formula_on(self.versions.get(p.material_id, []), on)
+        return self._formula_cache[key]
+
     def _explanation(self, p: Params) -> str:
         text = self._explained.get(p.material_id)
         if text is None:
@@ -733,11 +766,7 @@ class _Planner:
 
     def _explode_demands(self, p: Params, seq: int, quantity: Decimal, start: date) -> bool:
         """The components' dependent demand of one make order; False without a formula."""
-        key = (p.material_id, start)
-        if key not in self._formula_cache:
-            versions = self.versions.get(p.material_id, [])
-            self._formula_cache[key] = formula_on(versions, start)
-        version = self._formula_cache[key]
+        version = self._formula(p, start)
         if version is None:
             return False
         gross = quantity * HUNDRED / p.yield_pct

@@ -297,3 +297,23 @@ def test_early_open_order_gets_postpone():
     assert [(x.kind, x.date) for x in result.exceptions] == [
         ("postpone", TODAY + timedelta(days=30))
     ]
+
+
+def test_routing_hours_set_the_production_lead_time():
+    """FG's routing per 1,000 kg batch: mixing 2 h setup + 10 h, filling 4 h at a centre of
+    4 h a day. 2,000 kg → mixing 2 + 20 = 22 h / 8 = 2.75 d, filling 8 h / 4 = 2 d → 4.75 →
+    5 days (not the parameter's 2); without a routing the parameter still applies."""
+    ops = ((D(2), D(10), D(8)), (D(0), D(4), D(4)))
+    routed = [
+        FormulaVersion(
+            10, FG, 1, date(2026, 1, 1), None, ((SEMI, D(50)), (RM, D(50))), D(1000), ops
+        ),
+        FORMULAS[1],
+    ]
+    result = engine.run(facts([sale(2000, day=30)], formulas=routed))
+    (fg,) = planned_of(result, FG)
+    assert fg.due_date - fg.start_date == timedelta(days=5)
+    plain = engine.run(facts([sale(2000, day=30)]))
+    (fg,) = planned_of(plain, FG)
+    assert fg.due_date - fg.start_date == timedelta(days=2)
+    assert engine.routing_days(routed[0], D(500)) == 2  # 7 h / 8 + 2 h / 4 = 1.375 → 2

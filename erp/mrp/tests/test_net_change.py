@@ -33,10 +33,12 @@ def _params(rng: random.Random) -> dict[int, Params]:
     }  # fmt: skip
 
 
-def _formulas(pct: int = 40) -> list[FormulaVersion]:
+def _formulas(pct: int = 40, run_hours: int = 0) -> list[FormulaVersion]:
+    """FG-1 has a routing (lead time from its hours) when run_hours is given."""
     start = TODAY - timedelta(days=60)
+    ops = ((D(2), D(run_hours), D(8)),) if run_hours else ()
     return [
-        FormulaVersion(1, FG1, 1, start, None, ((S1, D(60)), (R1, D(40)))),
+        FormulaVersion(1, FG1, 1, start, None, ((S1, D(60)), (R1, D(40))), D(500), ops),
         FormulaVersion(2, FG2, 1, start, None, ((S1, D(30)), (S2, D(30)), (R2, D(pct)))),
         FormulaVersion(3, S1, 1, start, None, ((R3, D(50)), (R4, D(50)))),
         FormulaVersion(4, S2, 1, start, None, ((R2, D(20)), (R4, D(80)))),
@@ -72,7 +74,7 @@ def _scenario(rng: random.Random) -> Facts:
 def _change(facts: Facts, rng: random.Random) -> tuple[Facts, str]:
     """One of the changes a planner's day brings (each leaves the other facts alone)."""
     kind = rng.choice(["order_qty", "order_date", "lot_status", "forecast", "parameter",
-                       "new_order", "receipt", "formula", "nothing"])  # fmt: skip
+                       "new_order", "receipt", "formula", "routing", "nothing"])  # fmt: skip
     demands, lots = list(facts.demands), list(facts.lots)
     params, formulas, receipts = dict(facts.params), facts.formulas, list(facts.receipts)
     if kind == "order_qty" and demands:
@@ -109,6 +111,8 @@ def _change(facts: Facts, rng: random.Random) -> tuple[Facts, str]:
         )  # fmt: skip
     elif kind == "formula":
         formulas = _formulas(pct=rng.choice([40, 55]))
+    elif kind == "routing":
+        formulas = _formulas(run_hours=rng.choice([0, 6, 30]))
     return Facts(TODAY, params, formulas, demands, lots, receipts), kind
 
 
