@@ -251,8 +251,9 @@ def purchase_receipts(params, plan_date: date) -> list[engine.Receipt]:
     return receipts
 
 
-def lot_stock() -> list[engine.LotStock]:
-    """Unreserved on hand per lot (all locations), with the lot's status and expiry."""
+def lot_stock(params=None, plan_date: date | None = None) -> list[engine.LotStock]:
+    """Unreserved on hand per lot (all locations), with the lot's status and expiry, and for a
+    lot in quarantine with an inspection under way its expected release date."""
     from erp.inventory.models import StockBalance
 
     rows = (
@@ -261,6 +262,7 @@ def lot_stock() -> list[engine.LotStock]:
         .annotate(qty=Sum(F("on_hand") - F("reserved")))
         .order_by("material_id", "lot_id")
     )
+    releases = quarantine_releases(params or {}, plan_date) if plan_date else {}
     return [
         engine.LotStock(
             r["material_id"],
@@ -269,9 +271,31 @@ def lot_stock() -> list[engine.LotStock]:
             r["qty"],
             r["lot__status"] or engine.RELEASED,
             r["lot__expiry_date"],
+            releases.get(r["lot_id"]) if r["lot__status"] == engine.QUARANTINE else None,
         )
         for r in rows
     ]
+
+
+def quarantine_releases(params, plan_date: date) -> dict[int, date]:
+    """Lot → expected release date: its open inspection's date + the material's QC release
+    time, not before the plan date (an overdue inspection is expected any day now)."""
+    from django.apps import apps
+
+    if not apps.is_installed("erp.quality"):
+        return {}
+    from erp.quality.models import InspectionLot
+
+    result: dict[int, date] = {}
+    for lot_id, material_id, day in (
+        InspectionLot.objects.filter(state__in=("open", "submitted"), lot__status="quarantine")
+        .order_by("lot_id", "date", "id")
+        .values_list("lot_id", "material_id", "date")
+    ):
+        p = params.get(material_id)
+        due = max(day + timedelta(days=p.qc_release_days if p else 0), plan_date)
+        result.setdefault(lot_id, due)  # the earliest inspection of the lot
+    return result
 
 
 def forecasts_open(plan_date: date) -> list[engine.ForecastIn]:
@@ -307,7 +331,7 @@ def facts_gather(plan_date: date) -> engine.Facts:
         params=params,
         formulas=formulas_released(),
         demands=sales + forecasts + mo_demands,
-        lots=lot_stock(),
+        lots=lot_stock(params, plan_date),
         receipts=purchase_receipts(params, plan_date) + mo_receipts,
     )
 

@@ -4,7 +4,8 @@ One pass over the materials by low-level code (a component after every product i
 into), and per material one pass over its demands in date order:
 
 1. usable stock first, FEFO over the lots that can serve *this* demand: released (or in
-   quarantine when the material counts quarantine, from plan date + QC release time), not
+   quarantine from its inspection's expected release date; without an inspection under way,
+   when the material counts quarantine, from plan date + QC release time), not
    expired on the need date, and with at least the customer's minimum remaining shelf life on
    it; a lot passed over is reported once with its reason;
 2. then open orders (purchase orders, requisitions, production orders) in date order; one due
@@ -164,6 +165,8 @@ class LotStock:
     quantity: Decimal
     status: str = RELEASED
     expiry: date | None = None
+    # A lot in quarantine whose inspection is under way: released (expected) on this date.
+    release_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -490,7 +493,7 @@ class _Planner:
             for d in sorted(self.demands.get(p.material_id, ()), key=Demand.key)
         ]
         parts += [
-            f"{s.lot_id}|{s.number}|{s.quantity}|{s.status}|{s.expiry}"
+            f"{s.lot_id}|{s.number}|{s.quantity}|{s.status}|{s.expiry}|{s.release_date}"
             for s in sorted(
                 self.lots.get(p.material_id, ()),
                 key=lambda s: (s.expiry or FAR, s.number, s.lot_id or 0),
@@ -631,9 +634,12 @@ class _Planner:
 
     def _skip_reason(self, p: Params, s: LotStock, need: date, min_days: int | None):
         if s.status == QUARANTINE:
-            if not p.quarantine_counts:
+            if s.release_date is not None:  # its own inspection says when
+                if s.release_date > need:
+                    return "quarantine"
+            elif not p.quarantine_counts:
                 return "quarantine"
-            if self.today + timedelta(days=p.qc_release_days) > need:
+            elif self.today + timedelta(days=p.qc_release_days) > need:
                 return "quarantine"
         elif s.status != RELEASED:
             return {"rejected": "rejected", "blocked": "blocked"}.get(s.status, "blocked")

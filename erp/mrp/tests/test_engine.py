@@ -317,3 +317,17 @@ def test_routing_hours_set_the_production_lead_time():
     (fg,) = planned_of(plain, FG)
     assert fg.due_date - fg.start_date == timedelta(days=2)
     assert engine.routing_days(routed[0], D(500)) == 2  # 7 h / 8 + 2 h / 4 = 1.375 → 2
+
+
+def test_quarantine_lot_counts_from_its_expected_release_date():
+    """A quarantine lot whose inspection is under way counts from its expected release date,
+    whatever the material's parameter says: 100 released on day 10 serves the demand of day
+    12, not that of day 5 (which is planned)."""
+    lot = LotStock(RM, 1, "Q1", D(100), "quarantine", None, TODAY + timedelta(days=10))
+    early = engine.run(facts([sale(100, day=5, material=RM)], lots=[lot]))
+    assert [p.quantity for p in planned_of(early, RM)] == [D(100)]
+    assert [(x.kind, x.reason) for x in early.exceptions if x.kind == "stock_skipped"] == [
+        ("stock_skipped", "quarantine")
+    ]
+    later = engine.run(facts([sale(100, day=12, material=RM)], lots=[lot]))
+    assert planned_of(later, RM) == []

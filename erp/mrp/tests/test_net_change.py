@@ -74,7 +74,8 @@ def _scenario(rng: random.Random) -> Facts:
 def _change(facts: Facts, rng: random.Random) -> tuple[Facts, str]:
     """One of the changes a planner's day brings (each leaves the other facts alone)."""
     kind = rng.choice(["order_qty", "order_date", "lot_status", "forecast", "parameter",
-                       "new_order", "receipt", "formula", "routing", "nothing"])  # fmt: skip
+                       "new_order", "receipt", "formula", "routing", "inspection",
+                       "nothing"])  # fmt: skip
     demands, lots = list(facts.demands), list(facts.lots)
     params, formulas, receipts = dict(facts.params), facts.formulas, list(facts.receipts)
     if kind == "order_qty" and demands:
@@ -111,6 +112,10 @@ def _change(facts: Facts, rng: random.Random) -> tuple[Facts, str]:
         )  # fmt: skip
     elif kind == "formula":
         formulas = _formulas(pct=rng.choice([40, 55]))
+    elif kind == "inspection" and lots:  # an inspection under way: released on a date
+        i = rng.randrange(len(lots))
+        release = TODAY + timedelta(days=rng.randint(0, 30))
+        lots[i] = dataclasses.replace(lots[i], status="quarantine", release_date=release)
     elif kind == "routing":
         formulas = _formulas(run_hours=rng.choice([0, 6, 30]))
     return Facts(TODAY, params, formulas, demands, lots, receipts), kind

@@ -422,3 +422,28 @@ def test_routing_of_the_formula_sets_the_lead_time(world, planner):
         fg = _by_code(run)["FG-PAINT"]
         assert (fg.due_date - fg.start_date).days == {1: 2, 2: 3}[n]
         assert run.recomputed_count > 0  # the formula's routing is in FG-PAINT's fingerprint
+
+
+def test_quarantine_lot_under_inspection_counts_from_its_expected_release(world, planner):
+    """FG-QA (500 kg, quarantine) gets an open final inspection dated today; FG-PAINT's QC
+    release time is 3 days → expected release day 3, before the order's day 20: FG-OK 100 +
+    FG-QA 500 cover the 600 kg, nothing is planned and FG-QA is no longer listed unusable.
+    An inspection dated day 18 (release day 21) comes too late: planned again."""
+    from erp.inventory.models import Lot
+    from erp.quality.models import InspectionLot
+
+    PlanningParameter.objects.filter(material=world["fg"]).update(qc_release_days=3)
+    lot = Lot.objects.get(number="FG-QA")
+    inspection = InspectionLot.objects.create(
+        state="open", date=world["today"], inspection_type="final", lot=lot,
+        material=world["fg"], quantity=D(500), created_by=world["maker"],
+    )  # fmt: skip
+    run = mrp_run_execute(run_id=mrp_run_start(actor=planner).pk)
+    assert "FG-PAINT" not in _by_code(run)
+    skipped = {x.reference for x in run.exceptions.filter(kind="stock_skipped")}
+    assert "FG-QA" not in skipped
+    InspectionLot.objects.filter(pk=inspection.pk).update(
+        date=world["today"] + dt.timedelta(days=18)
+    )
+    run = mrp_run_execute(run_id=mrp_run_start(actor=planner).pk)
+    assert "FG-PAINT" in _by_code(run) and run.mode == "net_change"
