@@ -25,6 +25,8 @@ class RunIn(Schema):
     model_config = ConfigDict(extra="forbid")
     plan_date: dt.date | None = None
     horizon_days: int = Field(120, ge=1, le=730)
+    # "full" or "net_change"; none: net change when a finished run of the plan date exists
+    mode: str | None = None
 
 
 class RunOut(Schema):
@@ -39,6 +41,9 @@ class RunOut(Schema):
     demand_count: int
     planned_count: int
     exception_count: int
+    mode: str
+    based_on_id: int | None
+    recomputed_count: int
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
@@ -114,7 +119,10 @@ def run_start(request, body: RunIn):
     """Queue a run (refused with 400 mrp_run_active while one is queued or running); poll
     GET /mrp-runs/{id} for its progress."""
     run = mrp_run_start(
-        actor=_actor(request), plan_date=body.plan_date, horizon_days=body.horizon_days
+        actor=_actor(request),
+        plan_date=body.plan_date,
+        horizon_days=body.horizon_days,
+        mode=body.mode,
     )
     return 202, run
 

@@ -135,7 +135,15 @@ class Forecast(models.Model):
 
 class MrpRun(models.Model):
     """One MRP run. `active` is True while queued or running and NULL afterwards: a partial
-    unique index on it lets the database itself refuse a second run at the same time."""
+    unique index on it lets the database itself refuse a second run at the same time.
+
+    A net-change run (`mode`) starts from `based_on`, the latest finished run of the same plan
+    date: it nets again only the materials whose facts changed and copies the rest of that
+    run's results, renumbered, so its results are as complete as a full run's."""
+
+    class Mode(models.TextChoices):
+        FULL = "full", _("Full (regenerative)")
+        NET_CHANGE = "net_change", _("Net change")
 
     number = models.CharField(_("run number"), max_length=30, blank=True)
     state = models.CharField(
@@ -159,6 +167,16 @@ class MrpRun(models.Model):
     demand_count = models.PositiveIntegerField(_("demand lines"), default=0)
     planned_count = models.PositiveIntegerField(_("planned orders"), default=0)
     exception_count = models.PositiveIntegerField(_("exceptions"), default=0)
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.FULL)
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recomputed_count = models.PositiveIntegerField(_("materials recomputed"), default=0)
 
     class Meta:
         verbose_name = _("MRP run")
@@ -177,6 +195,33 @@ class MrpRun(models.Model):
     @property
     def reference(self) -> str:
         return str(self)
+
+
+class RunMaterial(models.Model):
+    """A material in a run: the fingerprint of the facts it was netted from and of its result,
+    and where its planned orders sit in the run's sequence (`seq_from`, `planned_count`). The
+    next net-change run compares fingerprints with these to keep or recompute the material."""
+
+    run = _run("materials")
+    material = _material()
+    low_level_code = models.PositiveSmallIntegerField(_("low-level code"), default=0)
+    seq_from = models.PositiveIntegerField(_("first sequence"))
+    planned_count = models.PositiveIntegerField(_("planned orders"), default=0)
+    exception_count = models.PositiveIntegerField(_("exceptions"), default=0)
+    facts_digest = models.CharField(_("facts fingerprint"), max_length=64)
+    result_digest = models.CharField(_("result fingerprint"), max_length=64)
+    recomputed = models.BooleanField(_("recomputed"), default=True)
+
+    class Meta:
+        verbose_name = _("material of an MRP run")
+        verbose_name_plural = _("materials of MRP runs")
+        ordering = ["run_id", "seq_from", "material_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "material"], name="mrp_runmaterial_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.material_id}"
 
 
 class PlannedKind(models.TextChoices):

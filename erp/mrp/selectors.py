@@ -19,8 +19,10 @@ from erp.mrp.models import (
     Pegging,
     PlanEntry,
     PlanException,
+    PlannedKind,
     PlannedOrder,
     PlanningParameter,
+    RunMaterial,
     RunState,
 )
 from erp.mrp.services import engine
@@ -74,7 +76,8 @@ def params_all() -> dict[int, engine.Params]:
 
 
 def formulas_released() -> list[engine.FormulaVersion]:
-    from erp.production.models import Formula, FormulaLine
+    """Released formula versions with the operations of their newest released routing."""
+    from erp.production.models import Formula, FormulaLine, RoutingOperation
 
     lines: dict[int, list] = defaultdict(list)
     for ln in (
@@ -83,6 +86,21 @@ def formulas_released() -> list[engine.FormulaVersion]:
         .values("document_id", "material_id", "percentage")
     ):
         lines[ln["document_id"]].append((ln["material_id"], ln["percentage"]))
+    routing_of: dict[int, int] = {}
+    operations: dict[int, list] = defaultdict(list)
+    for op in (
+        RoutingOperation.objects.filter(document__state="released")
+        .order_by("document__formula_id", "-document__date", "-document_id", "line_no", "id")
+        .values(
+            "document_id", "document__formula_id", "setup_hours", "run_hours",
+            "work_center__capacity_hours_per_day",
+        )
+    ):  # fmt: skip
+        routing = routing_of.setdefault(op["document__formula_id"], op["document_id"])
+        if routing == op["document_id"]:  # the newest released routing only
+            operations[op["document__formula_id"]].append(
+                (op["setup_hours"], op["run_hours"], op["work_center__capacity_hours_per_day"])
+            )
     return [
         engine.FormulaVersion(
             f["id"],
@@ -91,10 +109,12 @@ def formulas_released() -> list[engine.FormulaVersion]:
             f["date"],
             f["valid_to"],
             tuple(lines.get(f["id"], ())),
+            f["batch_size"],
+            tuple(operations.get(f["id"], ())),
         )
         for f in Formula.objects.filter(state="released")
         .order_by("product_id", "formula_version")
-        .values("id", "product_id", "formula_version", "date", "valid_to")
+        .values("id", "product_id", "formula_version", "date", "valid_to", "batch_size")
     ]
 
 
@@ -231,8 +251,9 @@ def purchase_receipts(params, plan_date: date) -> list[engine.Receipt]:
     return receipts
 
 
-def lot_stock() -> list[engine.LotStock]:
-    """Unreserved on hand per lot (all locations), with the lot's status and expiry."""
+def lot_stock(params=None, plan_date: date | None = None) -> list[engine.LotStock]:
+    """Unreserved on hand per lot (all locations), with the lot's status and expiry, and for a
+    lot in quarantine with an inspection under way its expected release date."""
     from erp.inventory.models import StockBalance
 
     rows = (
@@ -241,6 +262,7 @@ def lot_stock() -> list[engine.LotStock]:
         .annotate(qty=Sum(F("on_hand") - F("reserved")))
         .order_by("material_id", "lot_id")
     )
+    releases = quarantine_releases(params or {}, plan_date) if plan_date else {}
     return [
         engine.LotStock(
             r["material_id"],
@@ -249,9 +271,31 @@ def lot_stock() -> list[engine.LotStock]:
             r["qty"],
             r["lot__status"] or engine.RELEASED,
             r["lot__expiry_date"],
+            releases.get(r["lot_id"]) if r["lot__status"] == engine.QUARANTINE else None,
         )
         for r in rows
     ]
+
+
+def quarantine_releases(params, plan_date: date) -> dict[int, date]:
+    """Lot → expected release date: its open inspection's date + the material's QC release
+    time, not before the plan date (an overdue inspection is expected any day now)."""
+    from django.apps import apps
+
+    if not apps.is_installed("erp.quality"):
+        return {}
+    from erp.quality.models import InspectionLot
+
+    result: dict[int, date] = {}
+    for lot_id, material_id, day in (
+        InspectionLot.objects.filter(state__in=("open", "submitted"), lot__status="quarantine")
+        .order_by("lot_id", "date", "id")
+        .values_list("lot_id", "material_id", "date")
+    ):
+        p = params.get(material_id)
+        due = max(day + timedelta(days=p.qc_release_days if p else 0), plan_date)
+        result.setdefault(lot_id, due)  # the earliest inspection of the lot
+    return result
 
 
 def forecasts_open(plan_date: date) -> list[engine.ForecastIn]:
@@ -287,7 +331,7 @@ def facts_gather(plan_date: date) -> engine.Facts:
         params=params,
         formulas=formulas_released(),
         demands=sales + forecasts + mo_demands,
-        lots=lot_stock(),
+        lots=lot_stock(params, plan_date),
         receipts=purchase_receipts(params, plan_date) + mo_receipts,
     )
 
@@ -300,6 +344,43 @@ def run_latest(*, finished: bool = False) -> MrpRun | None:
     if finished:
         qs = qs.filter(state=RunState.DONE)
     return qs.order_by("-pk").first()
+
+
+def run_base(plan_date: date, *, before: int | None = None) -> MrpRun | None:
+    """The run a net-change run starts from: the latest finished run of the same plan date
+    that recorded its materials' fingerprints (runs before net change did not)."""
+    qs = MrpRun.objects.filter(state=RunState.DONE, plan_date=plan_date, materials__isnull=False)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    return qs.order_by("-pk").first()
+
+
+def mode_default(plan_date: date) -> str:
+    """Net change when there is a run to start from, else full. A net-change run is exact
+    whatever changed (parameters and formulas are in every material's fingerprint); after a
+    change that touches most materials it simply recomputes most of them."""
+    if run_base(plan_date) is not None:
+        return MrpRun.Mode.NET_CHANGE
+    return MrpRun.Mode.FULL
+
+
+def kept_of(run: MrpRun) -> dict[int, engine.Kept]:
+    """A finished run's per-material outcomes, as the next net-change run compares them."""
+    orders: dict[int, list] = defaultdict(list)
+    for material_id, quantity, start in (
+        PlannedOrder.objects.filter(run=run, kind=PlannedKind.MAKE)
+        .order_by("seq")
+        .values_list("material_id", "quantity", "start_date")
+    ):
+        orders[material_id].append((quantity, start))
+    return {
+        m: engine.Kept(facts, result, planned, exceptions, tuple(orders.get(m, ())))
+        for m, facts, result, planned, exceptions in RunMaterial.objects.filter(run=run)
+        .values_list(
+            "material_id", "facts_digest", "result_digest", "planned_count", "exception_count"
+        )
+        .iterator(chunk_size=5000)
+    }
 
 
 def run_get(pk) -> MrpRun:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -89,6 +90,8 @@ def workbench(request):
         "exception_kinds": [(k, label, counts.get(k, 0)) for k, label in ExceptionKind.choices],
         "is_latest": run is not None and run == selectors.run_latest(finished=True),
         "runs": selectors.runs_recent(),
+        "run_modes": MrpRun.Mode.choices,
+        "mode_default": selectors.mode_default(timezone.localdate()),
         "categories": MaterialCategory.objects.filter(active=True).order_by("code"),
     }
     return render(request, "mrp/workbench.html", context)
@@ -189,7 +192,7 @@ def run_status(request):
 @require_POST
 def run_start(request):
     try:
-        run = mrp_run_start(actor=request.user)
+        run = mrp_run_start(actor=request.user, mode=request.POST.get("mode") or None)
     except DomainError as exc:
         if exc.status >= 403 or exc.code == "permission_denied":
             raise

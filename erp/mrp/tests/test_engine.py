@@ -297,3 +297,37 @@ def test_early_open_order_gets_postpone():
     assert [(x.kind, x.date) for x in result.exceptions] == [
         ("postpone", TODAY + timedelta(days=30))
     ]
+
+
+def test_routing_hours_set_the_production_lead_time():
+    """FG's routing per 1,000 kg batch: mixing 2 h setup + 10 h, filling 4 h at a centre of
+    4 h a day. 2,000 kg → mixing 2 + 20 = 22 h / 8 = 2.75 d, filling 8 h / 4 = 2 d → 4.75 →
+    5 days (not the parameter's 2); without a routing the parameter still applies."""
+    ops = ((D(2), D(10), D(8)), (D(0), D(4), D(4)))
+    routed = [
+        FormulaVersion(
+            10, FG, 1, date(2026, 1, 1), None, ((SEMI, D(50)), (RM, D(50))), D(1000), ops
+        ),
+        FORMULAS[1],
+    ]
+    result = engine.run(facts([sale(2000, day=30)], formulas=routed))
+    (fg,) = planned_of(result, FG)
+    assert fg.due_date - fg.start_date == timedelta(days=5)
+    plain = engine.run(facts([sale(2000, day=30)]))
+    (fg,) = planned_of(plain, FG)
+    assert fg.due_date - fg.start_date == timedelta(days=2)
+    assert engine.routing_days(routed[0], D(500)) == 2  # 7 h / 8 + 2 h / 4 = 1.375 → 2
+
+
+def test_quarantine_lot_counts_from_its_expected_release_date():
+    """A quarantine lot whose inspection is under way counts from its expected release date,
+    whatever the material's parameter says: 100 released on day 10 serves the demand of day
+    12, not that of day 5 (which is planned)."""
+    lot = LotStock(RM, 1, "Q1", D(100), "quarantine", None, TODAY + timedelta(days=10))
+    early = engine.run(facts([sale(100, day=5, material=RM)], lots=[lot]))
+    assert [p.quantity for p in planned_of(early, RM)] == [D(100)]
+    assert [(x.kind, x.reason) for x in early.exceptions if x.kind == "stock_skipped"] == [
+        ("stock_skipped", "quarantine")
+    ]
+    later = engine.run(facts([sale(100, day=12, material=RM)], lots=[lot]))
+    assert planned_of(later, RM) == []

@@ -398,3 +398,52 @@ def test_workbench_links_keep_every_filter(client, world, planner, done_run, mon
     page = client.get("/mrp/?kind=buy&mine=1&material=RM").text
     assert f"?kind=buy&amp;mine=1&amp;material=RM&amp;run={done_run.pk}&amp;page=2" in page
     assert f"?kind=buy&amp;mine=1&amp;material=RM&amp;run={done_run.pk}&amp;export=xlsx" in page
+
+
+def test_routing_of_the_formula_sets_the_lead_time(world, planner):
+    """FG-PAINT's formula (batch 1,000 kg) gets a released routing: 4 h setup + 8 h per batch
+    at a centre of 8 h a day. Planned 800 kg → 4 + 6.4 = 10.4 h → 2 days. A newer released
+    routing with 20 h per batch replaces it: 4 + 16 = 20 h → 3 days (not the parameter's 2)."""
+    from erp.masterdata.models import WorkCenter
+    from erp.production.models import Formula, Routing, RoutingOperation
+
+    formula = Formula.objects.get(product=world["fg"])
+    centre = WorkCenter.objects.create(code="MIX", name="配料", capacity_hours_per_day=D(8))
+    for n, hours in enumerate((8, 20), 1):
+        routing = Routing.objects.create(
+            number=f"RT-{n}", state="released", date=world["today"] - dt.timedelta(days=10 - n),
+            formula=formula, created_by=world["maker"],
+        )  # fmt: skip
+        RoutingOperation.objects.create(
+            document=routing, line_no=1, name="mix", work_center=centre,
+            setup_hours=D(4), run_hours=D(hours),
+        )  # fmt: skip
+        run = mrp_run_execute(run_id=mrp_run_start(actor=planner, mode="net_change").pk)
+        fg = _by_code(run)["FG-PAINT"]
+        assert (fg.due_date - fg.start_date).days == {1: 2, 2: 3}[n]
+        assert run.recomputed_count > 0  # the formula's routing is in FG-PAINT's fingerprint
+
+
+def test_quarantine_lot_under_inspection_counts_from_its_expected_release(world, planner):
+    """FG-QA (500 kg, quarantine) gets an open final inspection dated today; FG-PAINT's QC
+    release time is 3 days → expected release day 3, before the order's day 20: FG-OK 100 +
+    FG-QA 500 cover the 600 kg, nothing is planned and FG-QA is no longer listed unusable.
+    An inspection dated day 18 (release day 21) comes too late: planned again."""
+    from erp.inventory.models import Lot
+    from erp.quality.models import InspectionLot
+
+    PlanningParameter.objects.filter(material=world["fg"]).update(qc_release_days=3)
+    lot = Lot.objects.get(number="FG-QA")
+    inspection = InspectionLot.objects.create(
+        state="open", date=world["today"], inspection_type="final", lot=lot,
+        material=world["fg"], quantity=D(500), created_by=world["maker"],
+    )  # fmt: skip
+    run = mrp_run_execute(run_id=mrp_run_start(actor=planner).pk)
+    assert "FG-PAINT" not in _by_code(run)
+    skipped = {x.reference for x in run.exceptions.filter(kind="stock_skipped")}
+    assert "FG-QA" not in skipped
+    InspectionLot.objects.filter(pk=inspection.pk).update(
+        date=world["today"] + dt.timedelta(days=18)
+    )
+    run = mrp_run_execute(run_id=mrp_run_start(actor=planner).pk)
+    assert "FG-PAINT" in _by_code(run) and run.mode == "net_change"
