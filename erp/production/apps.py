@@ -58,3 +58,6 @@ class ProductionConfig(AppConfig):
 
         # Traceability (erp/trace) walks the genealogy through this registration.
         lot_link_source_register(LotLinkSource(LotLink, "production.productionorder"))
+        from erp.production.services.formulas import formulas_register
+
+        formulas_register()
