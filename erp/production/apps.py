@@ -61,3 +61,14 @@ class ProductionConfig(AppConfig):
         from erp.production.services.formulas import formulas_register
 
         formulas_register()
+        from erp.core.record_links import RecordLink, record_link_register
+
+        record_link_register(
+            RecordLink(
+                "masterdata.material",
+                _("Where used"),
+                "production:where_used",
+                "production.view_formula",
+                icon="bi-diagram-3",
+            )
+        )

@@ -114,8 +114,8 @@ def formula_release(*, actor, doc_id, expected_version=None) -> Formula:
             if formula.state != FormulaState.APPROVED:
                 raise BusinessRuleError(
                     _(
-                        "Formula %(formula)s needs approval before release: it was submitted; "
-                        "release it once the approvers have approved it."
+                        "Formula %(formula)s needs approval before release: submit it for "
+                        "approval and release it once the approvers have approved it."
                     )
                     % {"formula": str(formula)},
                     code="approval_required",
