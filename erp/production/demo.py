@@ -137,7 +137,7 @@ def _formula(actor, product, rows, materials, note, yield_pct="100") -> Formula:
 
 
 def _amount(text: str) -> dict:
-    """"45" → 45 % of the batch; "absolute:100:1" → 100 kg per base batch at 1 % loss."""
+    """ "45" → 45 % of the batch; "absolute:100:1" → 100 kg per base batch at 1 % loss."""
     mode, *rest = text.split(":")
     if mode[0].isdigit():
         return {"mode": "percentage", "percentage": D(mode)}
