@@ -7,6 +7,7 @@ of its model that the user has the permission for. Fixed configuration written a
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 
@@ -23,7 +24,13 @@ _LINKS: dict[tuple[str, str], RecordLink] = {}
 
 
 def record_link_register(link: RecordLink) -> None:
-    _LINKS[(link.model_label, link.url_name)] = link
+    """Registering the same link twice is a no-op; another link under a taken (model, URL
+    name) raises ImproperlyConfigured."""
+    key = (link.model_label, link.url_name)
+    known = _LINKS.get(key)
+    if known is not None and known != link:
+        raise ImproperlyConfigured(f"record link {key} is registered differently already")
+    _LINKS[key] = link
 
 
 def record_links_for(user, obj) -> list[tuple[Any, str, str]]:

@@ -151,7 +151,7 @@ def _amount(text: str) -> dict:
 
 def _approval_rule(actor) -> None:
     from erp.approvals.models import ApprovalRule
-    from erp.approvals.services.rules import ConditionSpec, StepSpec, approval_rule_save
+    from erp.approvals.services.rules import StepSpec, approval_rule_save
 
     if ApprovalRule.objects.filter(doc_type=formulas.DOC_TYPE).exists():
         return
@@ -163,7 +163,7 @@ def _approval_rule(actor) -> None:
         valid_from=None,
         valid_to=None,
         is_active=True,
-        conditions=[ConditionSpec("amount", "gt", "0")],
+        conditions=[],
         steps=[
             StepSpec("role", "quality_manager", name="质量经理审批", overdue_hours=24),
             StepSpec("role", "general_manager", name="总经理审批", overdue_hours=24),

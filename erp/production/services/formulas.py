@@ -98,7 +98,9 @@ def formula_submit(*, actor, doc_id, expected_version=None) -> Formula:
         )
         request = approval_submit(actor=actor, doc=formula)
         if request.state == RequestState.APPROVED:
-            _engine_transition(formula, "approve", actor=actor, note=f"request {request.pk}")
+            _engine_transition(
+                formula, "approve", actor=actor, note=f"approval request {request.pk}"
+            )
     return formula
 
 
@@ -170,7 +172,7 @@ def _on_decided(formula: Formula, request) -> None:
     if formula.state != FormulaState.SUBMITTED:
         return
     name = "approve" if request.state == RequestState.APPROVED else "reopen"
-    _engine_transition(formula, name, note=f"request {request.pk}: {request.state}")
+    _engine_transition(formula, name, note=f"approval request {request.pk}: {request.state}")
 
 
 def formulas_register() -> None:
@@ -501,6 +503,24 @@ def _substitute(line: FormulaLine, data: dict, no: int, where: str) -> None:
             _("Line %(no)s: enter a substitute ratio greater than zero.") % {"no": no},
         )
     line.substitute_ratio = ratio
+
+
+def line_audit_text(value: str) -> str:
+    """An audited line ("material id:mode:percentage:quantity:loss") in words, for the audit
+    trail: "RM-3007 补足至100%", "RM-2005 按基准批量绝对量 100 损耗% 1"."""
+    parts = str(value).split(":")
+    if len(parts) != 5 or parts[1] not in LineMode.values:
+        return str(value)
+    material = Material.objects.filter(pk=parts[0]).values_list("code", flat=True).first()
+    pct, qty, loss = (Decimal(x) for x in parts[2:])
+    words = [material or parts[0], str(LineMode(parts[1]).label)]
+    if parts[1] == LineMode.PERCENTAGE:
+        words.append(f"{_pct(pct)} %")
+    elif parts[1] != LineMode.BALANCE:
+        words.append(_pct(qty))
+    if loss:
+        words.append(f"{_('Loss %')} {_pct(loss)}")
+    return " ".join(words)
 
 
 def _snap(formula: Formula) -> dict:

@@ -266,3 +266,16 @@ def test_random_formula_issues_the_batch_or_is_refused(
         assert net_issued == qty
     else:
         assert abs(net_issued - qty) <= D("0.0001") * (len(bulk) + 1)
+
+
+@pytest.mark.django_db
+def test_audited_lines_read_in_words(plant):
+    from erp.production.services.formulas import line_audit_text
+
+    pid = plant["pigment"].pk
+    assert (
+        line_audit_text(f"{pid}:absolute:0:300:2")
+        == "RM-PIGMENT Quantity per base batch 300 Loss % 2"
+    )
+    assert line_audit_text(f"{pid}:balance:0:0:0") == "RM-PIGMENT Balance to 100 %"
+    assert line_audit_text("7:40") == "7:40"  # written before line modes: left as stored
