@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from ninja import Schema
 from pydantic import ConfigDict
 
+from erp.approvals.selectors import history_for_document, latest_request_for_document
 from erp.core.doc_kit.declaration import DocumentKit
 from erp.core.doc_kit.schemas import patch_schema
 from erp.core.listing import Column
@@ -137,6 +138,8 @@ def _formula_detail_extra(request, doc, lines) -> dict:
         "percent_ok": abs(total - 100) <= calc.TOLERANCE,
         "can_copy": request.user.has_perm("production.add_formula")
         and doc.state != FormulaState.CANCELLED,
+        "approval_history": history_for_document(doc),
+        "approval_request": latest_request_for_document(doc),
     }
 
 

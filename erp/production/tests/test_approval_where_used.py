@@ -80,6 +80,11 @@ def test_approval_flow_creator_cannot_approve_edit_refused(plant, make_user, for
     assert exc.value.code == "document_frozen"
     released = formula_release(actor=qm, doc_id=draft.pk)
     assert released.state == "released"
+    client = Client()
+    client.force_login(tech)
+    page = client.get(reverse("production:formula_detail", args=[draft.pk]))
+    assert reverse("approvals:request_detail", args=[request.pk]) in page.text
+    assert "erp-approval-history" in page.text
     copy = formula_copy(actor=tech, doc_id=draft.pk)  # the way to change it
     assert copy.state == "draft" and copy.formula_version == 2
 
