@@ -27,6 +27,7 @@ from django.views import View
 
 from erp.core.access import has_perm, require_perm
 from erp.core.errors import DomainError, NotFound
+from erp.core.record_links import record_links_for
 from erp.core.selectors import audit_events_for, audit_rows
 from erp.core.templatetags.erp_list import cell
 
@@ -265,6 +266,7 @@ class DetailPage(View):
             "audit_rows": audit_rows(audit_events_for(obj)),
             "can_add": has_perm(request.user, config.add_permission),
             "can_change": has_perm(request.user, config.change_permission),
+            "record_links": record_links_for(request.user, obj),
         }
         return render(request, self.template_name, context)
 

@@ -83,9 +83,9 @@ def formulas_released() -> list[engine.FormulaVersion]:
     for ln in (
         FormulaLine.objects.filter(document__state="released")
         .order_by("document_id", "line_no", "id")
-        .values("document_id", "material_id", "percentage")
+        .only("document_id", "material_id", "mode", "percentage", "quantity", "loss_pct")
     ):
-        lines[ln["document_id"]].append((ln["material_id"], ln["percentage"]))
+        lines[ln.document_id].append((ln.material_id, ln.calc_line))
     routing_of: dict[int, int] = {}
     operations: dict[int, list] = defaultdict(list)
     for op in (
@@ -109,12 +109,15 @@ def formulas_released() -> list[engine.FormulaVersion]:
             f["date"],
             f["valid_to"],
             tuple(lines.get(f["id"], ())),
-            f["batch_size"],
-            tuple(operations.get(f["id"], ())),
+            batch_size=f["batch_size"],
+            operations=tuple(operations.get(f["id"], ())),
+            yield_pct=f["yield_pct"],
         )
         for f in Formula.objects.filter(state="released")
         .order_by("product_id", "formula_version")
-        .values("id", "product_id", "formula_version", "date", "valid_to", "batch_size")
+        .values(
+            "id", "product_id", "formula_version", "date", "valid_to", "batch_size", "yield_pct"
+        )
     ]
 
 

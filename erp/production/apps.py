@@ -58,3 +58,19 @@ class ProductionConfig(AppConfig):
 
         # Traceability (erp/trace) walks the genealogy through this registration.
         lot_link_source_register(LotLinkSource(LotLink, "production.productionorder"))
+        from erp.core.audit_display import audit_value_renderer_register
+        from erp.production.services.formulas import formulas_register, line_audit_text
+
+        formulas_register()
+        audit_value_renderer_register("production.formula", "lines", line_audit_text)
+        from erp.core.record_links import RecordLink, record_link_register
+
+        record_link_register(
+            RecordLink(
+                "masterdata.material",
+                _("Where used"),
+                "production:where_used",
+                "production.view_formula",
+                icon="bi-diagram-3",
+            )
+        )

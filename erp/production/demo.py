@@ -1,10 +1,14 @@
 """Demo production: coating formulas and orders made through the services, one story with the
 inventory demo (stock from 2026-09-30; its last day 2026-11-29).
 
-- 醇酸防锈漆 C53-1 铁红 (FG-1005): V1 released, batch 1,000 kg, the alkyd resin potency
-  adjusted on its solids (固含量 target 70 %), talc with a barium sulphate substitute, 200#
-  solvent compensating; V2 draft (a copy). Orders: MO… 500 kg completed (97.8 % yield) and
-  closed, one released waiting for material, one draft.
+- 醇酸防锈漆 C53-1 铁红 (FG-1005): V1 released, batch 1,000 kg, expected yield 98 %, the
+  alkyd resin potency adjusted on its solids (固含量 target 70 %), talc with a barium
+  sulphate substitute and 1 % loss, 200# solvent the balance line (补足至100%), two batch
+  labels fixed per batch, a 20 L pail per 20 kg of output (packaging); V2 draft (a copy).
+  Orders: MO… 500 kg completed (97.8 % yield) and closed, one released waiting for material,
+  one draft.
+- Approval rule of formulas: 质量经理 then 总经理 (written after the demo's own releases, so
+  V2 goes through it when submitted).
 - 环氧富锌底漆 H06-4 (FG-1001): released, epoxy resin on its epoxy value (环氧值 0.50).
 Postings are dated in November (open in the accounting demo, which books their vouchers
 with its catch-up)."""
@@ -36,15 +40,20 @@ PURCHASES = [
     ("RM-4005", "A-06", "RM4005-2611A", "50", "42.00"),
     ("RM-3007", "A-06", "RM3007-2611A", "600", "6.30"),
     ("RM-2007", "A-05", "RM2007-2611A", "1000", "29.00"),
+    ("PK-0001", "A-06", "", "200", "18.00"),
+    ("PK-0003", "A-06", "", "500", "0.15"),
 ]
 ALKYD = [
-    # material, %, potency (attribute, target), compensates, substitute (code, ratio)
+    # material, % (or mode:quantity[:loss]), potency (attribute, target), compensates,
+    # substitute (code, ratio)
     ("RM-1003", "45", ("固含量", "70"), False, None),
     ("RM-2003", "20", None, False, None),
     ("RM-2008", "8", None, False, None),
-    ("RM-2005", "10", None, False, ("RM-2006", "1")),
+    ("RM-2005", "absolute:100:1", None, False, ("RM-2006", "1")),
     ("RM-4005", "1", None, False, None),
-    ("RM-3007", "16", None, True, None),
+    ("RM-3007", "balance", None, False, None),
+    ("PK-0003", "fixed:2", None, False, None),  # batch labels of the mixing tank
+    ("PK-0001", "packaging:0.05", None, False, None),  # a 20 kg pail per 20 kg of output
 ]
 EPOXY = [
     ("RM-1001", "22", ("环氧值", "0.50"), False, None),
@@ -64,9 +73,10 @@ def load_demo(*, actor) -> dict[str, int]:
         return {"formulas": 0, "orders": 0}  # master data demo not loaded
     today = min(DEMO_DAY, timezone.localdate())
     _purchases(actor, materials, today - timedelta(days=7))
-    alkyd = _formula(actor, materials["FG-1005"], ALKYD, materials, "醇酸防锈漆标准配方")
+    alkyd = _formula(actor, materials["FG-1005"], ALKYD, materials, "醇酸防锈漆标准配方", "98")
     _formula(actor, materials["FG-1001"], EPOXY, materials, "锌粉含量≥60%")
     formulas.formula_copy(actor=actor, doc_id=alkyd.pk)  # V2 in draft
+    _approval_rule(actor)
     _routing(actor, alkyd)
     return {"formulas": Formula.objects.count(), "orders": _orders(actor, alkyd, today)}
 
@@ -100,10 +110,10 @@ def _purchases(actor, materials, on_date) -> None:
         lot_attribute_set(actor=actor, lot_id=resin.pk, name="固含量", value=D("71.5"), unit="%")
 
 
-def _formula(actor, product, rows, materials, note) -> Formula:
+def _formula(actor, product, rows, materials, note, yield_pct="100") -> Formula:
     lines = []
-    for code, pct, potency, compensates, substitute in rows:
-        data = {"material_id": materials[code].pk, "percentage": D(pct), "compensates": compensates}
+    for code, amount, potency, compensates, substitute in rows:
+        data = {"material_id": materials[code].pk, "compensates": compensates, **_amount(amount)}
         if potency:
             data |= {"potency_attribute": potency[0], "potency_target": D(potency[1])}
         if substitute:
@@ -117,12 +127,48 @@ def _formula(actor, product, rows, materials, note) -> Formula:
         header={
             "product_id": product.pk,
             "batch_size": D("1000"),
+            "yield_pct": D(yield_pct),
             "date": date(2026, 10, 1),
             "note": note,
         },
         lines=lines,
     )
     return formulas.formula_release(actor=actor, doc_id=formula.pk)
+
+
+def _amount(text: str) -> dict:
+    """ "45" → 45 % of the batch; "absolute:100:1" → 100 kg per base batch at 1 % loss."""
+    mode, *rest = text.split(":")
+    if mode[0].isdigit():
+        return {"mode": "percentage", "percentage": D(mode)}
+    found = {"mode": mode}
+    if rest:
+        found["quantity"] = D(rest[0])
+    if len(rest) > 1:
+        found["loss_pct"] = D(rest[1])
+    return found
+
+
+def _approval_rule(actor) -> None:
+    from erp.approvals.models import ApprovalRule
+    from erp.approvals.services.rules import StepSpec, approval_rule_save
+
+    if ApprovalRule.objects.filter(doc_type=formulas.DOC_TYPE).exists():
+        return
+    approval_rule_save(
+        actor=actor,
+        doc_type=formulas.DOC_TYPE,
+        name="配方：质量经理 + 总经理",
+        priority=10,
+        valid_from=None,
+        valid_to=None,
+        is_active=True,
+        conditions=[],
+        steps=[
+            StepSpec("role", "quality_manager", name="质量经理审批", overdue_hours=24),
+            StepSpec("role", "general_manager", name="总经理审批", overdue_hours=24),
+        ],
+    )
 
 
 # operation, work centre, setup hours, run hours per 1,000 kg batch, instructions

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
 from erp.masterdata.forms.pickers import Picker
 from erp.masterdata.models import Location, Material, Warehouse, WorkCenter
-from erp.production.models import Formula
+from erp.production.models import Formula, LineMode
 from erp.production.states import FormulaState
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -24,7 +24,17 @@ class FormulaHeaderForm(KitHeaderForm):
         label=_("Product"), queryset=_materials(), widget=Picker("material")
     )
     batch_size = forms.DecimalField(
-        label=_("Batch size"), max_digits=18, decimal_places=4, widget=forms.TextInput(attrs=NUMBER)
+        label=_("Batch size"),
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(attrs={**NUMBER, "data-formula-batch": "1"}),
+    )
+    yield_pct = forms.DecimalField(
+        label=_("Expected yield %"),
+        max_digits=9,
+        decimal_places=4,
+        initial=100,
+        widget=forms.TextInput(attrs=NUMBER),
     )
     date = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs=DATE))
     valid_to = forms.DateField(
@@ -39,8 +49,33 @@ class FormulaLineForm(KitLineForm):
     material = forms.ModelChoiceField(
         label=_("Component"), queryset=_materials(), widget=Picker("material")
     )
+    mode = forms.ChoiceField(
+        label=_("Line mode"),
+        choices=LineMode.choices,
+        initial=LineMode.PERCENTAGE,
+        widget=forms.Select(attrs=SELECT),
+    )
     percentage = forms.DecimalField(
-        label=_("Percentage"), max_digits=9, decimal_places=4, widget=forms.TextInput(attrs=NUMBER)
+        label=_("Percentage"),
+        required=False,
+        max_digits=9,
+        decimal_places=4,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(attrs=NUMBER),
+        help_text=_("Per base batch (absolute), per batch (fixed) or per unit of output"),
+    )
+    loss_pct = forms.DecimalField(
+        label=_("Loss %"),
+        required=False,
+        max_digits=9,
+        decimal_places=4,
+        widget=forms.TextInput(attrs=NUMBER),
     )
     potency_attribute = forms.CharField(
         label=_("Potency attribute"),

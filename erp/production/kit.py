@@ -13,11 +13,12 @@ from django.utils.translation import pgettext_lazy
 from ninja import Schema
 from pydantic import ConfigDict
 
+from erp.approvals.selectors import history_for_document, latest_request_for_document
 from erp.core.doc_kit.declaration import DocumentKit
 from erp.core.doc_kit.schemas import patch_schema
 from erp.core.listing import Column
 from erp.inventory.selectors import moves_of_source
-from erp.production import forms
+from erp.production import calc, forms
 from erp.production.models import (
     Formula,
     FormulaLine,
@@ -44,7 +45,10 @@ class FormulaLineIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     material_id: int
-    percentage: Decimal
+    mode: str = "percentage"
+    percentage: Decimal | None = None
+    quantity: Decimal | None = None
+    loss_pct: Decimal = Decimal(0)
     potency_attribute: str = ""
     potency_target: Decimal | None = None
     compensates: bool = False
@@ -57,6 +61,7 @@ class FormulaIn(Schema):
 
     product_id: int
     batch_size: Decimal
+    yield_pct: Decimal = Decimal(100)
     date: dt.date | None = None
     valid_to: dt.date | None = None
     note: str = ""
@@ -70,7 +75,10 @@ class FormulaLineOut(Schema):
     id: int
     line_no: int
     material_id: int
+    mode: str
     percentage: Decimal
+    quantity: Decimal
+    loss_pct: Decimal
     potency_attribute: str
     potency_target: Decimal | None
     compensates: bool
@@ -86,6 +94,7 @@ class FormulaOut(Schema):
     product_id: int
     formula_version: int
     batch_size: Decimal
+    yield_pct: Decimal
     date: dt.date
     valid_to: dt.date | None
     note: str
@@ -93,8 +102,17 @@ class FormulaOut(Schema):
 
 
 def _formula_lines_annotate(doc, lines) -> None:
-    for ln in lines:
-        ln.batch_quantity = (doc.batch_size * ln.percentage / 100).quantize(Decimal("0.0001"))
+    clines = [ln.calc_line for ln in lines]
+    try:
+        reqs = calc.requirements(
+            clines, base=doc.batch_size, quantity=doc.batch_size, yield_pct=doc.yield_pct
+        )
+    except calc.BalanceNegative:
+        reqs = [calc.Requirement(Decimal(0), Decimal(0)) for _ln in lines]
+    for ln, req in zip(lines, reqs, strict=True):
+        ln.batch_quantity = req.net
+        ln.issue_quantity = req.gross
+        ln.share_shown = _share_shown(ln, doc, req.net)
         ln.potency_shown = (
             f"{ln.potency_attribute} {ln.potency_target.normalize():f}" if ln.is_potency else ""
         )
@@ -104,13 +122,24 @@ def _formula_lines_annotate(doc, lines) -> None:
         ln.role_shown = _("Compensating") if ln.compensates else ""
 
 
+def _share_shown(ln, doc, net) -> Decimal | None:
+    if ln.mode == calc.BALANCE:
+        return (net * 100 / doc.batch_size).quantize(Decimal("0.0001"))
+    found = calc.share(ln.calc_line, doc.batch_size)
+    return None if found is None else found.quantize(Decimal("0.0001"))
+
+
 def _formula_detail_extra(request, doc, lines) -> dict:
-    total = sum((ln.percentage for ln in lines), Decimal(0))
+    total = calc.bulk_total([ln.calc_line for ln in lines], doc.batch_size)
+    if any(ln.mode == calc.BALANCE for ln in lines) and total <= 100:
+        total = Decimal(100)
     return {
         "percent_total": total,
-        "percent_ok": total == 100,
+        "percent_ok": abs(total - 100) <= calc.TOLERANCE,
         "can_copy": request.user.has_perm("production.add_formula")
         and doc.state != FormulaState.CANCELLED,
+        "approval_history": history_for_document(doc),
+        "approval_request": latest_request_for_document(doc),
     }
 
 
@@ -132,7 +161,11 @@ FORMULA = DocumentKit(
     section=_("Production"),
     create=formulas.formula_create,
     update=formulas.formula_update,
-    transitions={"release": formulas.formula_release, "cancel": formulas.formula_cancel},
+    transitions={
+        "submit": formulas.formula_submit,
+        "release": formulas.formula_release,
+        "cancel": formulas.formula_cancel,
+    },
     header_form=forms.FormulaHeaderForm,
     line_form=forms.FormulaLineForm,
     form_title=_("Formula"),
@@ -151,13 +184,17 @@ FORMULA = DocumentKit(
         Column("formula_version", _("Formula version")),
         Column("batch_size", _("Batch size"), kind="qty"),
         Column("product.base_unit.code", _("Unit")),
+        Column("yield_pct", _("Expected yield %"), kind="qty"),
         Column("date", _("Effective from"), kind="date"),
         Column("valid_to", _("Effective to"), kind="date"),
     ),
     line_columns=(
         Column("material", _("Component")),
-        Column("percentage", _("Percentage"), kind="qty"),
+        Column("mode", _("Line mode")),
+        Column("share_shown", _("Percentage"), kind="qty"),
         Column("batch_quantity", _("Quantity per batch"), kind="qty"),
+        Column("loss_pct", _("Loss %"), kind="qty"),
+        Column("issue_quantity", _("Issue quantity per batch"), kind="qty"),
         Column("potency_shown", _("Potency target")),
         Column("role_shown", _("Compensating line")),
         Column("substitute_shown", _("Substitute")),
@@ -203,7 +240,10 @@ class OrderLineOut(Schema):
     id: int
     line_no: int
     material_id: int
+    mode: str
     percentage: Decimal
+    net_quantity: Decimal
+    loss_pct: Decimal
     required_quantity: Decimal
     potency_target: Decimal | None
     compensates: bool
@@ -320,6 +360,8 @@ ORDER = DocumentKit(
         Column("quantity", _("Planned quantity"), kind="qty"),
         Column("issue_warehouse", _("Issue warehouse")),
         Column("output_location", _("Output location")),
+        Column("theoretical_output", _("Theoretical output"), kind="qty"),
+        Column("expected_yield_pct", _("Expected yield %"), kind="qty"),
         Column("output_quantity", _("Output quantity"), kind="qty"),
         Column("yield_pct", _("Yield %"), kind="qty"),
         Column("output_lot", _("Output lot")),
@@ -327,7 +369,10 @@ ORDER = DocumentKit(
     ),
     line_columns=(
         Column("material", _("Component")),
+        Column("mode", _("Line mode")),
         Column("percentage", _("Percentage"), kind="qty"),
+        Column("net_quantity", _("Net quantity"), kind="qty"),
+        Column("loss_pct", _("Loss %"), kind="qty"),
         Column("required_quantity", _("Required quantity"), kind="qty"),
         Column("potency_shown", _("Potency target")),
         Column("issued_quantity", _("Issued quantity"), kind="qty"),

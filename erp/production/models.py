@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from erp.core.models import Document, DocumentLine
+from erp.production import calc
 from erp.production.states import FormulaState, ProductionOrderState, RoutingState
 
 QTY = {"max_digits": 18, "decimal_places": 4}
@@ -15,9 +16,18 @@ PCT = {"max_digits": 9, "decimal_places": 4}
 ZERO = Decimal(0)
 
 
+class LineMode(models.TextChoices):
+    PERCENTAGE = calc.PERCENTAGE, _("Percentage of batch")
+    ABSOLUTE = calc.ABSOLUTE, _("Quantity per base batch")
+    FIXED = calc.FIXED, _("Fixed per batch")
+    BALANCE = calc.BALANCE, _("Balance to 100 %")
+    PACKAGING = calc.PACKAGING, _("Packaging per unit of output")
+
+
 class Formula(Document):
-    """One version of a product's formula: percentages of a base batch. A released version is
-    immutable; a change is a new version (a copy), which supersedes it when released."""
+    """One version of a product's formula for a base batch. Submitted, approved or released
+    versions are immutable; a change is a new version (a copy), which supersedes it when
+    released."""
 
     product = models.ForeignKey(
         "masterdata.Material",
@@ -33,6 +43,7 @@ class Formula(Document):
     date = models.DateField(_("effective from"))
     valid_to = models.DateField(_("effective to"), null=True, blank=True)
     batch_size = models.DecimalField(_("batch size"), **QTY)
+    yield_pct = models.DecimalField(_("expected yield %"), default=Decimal(100), **PCT)
 
     class Meta(Document.Meta):
         verbose_name = _("formula")
@@ -44,6 +55,7 @@ class Formula(Document):
             ),
         ]
         permissions = [
+            ("submit_formula", _("Can submit formula for approval")),
             ("release_formula", _("Can release formula")),
             ("cancel_formula", _("Can cancel formula")),
         ]
@@ -57,15 +69,21 @@ class Formula(Document):
 
 
 class FormulaLine(DocumentLine):
-    """A component as a percentage of the batch. A potency line (有效含量) names the lot
-    attribute and its target: at issue its quantity becomes qty × target ÷ the lot's value,
-    and the formula's compensating line (a filler or solvent) gives up the difference."""
+    """A component in one of the modes of calc.py (percentage, absolute, fixed, balance,
+    packaging) with its loss %. A potency line (有效含量) names the lot attribute and its
+    target: at issue its quantity becomes qty × target ÷ the lot's value, and the formula's
+    balance or compensating line (a filler or solvent) gives up the difference."""
 
     document = models.ForeignKey(Formula, on_delete=models.CASCADE, related_name="lines")
     material = models.ForeignKey(
         "masterdata.Material", verbose_name=_("component"), on_delete=models.PROTECT
     )
-    percentage = models.DecimalField(_("percentage"), **PCT)
+    mode = models.CharField(
+        _("line mode"), max_length=20, choices=LineMode.choices, default=LineMode.PERCENTAGE
+    )
+    percentage = models.DecimalField(_("percentage"), default=ZERO, **PCT)
+    quantity = models.DecimalField(_("quantity"), default=ZERO, **QTY)
+    loss_pct = models.DecimalField(_("loss %"), default=ZERO, **PCT)
     potency_attribute = models.CharField(_("potency attribute"), max_length=60, blank=True)
     potency_target = models.DecimalField(_("potency target"), null=True, blank=True, **PCT)
     compensates = models.BooleanField(_("compensating line"), default=False)
@@ -88,6 +106,11 @@ class FormulaLine(DocumentLine):
     @property
     def is_potency(self) -> bool:
         return bool(self.potency_attribute) and self.potency_target is not None
+
+    @property
+    def calc_line(self) -> calc.Line:
+        amount = self.percentage if self.mode == LineMode.PERCENTAGE else self.quantity
+        return calc.Line(self.mode, amount, self.loss_pct, self.compensates)
 
 
 class ProductionOrder(Document):
@@ -155,6 +178,15 @@ class ProductionOrder(Document):
             return None
         return (self.output_quantity * 100 / self.quantity).quantize(Decimal("0.01"))
 
+    @property
+    def expected_yield_pct(self) -> Decimal:
+        return self.formula.yield_pct
+
+    @property
+    def theoretical_output(self) -> Decimal:
+        """Batch × the formula's expected yield, next to the actual output."""
+        return calc.theoretical_output(self.quantity, self.formula.yield_pct)
+
 
 class ProductionOrderLine(DocumentLine):
     """A component requirement: the formula line scaled to the order quantity, and what was
@@ -164,7 +196,13 @@ class ProductionOrderLine(DocumentLine):
     material = models.ForeignKey(
         "masterdata.Material", verbose_name=_("component"), on_delete=models.PROTECT
     )
+    mode = models.CharField(
+        _("line mode"), max_length=20, choices=LineMode.choices, default=LineMode.PERCENTAGE
+    )
     percentage = models.DecimalField(_("percentage"), **PCT)
+    # net: the formula's share of the batch; required: what to issue (net grossed up by loss)
+    net_quantity = models.DecimalField(_("net quantity"), default=ZERO, **QTY)
+    loss_pct = models.DecimalField(_("loss %"), default=ZERO, **PCT)
     required_quantity = models.DecimalField(_("required quantity"), **QTY)
     potency_attribute = models.CharField(_("potency attribute"), max_length=60, blank=True)
     potency_target = models.DecimalField(_("potency target"), null=True, blank=True, **PCT)
@@ -196,6 +234,11 @@ class ProductionOrderLine(DocumentLine):
     @property
     def is_potency(self) -> bool:
         return bool(self.potency_attribute) and self.potency_target is not None
+
+    @property
+    def calc_line(self) -> calc.Line:
+        """For the issue arithmetic: the mode, loss and compensating flag (amount unused)."""
+        return calc.Line(self.mode, self.percentage, self.loss_pct, self.compensates)
 
 
 class LotLink(models.Model):

@@ -6,9 +6,14 @@ from django.utils.translation import pgettext_lazy
 
 from erp.core.states import StateMachine, Transition
 
+# Transitions the approvals engine takes (no button, no permission of their own).
+BY_APPROVALS = ""
+
 
 class FormulaState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", pgettext_lazy("document state", "Approved")
     RELEASED = "released", pgettext_lazy("formula state", "Released")
     SUPERSEDED = "superseded", pgettext_lazy("production state", "Superseded")
     CANCELLED = "cancelled", _("Cancelled")
@@ -27,8 +32,25 @@ FORMULA_MACHINE = StateMachine(
     FormulaState,
     [
         Transition(
-            "release",
+            "submit",
             ("draft",),
+            "submitted",
+            "production.submit_formula",
+            _("Submit for approval"),
+            confirm=_("Submit this formula version for approval? It cannot be edited meanwhile."),
+        ),
+        Transition(
+            "approve",
+            ("submitted",),
+            "approved",
+            BY_APPROVALS,
+            pgettext_lazy("document state", "Approved"),
+        ),
+        Transition("reopen", ("submitted",), "draft", BY_APPROVALS, _("Back to draft")),
+        # From draft only when no approval rule applies (the request is approved at once).
+        Transition(
+            "release",
+            ("draft", "approved"),
             "released",
             "production.release_formula",
             _("Release"),

@@ -15,7 +15,10 @@ into), and per material one pass over its demands in date order:
 4. what is still short becomes planned orders, sized by the lot rules, due on the need date
    and started lead time + QC release time earlier; a make order is exploded through the
    formula version effective on its start date (percentages of the quantity, grossed up by
-   the expected yield) into dependent demand of its components on its start date.
+   the expected yield) into dependent demand of its components on its start date. The
+   formula is scaled by erp.production.calc.requirements, the same arithmetic as the
+   production order: line modes (percentage, absolute per base batch, fixed, balance,
+   packaging) and loss %, each line rounded up.
 
 Every input is sorted on a full key before use and every quantity is a Decimal, so the same
 facts give the same result, byte for byte (`Result.digest`).
@@ -40,6 +43,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
+
+from erp.production import calc
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -89,10 +94,18 @@ class FormulaVersion:
     version: int
     valid_from: date
     valid_to: date | None
-    lines: tuple[tuple[int, Decimal], ...]  # (component material id, percentage of batch)
-    batch_size: Decimal = ZERO
+    # (component material id, calc.Line), or (id, percentage of batch) for a percentage line
+    lines: tuple[tuple[int, "calc.Line | Decimal"], ...]
+    batch_size: Decimal = ZERO  # base batch of absolute lines; 0: the planned quantity
     # Its released routing: (setup hours, run hours per batch, work centre hours per day).
     operations: tuple[tuple[Decimal, Decimal, Decimal], ...] = ()
+    yield_pct: Decimal | None = None  # the formula's expected yield, else the parameter's
+
+    def calc_lines(self) -> list["calc.Line"]:
+        return [
+            ln if isinstance(ln, calc.Line) else calc.Line(calc.PERCENTAGE, ln)
+            for _m, ln in self.lines
+        ]
 
 
 @dataclass(frozen=True)
@@ -775,9 +788,7 @@ class _Planner:
         version = self._formula(p, start)
         if version is None:
             return False
-        gross = quantity * HUNDRED / p.yield_pct
-        for component, pct in version.lines:
-            qty = (gross * pct / HUNDRED).quantize(QTY, rounding=ROUND_CEILING)
+        for component, qty in self._requirements(p, version, quantity):
             if qty > 0:
                 self.demands[component].append(
                     Demand(
@@ -792,6 +803,24 @@ class _Planner:
                     )
                 )
         return True
+
+    @staticmethod
+    def _requirements(p: Params, version: FormulaVersion, quantity: Decimal):
+        """(component, quantity to issue) for a planned output: the batch is the output
+        grossed up by the expected yield (the formula's when it states one below 100 %)."""
+        yield_pct = version.yield_pct if version.yield_pct not in (None, HUNDRED) else p.yield_pct
+        batch = (quantity * HUNDRED / yield_pct).quantize(QTY, rounding=ROUND_CEILING)
+        try:
+            reqs = calc.requirements(
+                version.calc_lines(),
+                base=version.batch_size or batch,
+                quantity=batch,
+                yield_pct=yield_pct,
+                rounding=ROUND_CEILING,
+            )
+        except calc.BalanceNegative:
+            return []  # a released formula keeps its balance ≥ 0; rounding only at tiny batches
+        return [(m, r.gross) for (m, _ln), r in zip(version.lines, reqs, strict=True)]
 
     def _exception(self, p: Params, kind: str, *, receipt: _Receipt | None = None, **kw) -> None:
         source = kw.pop("source", None)

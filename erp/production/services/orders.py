@@ -141,30 +141,47 @@ def _formula_check(formula: Formula, on_date) -> None:
 
 
 def _explode(order: ProductionOrder) -> None:
-    """The requirement lines: the formula's percentages of the order quantity."""
-    flines = list(order.formula.lines.all())
-    required = calc.scale([(f.percentage, f.compensates) for f in flines], order.quantity)
-    if any(r < 0 for r in required):
+    """The requirement lines: the formula scaled to the order quantity (calc.requirements),
+    net and grossed up by each line's loss."""
+    formula = order.formula
+    flines = list(formula.lines.select_related("material"))
+    clines = [f.calc_line for f in flines]
+    try:
+        reqs = calc.requirements(
+            clines, base=formula.batch_size, quantity=order.quantity, yield_pct=formula.yield_pct
+        )
+    except calc.BalanceNegative:
         raise field_error(
             "quantity",
             _("The quantity is too small for this formula: the lines round to more than it."),
-        )
+        ) from None
     ProductionOrderLine.objects.filter(document=order).delete()
     ProductionOrderLine.objects.bulk_create(
         ProductionOrderLine(
             document=order,
             line_no=f.line_no,
             material_id=f.material_id,
-            percentage=f.percentage,
-            required_quantity=req,
+            mode=f.mode,
+            percentage=_share(cl, formula.batch_size, req.net, order.quantity),
+            net_quantity=req.net,
+            loss_pct=f.loss_pct,
+            required_quantity=req.gross,
             potency_attribute=f.potency_attribute,
             potency_target=f.potency_target,
             compensates=f.compensates,
             substitute_id=f.substitute_id,
             substitute_ratio=f.substitute_ratio,
         )
-        for f, req in zip(flines, required, strict=True)
+        for f, cl, req in zip(flines, clines, reqs, strict=True)
     )
+
+
+def _share(line: calc.Line, base: Decimal, net: Decimal, quantity: Decimal) -> Decimal:
+    """The line's % of the batch as shown on the order; the balance line's from its rest."""
+    if line.mode == calc.BALANCE:
+        return (net * 100 / quantity).quantize(Decimal("0.0001"))
+    found = calc.share(line, base)
+    return ZERO if found is None else found.quantize(Decimal("0.0001"))
 
 
 def _snap(order: ProductionOrder) -> dict:
@@ -269,36 +286,40 @@ class Pick:
 
 
 def issue_plan(order, lines, *, on_date) -> list[Pick]:
-    """Which lots and quantities the issue takes, line by line (no writes)."""
+    """Which lots and quantities the issue takes, line by line (no writes): potency lines
+    first, then the others with the balance or compensating line reduced by the net extra
+    the potency lines took (calc.after_potency)."""
     picks: list[Pick] = []
-    extra = ZERO
-    for line in (ln for ln in lines if ln.is_potency):
-        taken = _potency_picks(order, line, on_date)
-        picks += taken
-        extra += sum((p.quantity for p in taken), ZERO) - line.required_quantity
-    for line in (ln for ln in lines if not ln.is_potency):
-        need = line.required_quantity
-        if line.compensates:
-            need -= extra
-            if need < 0:
-                raise _compensation_negative(lines, line, need)
-        if need > 0:
-            picks += _picks_with_substitute(order, line, need, on_date)
+    taken: dict[int, Decimal] = {}
+    for i, line in enumerate(lines):
+        if line.is_potency:
+            found = _potency_picks(order, line, on_date)
+            picks += found
+            taken[i] = sum((p.quantity for p in found), ZERO)
+    reqs = [calc.Requirement(ln.net_quantity, ln.required_quantity) for ln in lines]
+    try:
+        needs = calc.after_potency([ln.calc_line for ln in lines], reqs, taken)
+    except calc.BalanceNegative as exc:
+        raise _compensation_negative(lines, exc) from None
+    for i, line in enumerate(lines):
+        if not line.is_potency and needs[i] > 0:
+            picks += _picks_with_substitute(order, line, needs[i], on_date)
     return picks
 
 
-def _compensation_negative(lines, comp, need) -> BusinessRuleError:
-    potency = ", ".join(ln.material.code for ln in lines if ln.is_potency)
+def _compensation_negative(lines, exc: calc.BalanceNegative) -> BusinessRuleError:
+    comp = lines[exc.index]
     return BusinessRuleError(
         _(
             "The potency lines (%(potency)s) need %(extra)s more than planned, more than the "
-            "compensating line %(comp)s holds (%(held)s): use lots with a higher potency."
+            "balance or compensating line %(comp)s holds (%(held)s): use lots with a higher "
+            "potency."
         )
         % {
-            "potency": potency,
-            "extra": f"{(comp.required_quantity - need).normalize():f}",
+            "potency": ", ".join(lines[i].material.code for i in exc.others),
+            "extra": f"{(comp.net_quantity + exc.short).normalize():f}",
             "comp": comp.material.code,
-            "held": f"{comp.required_quantity.normalize():f}",
+            "held": f"{comp.net_quantity.normalize():f}",
         },
         code="compensation_negative",
     )

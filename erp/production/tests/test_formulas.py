@@ -37,7 +37,7 @@ def test_percentages_must_add_up_to_100(plant, planner):
 
 
 def test_potency_line_needs_a_compensating_line(plant, planner):
-    with pytest.raises(ValidationFailed, match="needs a compensating line"):
+    with pytest.raises(ValidationFailed, match="needs a balance or compensating line"):
         formula_create(
             actor=planner,
             header=_header(plant),
