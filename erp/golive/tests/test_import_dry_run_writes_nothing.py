@@ -81,3 +81,24 @@ def test_dry_run_error_messages_unchanged(importer, basics):
             "桶 无法换算为基本单位 kg。请为本物料添加换算（如“1 桶 = … kg”），或添加通用换算。",
         ),
     ]
+
+
+def test_report_is_what_asdict_gave():
+    """The hand-built report (faster on large files) equals dataclasses.asdict's."""
+    from dataclasses import asdict
+
+    from erp.golive.importing.engine import Outcome, RowError, RowResult
+
+    results = [
+        RowResult(2, "RM-1", "created", values=[{"column": "名称", "value": "树脂"}]),
+        RowResult(3, "RM-2", "updated", ["名称"], [], [{"column": "名称", "old": "a", "new": "b"}]),
+        RowResult(4, "RM-3", "unchanged"),
+    ]
+    errors = [RowError(None, "", "", "文件错误"), RowError(5, "编码", "X", "“X”不存在。")]
+    report = Outcome(results, errors).report()
+    assert report == {
+        "rows": [asdict(r) for r in results if r.action != "unchanged"],
+        "errors": [asdict(e) for e in errors],
+    }
+    report["rows"][0]["values"][0]["value"] = "changed"
+    assert results[0].values[0]["value"] == "树脂"  # a copy, as asdict gave
