@@ -89,18 +89,74 @@ def permission_label(perm: Permission) -> str:
     return gettext(perm.name)
 
 
-def permission_matrix() -> tuple[list[Role], list[MatrixGroup]]:
-    """Rows = permissions of the ERP apps grouped by app; columns = roles."""
+def _erp_apps() -> dict[str, object]:
+    return {c.label: c for c in apps.get_app_configs() if c.name.startswith("erp.")}
+
+
+def matrix_app_labels() -> list[str]:
+    return sorted(_erp_apps())
+
+
+@dataclass
+class MatrixApp:
+    """One app's line of the matrix overview: its permissions and how many each role holds
+    (in role order)."""
+
+    app_label: str
+    app_name: str
+    total: int
+    granted: list[int]
+
+
+def permission_apps() -> tuple[list[Role], list[MatrixApp]]:
+    """The matrix overview in three queries: roles, permissions per app, grants per role and
+    app. The rows themselves load per app (`permission_matrix(app_label)`): all apps at once
+    were thousands of rows, over the page budget."""
     roles = list(Role.objects.all())
-    erp_labels = {c.label: c for c in apps.get_app_configs() if c.name.startswith("erp.")}
+    erp_apps = _erp_apps()
+    totals = dict(
+        Permission.objects.filter(content_type__app_label__in=erp_apps)
+        .values_list("content_type__app_label")
+        .annotate(n=Count("pk"))
+    )
+    grants = Group.permissions.through.objects.filter(
+        group_id__in=[r.group_id for r in roles],
+        permission__content_type__app_label__in=erp_apps,
+    )
+    counts = {
+        (group_id, label): n
+        for group_id, label, n in grants.values_list(
+            "group_id", "permission__content_type__app_label"
+        ).annotate(n=Count("pk"))
+    }
+    found = [
+        MatrixApp(
+            label,
+            str(erp_apps[label].verbose_name),
+            totals[label],
+            [counts.get((r.group_id, label), 0) for r in roles],
+        )
+        for label in sorted(totals)
+    ]
+    return roles, found
+
+
+def permission_matrix(app_label: str | None = None) -> tuple[list[Role], list[MatrixGroup]]:
+    """Rows = permissions of the ERP apps (or of one, `app_label`) grouped by app; columns =
+    roles."""
+    roles = list(Role.objects.all())
+    erp_labels = _erp_apps()
+    labels = [app_label] if app_label is not None else list(erp_labels)
     perms = (
-        Permission.objects.filter(content_type__app_label__in=erp_labels)
+        Permission.objects.filter(content_type__app_label__in=labels)
+        .filter(content_type__app_label__in=erp_labels)
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
     )
     granted = set(
         Group.permissions.through.objects.filter(
-            group_id__in=[r.group_id for r in roles]
+            group_id__in=[r.group_id for r in roles],
+            permission__content_type__app_label__in=labels,
         ).values_list("group_id", "permission_id")
     )
     groups: dict[str, MatrixGroup] = {}

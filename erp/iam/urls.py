@@ -21,4 +21,5 @@ urlpatterns = [
     path("departments/<int:department_id>/", views.department_form, name="department_edit"),
     path("roles/", views.role_list, name="role_list"),
     path("roles/matrix/", views.role_matrix, name="role_matrix"),
+    path("roles/matrix/app/", views.role_matrix_section, name="role_matrix_section"),
 ]

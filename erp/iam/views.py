@@ -313,8 +313,26 @@ def role_list(request):
 
 @perm_required("iam.view_user")
 def role_matrix(request):
-    roles, groups = selectors.permission_matrix()
-    return render(request, "iam/role_matrix.html", {"roles": roles, "groups": groups})
+    """The apps with each role's count of granted permissions; an app's rows load on demand
+    (htmx), or inline with ?app= (a link works without scripts)."""
+    roles, matrix_apps = selectors.permission_apps()
+    context = {"roles": roles, "matrix_apps": matrix_apps, "groups": [], "open_app": ""}
+    label = request.GET.get("app", "")
+    if label in {a.app_label for a in matrix_apps}:
+        context["groups"] = selectors.permission_matrix(label)[1]
+        context["open_app"] = label
+    return render(request, "iam/role_matrix.html", context)
+
+
+@perm_required("iam.view_user")
+def role_matrix_section(request):
+    """One app's permission rows × roles (?app=, default the first app)."""
+    labels = selectors.matrix_app_labels()
+    label = request.GET.get("app") or (labels[0] if labels else "")
+    if label not in labels:
+        raise Http404
+    roles, groups = selectors.permission_matrix(label)
+    return render(request, "iam/_role_matrix_section.html", {"roles": roles, "groups": groups})
 
 
 # --- departments (settings) ----------------------------------------------------------------

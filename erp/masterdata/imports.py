@@ -207,6 +207,7 @@ MATERIALS = ImportSpec(
     permissions=("masterdata.add_material", "masterdata.change_material"),
     upsert=_plain(materials.material_upsert),
     apply_batch=materials.material_upsert_batch,
+    check_batch=materials.material_check_batch,
     existing=_by_code(Material),
     existing_in=_by_codes(Material),
     queryset=lambda: Material.objects.select_related(

@@ -50,6 +50,7 @@
   //   <input type="checkbox" data-select-all=".erp-row-check">  ticks every matching box
   //   <input data-select-on-focus>                           selects its text on focus
   //   <a data-history-back>                                  goes back one page
+  //   <form data-busy="#note">                               on submit shows #note, disables its buttons
   function confirmed(el, event) {
     if (el && el.dataset.confirm && !window.confirm(el.dataset.confirm)) {
       event.preventDefault();
@@ -74,6 +75,25 @@
       window.history.back();
     }
   }, true);
+  // A long synchronous request (an import's check or apply): say it is working and stop a
+  // second click from sending the file twice. Bubble phase: a refused confirm came first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target instanceof Element ? event.target.closest("form[data-busy]") : null;
+    if (!form || event.defaultPrevented) { return; }
+    var note = document.querySelector(form.dataset.busy);
+    if (note) { note.classList.remove("d-none"); }
+    window.setTimeout(function () {  // after the browser has taken the form's data
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }  // back to a page kept in memory: ready again
+    document.querySelectorAll("form[data-busy]").forEach(function (form) {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+      var note = document.querySelector(form.dataset.busy);
+      if (note) { note.classList.add("d-none"); }
+    });
+  });
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el instanceof Element && el.matches("[data-autosubmit]") && el.form) { el.form.submit(); }

@@ -115,6 +115,10 @@ class ImportSpec:
     # specs without lines: the engine writes the whole file with it in a few queries per
     # 500 rows instead of calling `upsert` per row (same checks, records and audit events).
     apply_batch: Callable[..., list] | None = None
+    # check_batch(actor=..., rows=[...]) -> the outcomes apply_batch would return, writing
+    # nothing: the dry run of a batch spec then leaves the database untouched (and skips the
+    # inserts and audit rows a rolled-back write would cost).
+    check_batch: Callable[..., list] | None = None
     # check_file(groups) -> [(row, field, value, message)]: checks across the whole file and
     # the database that no single row can make (a tax number used twice, or by another record)
     check_file: Callable[[list[Group]], list[tuple]] | None = None

@@ -54,7 +54,9 @@ def import_dry_run(*, actor, spec_key: str, file_name: str, content: bytes) -> I
     stored_parse = parsed_dumps(parsed, sha256)  # before execute() resolves references
     try:
         with transaction.atomic():
-            raise _RollBack(execute(spec, actor, parsed))
+            # check_only: a batch spec writes nothing; the rollback still undoes whatever a
+            # per-row spec's services wrote while checking.
+            raise _RollBack(execute(spec, actor, parsed, check_only=True))
     except _RollBack as done:
         outcome = done.outcome
     with transaction.atomic():

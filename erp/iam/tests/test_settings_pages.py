@@ -15,6 +15,7 @@ PAGES = [
     "/iam/users/{id}/password/",
     "/iam/roles/",
     "/iam/roles/matrix/",
+    "/iam/roles/matrix/app/?app=iam",
 ]
 
 
@@ -150,9 +151,13 @@ def test_role_list_and_matrix(admin_user, make_user):
     client = _client(admin_user)
     body = client.get("/iam/roles/").content.decode()
     assert "销售员" in body and "roles.toml" in body
-    response = client.get("/iam/roles/matrix/")
+    overview = client.get("/iam/roles/matrix/")
+    assert "roles.toml" in overview.content.decode()
+    assert "iam" in [a.app_label for a in overview.context["matrix_apps"]]
+    # The rows of one app: loaded by htmx, or inline with ?app= (without scripts).
+    response = client.get("/iam/roles/matrix/app/?app=iam")
     matrix = response.content.decode()
-    assert "roles.toml" in matrix
+    assert client.get("/iam/roles/matrix/?app=iam").context["groups"][0].app_label == "iam"
     roles, groups = response.context["roles"], response.context["groups"]
     admin_col = [r.code for r in roles].index("admin")
     sales_col = [r.code for r in roles].index("sales")

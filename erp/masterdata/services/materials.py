@@ -20,6 +20,7 @@ from erp.masterdata.services.records import (
     BatchRow,
     LineSet,
     RecordKind,
+    record_check_batch,
     record_create,
     record_update,
     record_upsert,
@@ -194,5 +195,14 @@ def material_upsert_batch(*, actor, rows: list[dict]) -> list[BatchRow]:
     token = _batch_common_rates.set(conversion_rates(None)[1])
     try:
         return record_upsert_batch(MATERIAL, actor=actor, key="code", rows=rows)
+    finally:
+        _batch_common_rates.reset(token)
+
+
+def material_check_batch(*, actor, rows: list[dict]) -> list[BatchRow]:
+    """What `material_upsert_batch` would answer for `rows`, writing nothing (dry run)."""
+    token = _batch_common_rates.set(conversion_rates(None)[1])
+    try:
+        return record_check_batch(MATERIAL, actor=actor, key="code", rows=rows)
     finally:
         _batch_common_rates.reset(token)

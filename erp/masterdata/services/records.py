@@ -599,8 +599,21 @@ def record_upsert_batch(kind: RecordKind, *, actor, key: str, rows: list[dict]) 
     if kind.after_save is not None:
         # Follow-up writes run per saved record; this path would silently skip them.
         raise ValueError(f"{kind.model.__name__} has after_save: use record_upsert per row")
+    results = _batch_rows(kind, actor, key, rows, lock=True)
+    _batch_write(kind, actor, results)
+    return results
+
+
+def record_check_batch(kind: RecordKind, *, actor, key: str, rows: list[dict]) -> list[BatchRow]:
+    """The outcomes `record_upsert_batch` would return, without writing anything (an import's
+    dry run): the same checks on the same records, read without locks."""
+    return _batch_rows(kind, actor, key, rows, lock=False)
+
+
+def _batch_rows(kind: RecordKind, actor, key: str, rows: list[dict], *, lock: bool):
     prepared = [_normalised(kind, data) for data in rows]
-    existing = _locked_by(kind.model, key, {d.get(key) for d in prepared} - {None, ""})
+    codes = {d.get(key) for d in prepared} - {None, ""}
+    existing = _locked_by(kind.model, key, codes, lock=lock)
     known = (key,) if _single_unique(kind.model, (key,)) else ()
     allowed = _Allowed(actor)
     results = []
@@ -612,7 +625,6 @@ def record_upsert_batch(kind: RecordKind, *, actor, key: str, rows: list[dict]) 
             results.append(_batch_row(kind, actor, data, obj, known, allowed))
         except DomainError as exc:
             results.append(BatchRow(status="error", error=exc))
-    _batch_write(kind, actor, results)
     return results
 
 
@@ -634,12 +646,15 @@ class _Allowed:
             raise self.seen[perm]
 
 
-def _locked_by(model: type[models.Model], key: str, values: set) -> dict[Any, models.Model]:
+def _locked_by(
+    model: type[models.Model], key: str, values: set, *, lock: bool = True
+) -> dict[Any, models.Model]:
     found = {}
     ordered = sorted(values, key=str)
+    manager = model._default_manager
     for start in range(0, len(ordered), LOCK_CHUNK):
         chunk = ordered[start : start + LOCK_CHUNK]
-        query = model._default_manager.select_for_update().filter(**{f"{key}__in": chunk})
+        query = (manager.select_for_update() if lock else manager).filter(**{f"{key}__in": chunk})
         found.update({getattr(obj, key): obj for obj in query})
     return found
 
