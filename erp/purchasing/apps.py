@@ -25,6 +25,7 @@ class PurchasingConfig(AppConfig):
         numbering_rule_register(
             "purchasing.purchasereturn", "PB", "采购退货单"
         )  # RT is the routing
+        numbering_rule_register("purchasing.supplierprice", "PP", "供应商价格表")
         # Stock side: Dr 原材料 / Cr 暂估应付款 on receipt, the reverse on return; the invoice
         # clears 暂估应付款 into 应付货款; price differences go to 材料成本差异 (1404).
         posting_event_register(

@@ -1,4 +1,5 @@
-"""Demo purchasing: approval bands, orders in each state, receipts into quarantine with
+"""Demo purchasing: approval bands, a supplier price list with a quantity break, orders in
+each state, receipts into quarantine with
 supplier lots, a matched invoice, a mismatched invoice left in draft, and a return — all made
 through the services, as the demo people would."""
 
@@ -13,7 +14,7 @@ from erp.core.errors import DomainError
 from erp.iam.models import User
 from erp.masterdata.models import Supplier, SupplierMaterial
 from erp.purchasing.models import PurchaseOrder
-from erp.purchasing.services import invoices, orders, receipts, requisitions, returns
+from erp.purchasing.services import invoices, orders, prices, receipts, requisitions, returns
 
 D = Decimal
 
@@ -98,8 +99,29 @@ def load_demo(*, actor) -> None:
         return
 
 
+def _price_list(purchaser, manager, link, today) -> None:
+    """A price list with a break: 23.50 incl. tax, from 1,000 kg 22.90; valid 180 days."""
+    draft = prices.supplier_price_create(
+        actor=purchaser,
+        header={
+            "supplier_id": link.supplier_id,
+            "material_id": link.material_id,
+            "date": today - dt.timedelta(days=30),
+            "valid_to": today + dt.timedelta(days=150),
+            "price_includes_tax": True,
+            "note": "年度框架协议价",
+        },
+        lines=[
+            {"min_quantity": D("0"), "price": D("23.50")},
+            {"min_quantity": D("1000"), "price": D("22.90")},
+        ],
+    )
+    prices.supplier_price_activate(actor=manager, doc_id=draft.pk)
+
+
 def _documents(purchaser, keeper, accountant, pairs, today) -> None:
     (a1, a2), supplier = pairs[0][:2], pairs[0][0].supplier
+    _price_list(purchaser, _user("purchase_manager", purchaser), a1, today)
     # Approved at once (≤ ¥20,000), received in full, invoiced at the order price.
     small = _order(
         purchaser,

@@ -122,6 +122,59 @@ class OrderLineForm(KitLineForm):
     expected_date = _date(_("Expected date"), required=False)
 
 
+class PriceHeaderForm(KitHeaderForm):
+    supplier = _supplier()
+    material = MaterialChoice(
+        label=_("Material"),
+        queryset=Material.objects.filter(active=True).order_by("code"),
+        widget=Picker("material"),
+    )
+    date = _date(_("Valid from"))
+    valid_to = _date(_("Valid to"), required=False)
+    price_includes_tax = forms.TypedChoiceField(
+        label=_("Price basis"),
+        choices=[(True, _("Incl. tax")), (False, _("Excl. tax"))],
+        coerce=lambda v: v in (True, "True"),
+        initial=True,
+        widget=forms.Select(attrs=SELECT),
+    )
+    note = _note()
+
+
+class PriceBreakForm(KitLineForm):
+    min_quantity = forms.DecimalField(
+        label=_("From quantity"),
+        max_digits=18,
+        decimal_places=4,
+        min_value=0,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    price = forms.DecimalField(
+        label=_("Unit price"),
+        max_digits=18,
+        decimal_places=4,
+        min_value=0,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+
+
+class HistoryFilterForm(forms.Form):
+    """The price history page's choice of supplier and material (either may stay empty)."""
+
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"),
+        required=False,
+        queryset=Supplier.objects.all(),
+        widget=Picker("supplier"),
+    )
+    material = MaterialChoice(
+        label=_("Material"),
+        required=False,
+        queryset=Material.objects.all(),
+        widget=Picker("material"),
+    )
+
+
 # --- goods receipt --------------------------------------------------------------------------
 
 

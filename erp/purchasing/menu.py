@@ -48,6 +48,22 @@ MENU = [
     ),
     MenuItem(
         section="purchasing",
+        label=_("Supplier price lists"),
+        url_name="purchasing:supplierprice_list",
+        permission="purchasing.view_supplierprice",
+        icon="tags",
+        order=45,
+    ),
+    MenuItem(
+        section="purchasing",
+        label=_("Price history"),
+        url_name="purchasing:price_history",
+        permission="purchasing.view_supplierprice",
+        icon="graph-up",
+        order=46,
+    ),
+    MenuItem(
+        section="purchasing",
         label=_("GR/IR report"),
         url_name="purchasing:grir_report",
         permission="purchasing.view_goodsreceipt",

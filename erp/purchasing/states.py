@@ -44,6 +44,12 @@ class ReturnState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class PriceState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", pgettext_lazy("price list state", "Active")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 def _approved_machine(states, app_model: str, label_submit, *, close_label) -> StateMachine:
     """draft → submitted (approval request) → approved → closed; cancel before closing. The
     engine moves submitted → approved, or back to draft when the request is not approved."""
@@ -126,9 +132,35 @@ RECEIPT_MACHINE = _posting_machine(
     "goodsreceipt",
     _("Post the receipt? The goods go into stock (quarantine lots where QC is required)."),
 )
+
+
 INVOICE_MACHINE = _posting_machine(
     InvoiceState, "purchaseinvoice", _("Post the invoice? Its voucher and payable are booked.")
 )
 RETURN_MACHINE = _posting_machine(
     ReturnState, "purchasereturn", _("Post the return? The goods leave stock.")
+)
+
+PRICE_MACHINE = StateMachine(
+    PriceState,
+    [
+        Transition(
+            "activate",
+            (PriceState.DRAFT,),
+            PriceState.ACTIVE,
+            "purchasing.activate_supplierprice",
+            pgettext_lazy("price list action", "Activate"),
+            style="success",
+            confirm=_("Activate the price list? New order lines of this supplier take its prices."),
+        ),
+        Transition(
+            "cancel",
+            (PriceState.DRAFT, PriceState.ACTIVE),
+            PriceState.CANCELLED,
+            "purchasing.cancel_supplierprice",
+            pgettext_lazy("document action", "Cancel"),
+            style="outline-danger",
+            confirm=_("Cancel this price list? It no longer proposes prices."),
+        ),
+    ],
 )

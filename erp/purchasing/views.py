@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from erp.core.access import require_perm
 from erp.core.errors import DomainError
-from erp.purchasing import selectors
+from erp.purchasing import forms, selectors
 from erp.purchasing.services import invoices, receipts, requisitions, returns
 
 
@@ -80,3 +80,17 @@ def reorder_proposal(request):
 def grir_report(request):
     require_perm(request.user, "purchasing.view_goodsreceipt")
     return render(request, "purchasing/grir_report.html", {"report": selectors.grir_report()})
+
+
+def price_history(request):
+    """供应商价格历史: price lists and ordered prices of a supplier and/or material."""
+    require_perm(request.user, "purchasing.view_supplierprice")
+    form = forms.HistoryFilterForm(request.GET or None)
+    history = None
+    if form.is_valid() and (form.cleaned_data["supplier"] or form.cleaned_data["material"]):
+        supplier, material = form.cleaned_data["supplier"], form.cleaned_data["material"]
+        history = selectors.price_history(
+            supplier_id=supplier.pk if supplier else None,
+            material_id=material.pk if material else None,
+        )
+    return render(request, "purchasing/price_history.html", {"form": form, "history": history})
