@@ -2,11 +2,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 
 from erp.core.access import require_perm
 from erp.core.doc_kit.api import kit_api_register_app
-from erp.purchasing import selectors
+from erp.purchasing import selectors, selectors_performance
 
 router = Router(tags=["purchasing"])
 kit_api_register_app(router, "purchasing")
@@ -70,3 +71,44 @@ def supplier_price_history(
     """Price lists (not drafts) and approved order prices, newest first within each source."""
     require_perm(request.auth, "purchasing.view_supplierprice")
     return _history_rows(selectors.price_history(supplier_id=supplier_id, material_id=material_id))
+
+
+class SupplierPerformanceOut(Schema):
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    lines_dated: int
+    lines_on_time: int
+    on_time_pct: Decimal | None
+    lines_settled: int
+    lines_accurate: int
+    accuracy_pct: Decimal | None
+    lots: int
+    lots_rejected: int
+    rejection_pct: Decimal | None
+    grir_invoiced: Decimal
+    variance: Decimal
+    variance_pct: Decimal | None
+
+
+@router.get("/supplier-performance/", response=list[SupplierPerformanceOut])
+def supplier_performance(
+    request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None
+):
+    """On-time delivery, quantity accuracy, rejection rate and price variance per supplier
+    (default period: 1 January of this year to today)."""
+    require_perm(request.auth, "purchasing.view_purchaseorder")
+    today = timezone.localdate()
+    date_from = date_from or today.replace(month=1, day=1)
+    date_to = date_to or today
+    rows = selectors_performance.supplier_performance(date_from, date_to)
+    fields = [f for f in SupplierPerformanceOut.model_fields if not f.startswith("supplier_")]
+    return [
+        {
+            "supplier_id": r.supplier.pk,
+            "supplier_code": r.supplier.code,
+            "supplier_name": r.supplier.name,
+            **{f: getattr(r, f) for f in fields},
+        }
+        for r in rows
+    ]

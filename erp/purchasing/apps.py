@@ -14,6 +14,7 @@ class PurchasingConfig(AppConfig):
         from erp.core.services.numbering import numbering_rule_register
         from erp.inventory.move_types import IN, OUT, move_type_register
         from erp.inventory.states import LotStatus
+        from erp.purchasing.services.invoices import purchase_invoices_register
         from erp.purchasing.services.orders import purchase_orders_register
         from erp.purchasing.services.receipts import receipt_offset_partner
         from erp.purchasing.services.returns import return_offset_partner
@@ -61,3 +62,4 @@ class PurchasingConfig(AppConfig):
         stock_offset_partner_register("purchasing.goodsreceipt", receipt_offset_partner)
         stock_offset_partner_register("purchasing.purchasereturn", return_offset_partner)
         purchase_orders_register()
+        purchase_invoices_register()

@@ -1,7 +1,7 @@
 """Demo purchasing: approval bands, a supplier price list with a quantity break, orders in
-each state, receipts into quarantine with
-supplier lots, a matched invoice, a mismatched invoice left in draft, and a return — all made
-through the services, as the demo people would."""
+each state, receipts into quarantine with supplier lots, a matched invoice, a mismatched
+invoice waiting for the purchasing manager's approval of its price difference, and a return —
+all made through the services, as the demo people would."""
 
 import datetime as dt
 from decimal import Decimal
@@ -26,6 +26,17 @@ def _user(username: str, fallback):
 def _rules(actor) -> None:
     if ApprovalRule.objects.filter(doc_type=orders.DOC_TYPE).exists():
         return
+    approval_rule_save(
+        actor=actor,
+        doc_type=invoices.DOC_TYPE,
+        name="采购发票价格差异超出允差：采购经理",
+        priority=10,
+        valid_from=None,
+        valid_to=None,
+        is_active=True,
+        conditions=[ConditionSpec("amount", "gt", "0")],
+        steps=[StepSpec("role", "purchase_manager", name="采购经理审批", overdue_hours=24)],
+    )
     approval_rule_save(
         actor=actor,
         doc_type=orders.DOC_TYPE,
@@ -147,10 +158,10 @@ def _documents(purchaser, keeper, accountant, pairs, today) -> None:
         today,
     )
     second = _receive(purchaser, keeper, partial, today, quantities={1: D("200")})
-    # A mismatched invoice: the supplier billed 25.00 instead of 23.50 (6% over): kept as a
-    # draft, posting it is refused until the price is settled.
+    # A mismatched invoice: the supplier billed 25.00 instead of 23.50 (6% over): posting it
+    # sent it to the purchasing manager, who approves or returns the price difference.
     line = second.lines.get()
-    invoices.purchase_invoice_create(
+    mismatched = invoices.purchase_invoice_create(
         actor=accountant,
         header={
             "supplier_id": supplier.pk,
@@ -159,6 +170,7 @@ def _documents(purchaser, keeper, accountant, pairs, today) -> None:
         },
         lines=[{"receipt_line_id": line.pk, "quantity": D("200"), "price": D("25.00")}],
     )
+    invoices.purchase_invoice_post(actor=accountant, doc_id=mismatched.pk)
     # A return of damaged goods from the first receipt's second line.
     if len(pairs) > 1:
         (b1, _b2), other = pairs[1][:2], pairs[1][0].supplier

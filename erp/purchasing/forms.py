@@ -1,6 +1,7 @@
 """Forms of the purchasing document pages. Forms only check input shape; services decide."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
@@ -173,6 +174,21 @@ class HistoryFilterForm(forms.Form):
         queryset=Material.objects.all(),
         widget=Picker("material"),
     )
+
+
+class PerformanceForm(forms.Form):
+    """The supplier performance period (receipt and invoice dates, both days included)."""
+
+    date_from = _date(_("From"), required=False)
+    date_to = _date(_("To"), required=False)
+
+    def period(self):
+        """(from, to): the form's dates, else 1 January of this year to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        date_from = data.get("date_from") or today.replace(month=1, day=1)
+        date_to = data.get("date_to") or today
+        return (date_from, date_to) if date_from <= date_to else (date_to, date_from)
 
 
 # --- goods receipt --------------------------------------------------------------------------

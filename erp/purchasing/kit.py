@@ -374,7 +374,13 @@ def _requisition_extra(request, doc, lines) -> dict:
 
 
 def _invoice_extra(request, invoice, lines) -> dict:
-    return _vouchers(request, invoices.DOC_TYPE, invoice)
+    """A price difference beyond tolerance went for approval: its history shows with it."""
+    extra = _vouchers(request, invoices.DOC_TYPE, invoice)
+    request_ = latest_request_for_document(invoice)
+    if request_ is not None:
+        extra["approval_history"] = history_for_document(invoice)
+        extra["approval_request"] = request_
+    return extra
 
 
 def _return_extra(request, doc, lines) -> dict:
@@ -582,6 +588,7 @@ DOCUMENTS = [
         machine=INVOICE_MACHINE,
         list_filter=forms.document_filter(InvoiceState),
         number_doc_type=invoices.DOC_TYPE,
+        approval_subject=invoices.DOC_TYPE,
         slug="invoices",
         api_slug="purchase-invoices",
         title=_("Purchase invoices"),

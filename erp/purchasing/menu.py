@@ -64,6 +64,14 @@ MENU = [
     ),
     MenuItem(
         section="purchasing",
+        label=_("Supplier performance"),
+        url_name="purchasing:supplier_performance",
+        permission="purchasing.view_purchaseorder",
+        icon="bar-chart",
+        order=48,
+    ),
+    MenuItem(
+        section="purchasing",
         label=_("GR/IR report"),
         url_name="purchasing:grir_report",
         permission="purchasing.view_goodsreceipt",

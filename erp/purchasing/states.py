@@ -34,6 +34,8 @@ class ReceiptState(models.TextChoices):
 
 class InvoiceState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Price difference waiting for approval")
+    APPROVED = "approved", _("Price difference approved")
     POSTED = "posted", _("Posted")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -134,9 +136,51 @@ RECEIPT_MACHINE = _posting_machine(
 )
 
 
-INVOICE_MACHINE = _posting_machine(
-    InvoiceState, "purchaseinvoice", _("Post the invoice? Its voucher and payable are booked.")
-)
+def _invoice_machine() -> StateMachine:
+    """draft → posted as the other posting documents; a draft whose price difference is
+    beyond the tolerance goes draft → submitted (approval request) instead, the engine moves it
+    to approved (then it posts) or back to draft."""
+    S = InvoiceState
+    return StateMachine(
+        S,
+        [
+            Transition(
+                "post",
+                (S.DRAFT, S.APPROVED),
+                S.POSTED,
+                "purchasing.post_purchaseinvoice",
+                _("Post"),
+                style="success",
+                confirm=_(
+                    "Post the invoice? Its voucher and payable are booked; a price difference "
+                    "beyond the tolerance goes for approval first."
+                ),
+            ),
+            Transition(
+                "cancel",
+                (S.DRAFT, S.APPROVED),
+                S.CANCELLED,
+                "purchasing.cancel_purchaseinvoice",
+                pgettext_lazy("document action", "Cancel"),
+                style="outline-danger",
+                confirm=_("Cancel this draft?"),
+            ),
+            Transition("submit", (S.DRAFT,), S.SUBMITTED, BY_APPROVALS, _("Submit for approval")),
+            Transition(
+                "approve",
+                (S.SUBMITTED,),
+                S.APPROVED,
+                BY_APPROVALS,
+                pgettext_lazy("document state", "Approved"),
+            ),
+            Transition(
+                "reopen", (S.SUBMITTED, S.APPROVED), S.DRAFT, BY_APPROVALS, _("Back to draft")
+            ),
+        ],
+    )
+
+
+INVOICE_MACHINE = _invoice_machine()
 RETURN_MACHINE = _posting_machine(
     ReturnState, "purchasereturn", _("Post the return? The goods leave stock.")
 )
