@@ -205,3 +205,26 @@ def supplier_price_cancel(*, actor, doc_id, expected_version=None) -> SupplierPr
             name="cancel",
             expected_version=expected_version,
         )
+
+
+def supplier_price_import_update(*, actor, doc: SupplierPrice, header: dict, lines: list[dict]):
+    """For the import template: a draft takes the file's breaks; an active list is left
+    alone (refused), so a file never changes the prices orders are taking."""
+    if doc.state != S.DRAFT:
+        raise BusinessRuleError(
+            _(
+                "%(doc)s is already active: a file does not change it. Cancel it first, or "
+                "import the new prices with a new valid-from date."
+            )
+            % {"doc": doc.number},
+            code="price_active",
+        )
+    cleaned = _breaks_clean(lines)
+    same_header = (doc.valid_to, doc.price_includes_tax) == (
+        header.get("valid_to"),
+        True if header.get("price_includes_tax") is None else bool(header["price_includes_tax"]),
+    )
+    current = [(x.min_quantity, x.price) for x in doc.lines.order_by("line_no")]
+    if same_header and current == [(x["min_quantity"], x["price"]) for x in cleaned]:
+        return doc, "unchanged"
+    return supplier_price_update(actor=actor, doc_id=doc.pk, header=header, lines=lines), "updated"
