@@ -110,7 +110,9 @@ class OrderLineForm(KitLineForm):
         max_digits=18,
         decimal_places=4,
         min_value=0,
-        widget=forms.TextInput(attrs={**NUMBER, "placeholder": _("empty: last price")}),
+        widget=forms.TextInput(
+            attrs={**NUMBER, "placeholder": _("empty: price list or last price")}
+        ),
     )
     price_includes_tax = forms.TypedChoiceField(
         label=_("Price basis"),

@@ -7,7 +7,6 @@ order (nothing received yet) bumps its version, which supersedes the approval, a
 again. Line amounts follow erp/masterdata/vat.py (round the line, then sum).
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -41,15 +40,6 @@ from erp.purchasing.states import ORDER_MACHINE, OrderState
 DOC_TYPE = "purchasing.purchaseorder"
 S = OrderState
 HEADER_FIELDS = ["date", "supplier_id", "warehouse_id", "note", "net_total", "tax_total", "total"]
-
-
-# --- prices ---------------------------------------------------------------------------------
-
-
-def last_price(supplier_id, material_id) -> tuple[Decimal, bool] | None:
-    """(price, includes tax) of the supplier's latest approved order line for the material."""
-    found = selectors.last_order_price(supplier_id, material_id)
-    return (found.price, found.includes_tax) if found else None
 
 
 # --- save -----------------------------------------------------------------------------------
