@@ -122,7 +122,9 @@ def _prices(rows: dict, date_from, date_to) -> None:
     )
     for s in sums:
         row = rows[s["document__supplier_id"]]
-        row.grir_invoiced, row.variance = s["grir"] or ZERO, s["variance"] or ZERO
+        # SQLite sums decimals with float noise: back to cents, as the amounts were stored
+        row.grir_invoiced = Decimal(s["grir"] or ZERO).quantize(CENT)
+        row.variance = Decimal(s["variance"] or ZERO).quantize(CENT)
 
 
 class _Rows(dict):
