@@ -145,3 +145,9 @@ def moves_of_source(*, source_type: str, source_id) -> QuerySet[StockMove]:
     return StockMove.objects.filter(source_type=source_type, source_id=str(source_id)).order_by(
         "material_id", "sequence"
     )
+
+
+def lot_statuses(lot_ids) -> dict[int, str]:
+    """Quality status (LotStatus value) of each given lot: for other apps' reports (a
+    supplier's rejection rate) without reading the Lot table themselves."""
+    return dict(Lot.objects.filter(pk__in=set(lot_ids)).values_list("pk", "status"))

@@ -14,6 +14,7 @@ class PurchasingConfig(AppConfig):
         from erp.core.services.numbering import numbering_rule_register
         from erp.inventory.move_types import IN, OUT, move_type_register
         from erp.inventory.states import LotStatus
+        from erp.purchasing.services.invoices import purchase_invoices_register
         from erp.purchasing.services.orders import purchase_orders_register
         from erp.purchasing.services.receipts import receipt_offset_partner
         from erp.purchasing.services.returns import return_offset_partner
@@ -25,6 +26,7 @@ class PurchasingConfig(AppConfig):
         numbering_rule_register(
             "purchasing.purchasereturn", "PB", "采购退货单"
         )  # RT is the routing
+        numbering_rule_register("purchasing.supplierprice", "PP", "供应商价格表")
         # Stock side: Dr 原材料 / Cr 暂估应付款 on receipt, the reverse on return; the invoice
         # clears 暂估应付款 into 应付货款; price differences go to 材料成本差异 (1404).
         posting_event_register(
@@ -60,3 +62,4 @@ class PurchasingConfig(AppConfig):
         stock_offset_partner_register("purchasing.goodsreceipt", receipt_offset_partner)
         stock_offset_partner_register("purchasing.purchasereturn", return_offset_partner)
         purchase_orders_register()
+        purchase_invoices_register()

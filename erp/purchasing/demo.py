@@ -1,6 +1,7 @@
-"""Demo purchasing: approval bands, orders in each state, receipts into quarantine with
-supplier lots, a matched invoice, a mismatched invoice left in draft, and a return — all made
-through the services, as the demo people would."""
+"""Demo purchasing: approval bands, a supplier price list with a quantity break, orders in
+each state, receipts into quarantine with supplier lots, a matched invoice, a mismatched
+invoice waiting for the purchasing manager's approval of its price difference, and a return —
+all made through the services, as the demo people would."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,7 +14,7 @@ from erp.core.errors import DomainError
 from erp.iam.models import User
 from erp.masterdata.models import Supplier, SupplierMaterial
 from erp.purchasing.models import PurchaseOrder
-from erp.purchasing.services import invoices, orders, receipts, requisitions, returns
+from erp.purchasing.services import invoices, orders, prices, receipts, requisitions, returns
 
 D = Decimal
 
@@ -25,6 +26,17 @@ def _user(username: str, fallback):
 def _rules(actor) -> None:
     if ApprovalRule.objects.filter(doc_type=orders.DOC_TYPE).exists():
         return
+    approval_rule_save(
+        actor=actor,
+        doc_type=invoices.DOC_TYPE,
+        name="采购发票价格差异超出允差：采购经理",
+        priority=10,
+        valid_from=None,
+        valid_to=None,
+        is_active=True,
+        conditions=[ConditionSpec("amount", "gt", "0")],
+        steps=[StepSpec("role", "purchase_manager", name="采购经理审批", overdue_hours=24)],
+    )
     approval_rule_save(
         actor=actor,
         doc_type=orders.DOC_TYPE,
@@ -98,8 +110,29 @@ def load_demo(*, actor) -> None:
         return
 
 
+def _price_list(purchaser, manager, link, today) -> None:
+    """A price list with a break: 23.50 incl. tax, from 1,000 kg 22.90; valid 180 days."""
+    draft = prices.supplier_price_create(
+        actor=purchaser,
+        header={
+            "supplier_id": link.supplier_id,
+            "material_id": link.material_id,
+            "date": today - dt.timedelta(days=30),
+            "valid_to": today + dt.timedelta(days=150),
+            "price_includes_tax": True,
+            "note": "年度框架协议价",
+        },
+        lines=[
+            {"min_quantity": D("0"), "price": D("23.50")},
+            {"min_quantity": D("1000"), "price": D("22.90")},
+        ],
+    )
+    prices.supplier_price_activate(actor=manager, doc_id=draft.pk)
+
+
 def _documents(purchaser, keeper, accountant, pairs, today) -> None:
     (a1, a2), supplier = pairs[0][:2], pairs[0][0].supplier
+    _price_list(purchaser, _user("purchase_manager", purchaser), a1, today)
     # Approved at once (≤ ¥20,000), received in full, invoiced at the order price.
     small = _order(
         purchaser,
@@ -125,10 +158,10 @@ def _documents(purchaser, keeper, accountant, pairs, today) -> None:
         today,
     )
     second = _receive(purchaser, keeper, partial, today, quantities={1: D("200")})
-    # A mismatched invoice: the supplier billed 25.00 instead of 23.50 (6% over): kept as a
-    # draft, posting it is refused until the price is settled.
+    # A mismatched invoice: the supplier billed 25.00 instead of 23.50 (6% over): posting it
+    # sent it to the purchasing manager, who approves or returns the price difference.
     line = second.lines.get()
-    invoices.purchase_invoice_create(
+    mismatched = invoices.purchase_invoice_create(
         actor=accountant,
         header={
             "supplier_id": supplier.pk,
@@ -137,6 +170,7 @@ def _documents(purchaser, keeper, accountant, pairs, today) -> None:
         },
         lines=[{"receipt_line_id": line.pk, "quantity": D("200"), "price": D("25.00")}],
     )
+    invoices.purchase_invoice_post(actor=accountant, doc_id=mismatched.pk)
     # A return of damaged goods from the first receipt's second line.
     if len(pairs) > 1:
         (b1, _b2), other = pairs[1][:2], pairs[1][0].supplier

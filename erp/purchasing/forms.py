@@ -1,6 +1,7 @@
 """Forms of the purchasing document pages. Forms only check input shape; services decide."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.doc_kit.forms import KitHeaderForm, KitLineForm
@@ -109,7 +110,9 @@ class OrderLineForm(KitLineForm):
         max_digits=18,
         decimal_places=4,
         min_value=0,
-        widget=forms.TextInput(attrs={**NUMBER, "placeholder": _("empty: last price")}),
+        widget=forms.TextInput(
+            attrs={**NUMBER, "placeholder": _("empty: price list or last price")}
+        ),
     )
     price_includes_tax = forms.TypedChoiceField(
         label=_("Price basis"),
@@ -120,6 +123,74 @@ class OrderLineForm(KitLineForm):
     )
     vat_rate = _vat_rate()
     expected_date = _date(_("Expected date"), required=False)
+
+
+class PriceHeaderForm(KitHeaderForm):
+    supplier = _supplier()
+    material = MaterialChoice(
+        label=_("Material"),
+        queryset=Material.objects.filter(active=True).order_by("code"),
+        widget=Picker("material"),
+    )
+    date = _date(_("Valid from"))
+    valid_to = _date(_("Valid to"), required=False)
+    price_includes_tax = forms.TypedChoiceField(
+        label=_("Price basis"),
+        choices=[(True, _("Incl. tax")), (False, _("Excl. tax"))],
+        coerce=lambda v: v in (True, "True"),
+        initial=True,
+        widget=forms.Select(attrs=SELECT),
+    )
+    note = _note()
+
+
+class PriceBreakForm(KitLineForm):
+    min_quantity = forms.DecimalField(
+        label=_("From quantity"),
+        max_digits=18,
+        decimal_places=4,
+        min_value=0,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    price = forms.DecimalField(
+        label=_("Unit price"),
+        max_digits=18,
+        decimal_places=4,
+        min_value=0,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+
+
+class HistoryFilterForm(forms.Form):
+    """The price history page's choice of supplier and material (either may stay empty)."""
+
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"),
+        required=False,
+        queryset=Supplier.objects.all(),
+        widget=Picker("supplier"),
+    )
+    material = MaterialChoice(
+        label=_("Material"),
+        required=False,
+        queryset=Material.objects.all(),
+        widget=Picker("material"),
+    )
+
+
+class PerformanceForm(forms.Form):
+    """The supplier performance period (receipt and invoice dates, both days included)."""
+
+    date_from = _date(_("From"), required=False)
+    date_to = _date(_("To"), required=False)
+
+    def period(self):
+        """(from, to): the form's dates, else 1 January of this year to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        date_from = data.get("date_from") or today.replace(month=1, day=1)
+        date_to = data.get("date_to") or today
+        return (date_from, date_to) if date_from <= date_to else (date_to, date_from)
 
 
 # --- goods receipt --------------------------------------------------------------------------

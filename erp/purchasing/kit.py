@@ -20,15 +20,17 @@ from erp.core.listing import Column
 from erp.inventory.selectors import moves_of_source
 from erp.purchasing import forms
 from erp.purchasing import models as m
-from erp.purchasing.services import invoices, orders, receipts, requisitions, returns
+from erp.purchasing.services import invoices, orders, prices, receipts, requisitions, returns
 from erp.purchasing.states import (
     INVOICE_MACHINE,
     ORDER_MACHINE,
+    PRICE_MACHINE,
     RECEIPT_MACHINE,
     REQUISITION_MACHINE,
     RETURN_MACHINE,
     InvoiceState,
     OrderState,
+    PriceState,
     ReceiptState,
     RequisitionState,
     ReturnState,
@@ -277,6 +279,47 @@ class RequisitionOut(Schema):
     lines: list[RequisitionLineOut]
 
 
+class PriceBreakIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    min_quantity: Decimal = Field(default=Decimal("0"), **QTY)
+    price: Decimal = Field(**PRICE)
+
+
+class PriceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    supplier_id: int
+    material_id: int
+    date: dt.date
+    valid_to: dt.date | None = None
+    price_includes_tax: bool = True
+    note: str = ""
+    lines: list[PriceBreakIn] = []
+
+
+PricePatch = patch_schema(PriceIn)
+
+
+class PriceBreakOut(Schema):
+    id: int
+    line_no: int
+    min_quantity: Decimal
+    price: Decimal
+
+
+class PriceOut(Schema):
+    id: int
+    number: str
+    state: str
+    version: int
+    supplier_id: int
+    material_id: int
+    date: dt.date
+    valid_to: dt.date | None
+    price_includes_tax: bool
+    note: str
+    lines: list[PriceBreakOut]
+
+
 # --- detail pages ---------------------------------------------------------------------------
 
 
@@ -331,7 +374,13 @@ def _requisition_extra(request, doc, lines) -> dict:
 
 
 def _invoice_extra(request, invoice, lines) -> dict:
-    return _vouchers(request, invoices.DOC_TYPE, invoice)
+    """A price difference beyond tolerance went for approval: its history shows with it."""
+    extra = _vouchers(request, invoices.DOC_TYPE, invoice)
+    request_ = latest_request_for_document(invoice)
+    if request_ is not None:
+        extra["approval_history"] = history_for_document(invoice)
+        extra["approval_request"] = request_
+    return extra
 
 
 def _return_extra(request, doc, lines) -> dict:
@@ -343,6 +392,20 @@ def _lines_annotate(doc, lines) -> None:
         ln.lot_shown = ln.lot.number if getattr(ln, "lot_id", None) else ""
         if hasattr(ln, "price_includes_tax"):
             ln.basis_shown = _("Incl. tax") if ln.price_includes_tax else _("Excl. tax")
+
+
+def _price_sample() -> dict:
+    from erp.masterdata.models import Material, Supplier
+
+    return {
+        "date": timezone.localdate(),
+        "supplier_id": Supplier.objects.order_by("pk").first().pk,
+        "material_id": Material.objects.filter(active=True).order_by("pk").first().pk,
+    }
+
+
+def _price_extra(request, doc, lines) -> dict:
+    return {"price_history_query": f"supplier={doc.supplier_id}&material={doc.material_id}"}
 
 
 def _supplier_sample() -> dict:
@@ -366,13 +429,15 @@ SECTIONS = ("purchasing/_links.html",)
 
 def _kit(**options) -> DocumentKit:
     return DocumentKit(
-        app="purchasing",
-        section=_("Purchasing"),
-        search_placeholder=_("Number or note"),
-        detail_sections=SECTIONS,
-        line_annotate=_lines_annotate,
-        sample_header=_supplier_sample,
-        **options,
+        **{
+            "app": "purchasing",
+            "section": _("Purchasing"),
+            "search_placeholder": _("Number or note"),
+            "detail_sections": SECTIONS,
+            "line_annotate": _lines_annotate,
+            "sample_header": _supplier_sample,
+            **options,
+        }
     )
 
 
@@ -523,6 +588,7 @@ DOCUMENTS = [
         machine=INVOICE_MACHINE,
         list_filter=forms.document_filter(InvoiceState),
         number_doc_type=invoices.DOC_TYPE,
+        approval_subject=invoices.DOC_TYPE,
         slug="invoices",
         api_slug="purchase-invoices",
         title=_("Purchase invoices"),
@@ -609,5 +675,48 @@ DOCUMENTS = [
         api_patch=ReturnPatch,
         api_out=ReturnOut,
         api_filters=("state", "supplier_id"),
+    ),
+    _kit(
+        model=m.SupplierPrice,
+        line_model=m.SupplierPriceBreak,
+        machine=PRICE_MACHINE,
+        list_filter=forms.document_filter(PriceState),
+        number_doc_type=prices.DOC_TYPE,
+        slug="prices",
+        api_slug="supplier-prices",
+        title=_("Supplier price lists"),
+        create=prices.supplier_price_create,
+        update=prices.supplier_price_update,
+        transitions={
+            "activate": prices.supplier_price_activate,
+            "cancel": prices.supplier_price_cancel,
+        },
+        header_form=forms.PriceHeaderForm,
+        line_form=forms.PriceBreakForm,
+        list_columns=(
+            SUPPLIER_LIST,
+            Column("material.code", _("Material"), sort="material__code"),
+            Column("valid_to", _("Valid to"), kind="date"),
+        ),
+        search_fields=("number", "note", "material__code", "material__name"),
+        select_related=("supplier", "material"),
+        header_columns=(
+            Column("date", _("Valid from"), kind="date"),
+            Column("valid_to", _("Valid to"), kind="date"),
+            SUPPLIER,
+            MATERIAL,
+            Column("basis_label", _("Price basis")),
+        ),
+        line_columns=(
+            Column("min_quantity", _("From quantity"), kind="qty"),
+            Column("price", _("Unit price"), kind="num"),
+        ),
+        detail_extra=_price_extra,
+        print_signatures=(_("Purchaser"), _("Approved by")),
+        api_in=PriceIn,
+        api_patch=PricePatch,
+        api_out=PriceOut,
+        api_filters=("state", "supplier_id", "material_id"),
+        sample_header=_price_sample,
     ),
 ]

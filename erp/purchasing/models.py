@@ -16,6 +16,7 @@ from erp.masterdata.vat import VatRate
 from erp.purchasing.states import (
     InvoiceState,
     OrderState,
+    PriceState,
     ReceiptState,
     RequisitionState,
     ReturnState,
@@ -255,3 +256,41 @@ class PurchaseReturnLine(DocumentLine):
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("purchase return line")
+
+
+# --- supplier price list --------------------------------------------------------------------
+
+
+class SupplierPrice(PurchaseDocument):
+    """供应商价格表: one supplier's price of one material from `date` (valid from) to
+    `valid_to` (open when empty), with quantity breaks as lines. Only active lists propose
+    prices; two active lists of one supplier and material never overlap in time."""
+
+    state = models.CharField(_("state"), max_length=20, choices=PriceState.choices, default="draft")
+    supplier = _fk("masterdata.Supplier", _("supplier"))
+    material = _fk("masterdata.Material", _("material"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    price_includes_tax = models.BooleanField(_("price incl. tax"), default=True)
+
+    class Meta(PurchaseDocument.Meta):
+        verbose_name = _("supplier price list")
+        verbose_name_plural = _("supplier price lists")
+        permissions = [
+            ("activate_supplierprice", _("Can activate supplier price lists")),
+            ("cancel_supplierprice", _("Can cancel supplier price lists")),
+        ]
+
+    @property
+    def basis_label(self):
+        return _("Incl. tax") if self.price_includes_tax else _("Excl. tax")
+
+
+class SupplierPriceBreak(DocumentLine):
+    """A quantity break: from `min_quantity` (base unit, per order line) the price is `price`."""
+
+    document = _fk(SupplierPrice, _("price list"), related="lines", cascade=True)
+    min_quantity = models.DecimalField(_("from quantity"), **QTY)
+    price = models.DecimalField(_("unit price"), **PRICE)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("price break")

@@ -34,6 +34,8 @@ class ReceiptState(models.TextChoices):
 
 class InvoiceState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Price difference waiting for approval")
+    APPROVED = "approved", _("Price difference approved")
     POSTED = "posted", _("Posted")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -41,6 +43,12 @@ class InvoiceState(models.TextChoices):
 class ReturnState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PriceState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", pgettext_lazy("price list state", "Active")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -126,9 +134,77 @@ RECEIPT_MACHINE = _posting_machine(
     "goodsreceipt",
     _("Post the receipt? The goods go into stock (quarantine lots where QC is required)."),
 )
-INVOICE_MACHINE = _posting_machine(
-    InvoiceState, "purchaseinvoice", _("Post the invoice? Its voucher and payable are booked.")
-)
+
+
+def _invoice_machine() -> StateMachine:
+    """draft → posted as the other posting documents; a draft whose price difference is
+    beyond the tolerance goes draft → submitted (approval request) instead, the engine moves it
+    to approved (then it posts) or back to draft."""
+    S = InvoiceState
+    return StateMachine(
+        S,
+        [
+            Transition(
+                "post",
+                (S.DRAFT, S.APPROVED),
+                S.POSTED,
+                "purchasing.post_purchaseinvoice",
+                _("Post"),
+                style="success",
+                confirm=_(
+                    "Post the invoice? Its voucher and payable are booked; a price difference "
+                    "beyond the tolerance goes for approval first."
+                ),
+            ),
+            Transition(
+                "cancel",
+                (S.DRAFT, S.APPROVED),
+                S.CANCELLED,
+                "purchasing.cancel_purchaseinvoice",
+                pgettext_lazy("document action", "Cancel"),
+                style="outline-danger",
+                confirm=_("Cancel this draft?"),
+            ),
+            Transition("submit", (S.DRAFT,), S.SUBMITTED, BY_APPROVALS, _("Submit for approval")),
+            Transition(
+                "approve",
+                (S.SUBMITTED,),
+                S.APPROVED,
+                BY_APPROVALS,
+                pgettext_lazy("document state", "Approved"),
+            ),
+            Transition(
+                "reopen", (S.SUBMITTED, S.APPROVED), S.DRAFT, BY_APPROVALS, _("Back to draft")
+            ),
+        ],
+    )
+
+
+INVOICE_MACHINE = _invoice_machine()
 RETURN_MACHINE = _posting_machine(
     ReturnState, "purchasereturn", _("Post the return? The goods leave stock.")
+)
+
+PRICE_MACHINE = StateMachine(
+    PriceState,
+    [
+        Transition(
+            "activate",
+            (PriceState.DRAFT,),
+            PriceState.ACTIVE,
+            "purchasing.activate_supplierprice",
+            pgettext_lazy("price list action", "Activate"),
+            style="success",
+            confirm=_("Activate the price list? New order lines of this supplier take its prices."),
+        ),
+        Transition(
+            "cancel",
+            (PriceState.DRAFT, PriceState.ACTIVE),
+            PriceState.CANCELLED,
+            "purchasing.cancel_supplierprice",
+            pgettext_lazy("document action", "Cancel"),
+            style="outline-danger",
+            confirm=_("Cancel this price list? It no longer proposes prices."),
+        ),
+    ],
 )

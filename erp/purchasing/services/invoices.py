@@ -4,23 +4,31 @@ invoiced price and quantity.
 Each line names a posted receipt line; its quantity may not exceed what was received, less
 returned and already invoiced. The line clears the receipt's value from 暂估应付款 (GR/IR): the
 whole remaining value when it invoices the whole remaining quantity, else pro rata. The
-difference to the invoice's net amount is the price variance; beyond the tolerance
-(INVOICE_TOLERANCE_PCT of the cleared value, at least INVOICE_TOLERANCE_AMOUNT) the invoice is
-refused, within it the variance posts to the variance account (材料成本差异). Posting books the
-voucher through the gate and opens the payable (AP open item) a 付款单 settles.
+difference to the invoice's net amount is the price variance, posted to the variance account
+(材料成本差异). Beyond the tolerance (INVOICE_TOLERANCE_PCT of the cleared value, at least
+INVOICE_TOLERANCE_AMOUNT) posting does not post: the invoice goes to the approvals engine with
+its differences (draft → submitted); approved, it posts as any other (approved → posted);
+returned or rejected, it is a draft again. With no approval rule for invoices the difference is
+refused as before: nobody would be asked. Posting books the voucher through the gate and opens
+the payable (AP open item) a 付款单 settles.
 """
 
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp.approvals.contract import ApprovalSubject, approval_subject_register
+from erp.approvals.services.matching import rule_select
+from erp.approvals.services.requests import approval_require_approved, approval_submit
+from erp.approvals.states import RequestState
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
 from erp.core.ledger import ledger
-from erp.core.money import round_amount
+from erp.core.money import format_cny, round_amount
 from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.masterdata.models import Supplier
@@ -223,8 +231,10 @@ def purchase_invoice_from_receipt(*, actor, receipt_id, invoice_no: str = "") ->
 # --- posting --------------------------------------------------------------------------------
 
 
-def _match(invoice: PurchaseInvoice, lines, receipt_lines) -> None:
-    """Three-way match under the receipt lines' locks: quantity and price per line."""
+def _match(invoice: PurchaseInvoice, lines, receipt_lines) -> list:
+    """Three-way match under the receipt lines' locks: quantity per line (refused beyond what
+    is open), price variance per line. Returns the lines whose variance is beyond tolerance."""
+    beyond = []
     for ln in lines:
         rl = receipt_lines[ln.receipt_line_id]
         if rl.document.supplier_id != invoice.supplier_id:
@@ -240,23 +250,28 @@ def _match(invoice: PurchaseInvoice, lines, receipt_lines) -> None:
         ln.grir_amount = grir_of(rl, ln.quantity)
         ln.variance = ln.net_amount - ln.grir_amount
         if abs(ln.variance) > tolerance(ln.grir_amount):
-            raise line_error(
-                ln.line_no,
-                "price",
-                _(
-                    "the invoiced amount excl. tax %(net)s differs from the received value "
-                    "%(grir)s by %(diff)s, more than the tolerance %(tol)s. Check the price with "
-                    "the supplier."
-                )
-                % {
-                    "net": ln.net_amount,
-                    "grir": ln.grir_amount,
-                    "diff": ln.variance,
-                    "tol": tolerance(ln.grir_amount),
-                },
-            )
+            beyond.append(ln)
         rl.invoiced_quantity += ln.quantity
         rl.invoiced_value += ln.grir_amount
+    return beyond
+
+
+def _beyond_error(ln, hint):
+    return line_error(
+        ln.line_no,
+        "price",
+        _(
+            "the invoiced amount excl. tax %(net)s differs from the received value "
+            "%(grir)s by %(diff)s, more than the tolerance %(tol)s. %(hint)s"
+        )
+        % {
+            "net": ln.net_amount,
+            "grir": ln.grir_amount,
+            "diff": ln.variance,
+            "tol": tolerance(ln.grir_amount),
+            "hint": hint,
+        },
+    )
 
 
 def _duplicate_refuse(invoice: PurchaseInvoice) -> None:
@@ -288,20 +303,35 @@ def invoice_accounts() -> InvoiceAccounts:
     return InvoiceAccounts(grir=grir, payable=payable, variance=variance)
 
 
+def _lines_locked(invoice: PurchaseInvoice) -> tuple[list, dict]:
+    lines = list(invoice.lines.order_by("line_no"))
+    if not lines:
+        raise BusinessRuleError(_("Add at least one line before posting."), code="no_lines")
+    receipt_lines = {
+        x.pk: x
+        for x in GoodsReceiptLine.objects.select_for_update()
+        .select_related("document")
+        .filter(pk__in={ln.receipt_line_id for ln in lines})
+        .order_by("pk")
+    }
+    return lines, receipt_lines
+
+
 def purchase_invoice_post(*, actor, doc_id, expected_version=None) -> PurchaseInvoice:
+    """Post; or, for a draft with a difference beyond tolerance, submit it for approval (the
+    answer is the invoice waiting for approval, nothing booked)."""
     with transaction.atomic():
         invoice = locked(PurchaseInvoice, doc_id)
         _duplicate_refuse(invoice)
-        lines = list(invoice.lines.order_by("line_no"))
-        if not lines:
-            raise BusinessRuleError(_("Add at least one line before posting."), code="no_lines")
-        receipt_lines = {
-            x.pk: x
-            for x in GoodsReceiptLine.objects.select_for_update()
-            .select_related("document")
-            .filter(pk__in={ln.receipt_line_id for ln in lines})
-            .order_by("pk")
-        }
+        lines, receipt_lines = _lines_locked(invoice)
+        if invoice.state in (S.DRAFT, S.APPROVED):
+            version_check(invoice, expected_version)
+            beyond = _match(invoice, lines, receipt_lines)
+            if beyond and invoice.state == S.DRAFT:
+                return _differences_submit(actor, invoice, lines, beyond)
+            if invoice.state == S.APPROVED:
+                # the approved request must be for this very version of the invoice
+                approval_require_approved(invoice)
         invoice = document_transition(
             actor=actor,
             doc=invoice,
@@ -311,43 +341,162 @@ def purchase_invoice_post(*, actor, doc_id, expected_version=None) -> PurchaseIn
             on_date=invoice.date,
             expected_version=expected_version,
         )
-        _match(invoice, lines, receipt_lines)
         Line.objects.bulk_update(lines, ["grir_amount", "variance"])
         GoodsReceiptLine.objects.bulk_update(
             receipt_lines.values(), ["invoiced_quantity", "invoiced_value"]
         )
-        grir = sum((ln.grir_amount for ln in lines), Decimal(0))
-        invoice.variance_total = sum((ln.variance for ln in lines), Decimal(0))
-        accounts = invoice_accounts()
-        facts = InvoiceFacts(
-            invoice.pk,
-            invoice.number,
-            invoice.date,
-            invoice.supplier_id,
-            invoice.supplier.name,
-            grir,
-            invoice.tax_total,
-            invoice.variance_total,
-            invoice.total,
-        )
-        invoice.voucher = ledger().post_for_source(
-            actor=actor, draft=invoice_voucher_draft(facts, accounts)
-        )
-        invoice.save(update_fields=["variance_total", "voucher", "updated_at"])
-        ledger().open_item_create(
-            actor=actor,
-            kind="payable",
-            partner_id=invoice.supplier_id,
-            account_code=accounts.payable,
-            amount=invoice.total,
-            doc_date=invoice.date,
-            source_type=DOC_TYPE,
-            source_id=str(invoice.pk),
-            source_number=invoice.number,
-            summary=f"采购发票 {invoice.invoice_no}",
-            voucher=invoice.voucher,
-        )
+        _book(actor, invoice, lines)
     return invoice
+
+
+def _book(actor, invoice: PurchaseInvoice, lines) -> None:
+    """The voucher (Dr GR/IR, input VAT, ± variance / Cr payable) and the payable."""
+    grir = sum((ln.grir_amount for ln in lines), Decimal(0))
+    invoice.variance_total = sum((ln.variance for ln in lines), Decimal(0))
+    accounts = invoice_accounts()
+    facts = InvoiceFacts(
+        invoice.pk,
+        invoice.number,
+        invoice.date,
+        invoice.supplier_id,
+        invoice.supplier.name,
+        grir,
+        invoice.tax_total,
+        invoice.variance_total,
+        invoice.total,
+    )
+    invoice.voucher = ledger().post_for_source(
+        actor=actor, draft=invoice_voucher_draft(facts, accounts)
+    )
+    invoice.save(update_fields=["variance_total", "voucher", "updated_at"])
+    ledger().open_item_create(
+        actor=actor,
+        kind="payable",
+        partner_id=invoice.supplier_id,
+        account_code=accounts.payable,
+        amount=invoice.total,
+        doc_date=invoice.date,
+        source_type=DOC_TYPE,
+        source_id=str(invoice.pk),
+        source_number=invoice.number,
+        summary=f"采购发票 {invoice.invoice_no}",
+        voucher=invoice.voucher,
+    )
+
+
+# --- price differences for approval ---------------------------------------------------------
+
+
+def _rule_fields(invoice: PurchaseInvoice) -> dict:
+    return {"amount": abs(invoice.variance_total), "supplier": invoice.supplier.code}
+
+
+def _differences_submit(actor, invoice: PurchaseInvoice, lines, beyond) -> PurchaseInvoice:
+    """draft → submitted: the lines keep their computed differences for the approver; the
+    receipt lines stay uninvoiced until the approved invoice posts."""
+    require_perm(actor, "purchasing.post_purchaseinvoice")
+    invoice.variance_total = sum((ln.variance for ln in lines), Decimal(0))
+    rule = rule_select(
+        doc_type=DOC_TYPE, fields=_rule_fields(invoice), on_date=timezone.localdate()
+    )
+    if rule is None:
+        raise _beyond_error(
+            beyond[0],
+            _(
+                "Check the price with the supplier (no approval rule for purchase invoice "
+                "differences is set up: ask the administrator for one to approve it instead)."
+            ),
+        )
+    Line.objects.bulk_update(lines, ["grir_amount", "variance"])
+    invoice.save(update_fields=["variance_total", "updated_at"])
+    _engine_transition(invoice, "submit", actor=actor)
+    request = approval_submit(actor=actor, doc=invoice)
+    if request.state == RequestState.APPROVED:  # a rule without steps
+        _engine_transition(invoice, "approve", actor=actor, note=f"approval request {request.pk}")
+    return invoice
+
+
+def _engine_transition(invoice: PurchaseInvoice, name: str, *, actor=None, note="") -> None:
+    """Move the locked invoice along an engine-driven transition; the version is the
+    engine's (approval_submit bumps it), left alone here."""
+    transition = INVOICE_MACHINE.transition_for(invoice.state, name)
+    before = invoice.state
+    invoice.state = transition.target
+    invoice.save(update_fields=["state", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="transition",
+        obj=invoice,
+        changes={"state": [before, invoice.state]},
+        note=f"{name}: {note}" if note else name,
+    )
+
+
+def _on_decided(invoice: PurchaseInvoice, request) -> None:
+    if invoice.state != S.SUBMITTED:
+        return
+    name = "approve" if request.state == RequestState.APPROVED else "reopen"
+    _engine_transition(invoice, name, note=f"approval request {request.pk}: {request.state}")
+
+
+def _difference_rows(invoice: PurchaseInvoice) -> list[list[str]]:
+    rows = []
+    for ln in invoice.lines.select_related("material", "receipt_line__order_line"):
+        ol = ln.receipt_line.order_line
+        rows.append(
+            [
+                f"{ln.line_no} {ln.material}",
+                f"{(ol.net_amount / ol.quantity).quantize(Decimal('0.0001')):f}",
+                f"{ln.receipt_line.quantity.normalize():f}",
+                f"{ln.price:f}",
+                f"{ln.quantity.normalize():f}",
+                format_cny(ln.grir_amount),
+                format_cny(ln.net_amount),
+                format_cny(ln.variance),
+            ]
+        )
+    return rows
+
+
+def _requester(invoice: PurchaseInvoice):
+    """The purchaser of the order the goods came on: the one who answers for the price, so
+    the engine never seats them as approver of its difference, and tells them the outcome."""
+    line = invoice.lines.select_related("receipt_line__order_line__document__created_by").first()
+    return line.receipt_line.order_line.document.created_by if line else invoice.created_by
+
+
+def purchase_invoices_register() -> None:
+    approval_subject_register(
+        ApprovalSubject(
+            doc_type=DOC_TYPE,
+            model=PurchaseInvoice,
+            label=_("Purchase invoice (price difference)"),
+            rule_fields=_rule_fields,
+            extra_fields={"supplier": ("code", _("Supplier"))},
+            summary=lambda o: [
+                (_("Supplier"), str(o.supplier)),
+                (_("VAT invoice number"), o.invoice_no),
+                (_("Amount excl. tax"), format_cny(o.net_total)),
+                (_("Price variance"), format_cny(o.variance_total)),
+            ],
+            lines=lambda o: (
+                [
+                    _("Material"),
+                    _("Ordered price excl. tax"),
+                    _("Received quantity"),
+                    _("Invoiced price excl. tax"),
+                    _("Invoiced quantity"),
+                    _("Received value"),
+                    _("Invoiced amount excl. tax"),
+                    _("Difference"),
+                ],
+                _difference_rows(o),
+            ),
+            url=lambda o: reverse("purchasing:purchaseinvoice_detail", args=[o.pk]),
+            requester=_requester,
+            on_decided=_on_decided,
+        )
+    )
 
 
 def purchase_invoice_cancel(*, actor, doc_id, expected_version=None) -> PurchaseInvoice:

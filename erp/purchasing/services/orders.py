@@ -7,7 +7,6 @@ order (nothing received yet) bumps its version, which supersedes the approval, a
 again. Line amounts follow erp/masterdata/vat.py (round the line, then sum).
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +23,7 @@ from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.masterdata.models import Material, Supplier, Warehouse
 from erp.masterdata.vat import VatRate, document_totals, line_amounts
+from erp.purchasing import selectors
 from erp.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from erp.purchasing.services.documents import (
     date_in,
@@ -40,25 +40,6 @@ from erp.purchasing.states import ORDER_MACHINE, OrderState
 DOC_TYPE = "purchasing.purchaseorder"
 S = OrderState
 HEADER_FIELDS = ["date", "supplier_id", "warehouse_id", "note", "net_total", "tax_total", "total"]
-
-
-# --- prices ---------------------------------------------------------------------------------
-
-
-def last_price(supplier_id, material_id) -> tuple[Decimal, bool] | None:
-    """(price, includes tax) of the supplier's latest approved order line for the material:
-    the default price of a new line."""
-    line = (
-        PurchaseOrderLine.objects.filter(
-            document__supplier_id=supplier_id,
-            material_id=material_id,
-            document__state__in=(S.APPROVED, S.CLOSED),
-        )
-        .order_by("-document__date", "-pk")
-        .values_list("price", "price_includes_tax")
-        .first()
-    )
-    return (line[0], line[1]) if line else None
 
 
 # --- save -----------------------------------------------------------------------------------
@@ -81,7 +62,7 @@ def _header_clean(header: dict) -> dict:
     }
 
 
-def _lines_clean(supplier, lines: list[dict]) -> list[dict[str, Any]]:
+def _lines_clean(supplier, lines: list[dict], on_date) -> list[dict[str, Any]]:
     too_many_lines(lines)
     materials = Material.objects.in_bulk({ln.get("material_id") or 0 for ln in lines})
     cleaned = []
@@ -93,13 +74,18 @@ def _lines_clean(supplier, lines: list[dict]) -> list[dict[str, Any]]:
         includes_tax = ln.get("price_includes_tax")
         price = ln.get("price")
         if price in (None, ""):
-            known = last_price(supplier.pk, material.pk)
+            # The proposal is a price on its own basis: it brings its basis along.
+            known = selectors.price_proposed(supplier.pk, material.pk, quantity, on_date)
             if known is None:
                 raise line_error(
-                    n, "price", _("enter the unit price (this supplier has no earlier price).")
+                    n,
+                    "price",
+                    _(
+                        "enter the unit price (this supplier has no valid price list and no "
+                        "earlier price)."
+                    ),
                 )
-            price, known_includes = known
-            includes_tax = known_includes if includes_tax is None else includes_tax
+            price, includes_tax = known.price, known.includes_tax
         price = price_in(price, n)
         rate = ln.get("vat_rate") or material.vat_rate
         if rate not in VatRate.values:
@@ -151,7 +137,7 @@ def _snap(order: PurchaseOrder) -> dict:
 def purchase_order_create(*, actor, header: dict, lines: list[dict]) -> PurchaseOrder:
     require_perm(actor, "purchasing.add_purchaseorder")
     cleaned_header = _header_clean(header)
-    cleaned = _lines_clean(cleaned_header["supplier"], lines)
+    cleaned = _lines_clean(cleaned_header["supplier"], lines, cleaned_header["date"])
     with transaction.atomic():
         order = PurchaseOrder.objects.create(state=S.DRAFT, created_by=actor, **cleaned_header)
         _lines_write(order, cleaned)
@@ -185,7 +171,7 @@ def purchase_order_update(
                 {**{f: getattr(x, f) for f in fields}, "expected_date": x.expected_date}
                 for x in order.lines.all()
             ]
-        cleaned = _lines_clean(cleaned_header["supplier"], lines)
+        cleaned = _lines_clean(cleaned_header["supplier"], lines, cleaned_header["date"])
         before = _snap(order)
         for name, value in cleaned_header.items():
             setattr(order, name, value)
@@ -223,6 +209,7 @@ def purchase_order_submit(*, actor, doc_id, expected_version=None) -> PurchaseOr
                 },
                 code="supplier_not_approved",
             )
+        _lines_supplier_check(order)
         order = document_transition(
             actor=actor,
             doc=order,
@@ -233,6 +220,21 @@ def purchase_order_submit(*, actor, doc_id, expected_version=None) -> PurchaseOr
         )
         _submit_request(actor, order)
     return order
+
+
+def _lines_supplier_check(order: PurchaseOrder) -> None:
+    """A material that names its approved suppliers is ordered only from one of them."""
+    for line in order.lines.select_related("material").order_by("line_no"):
+        if not selectors.supplier_approved_for(order.supplier, line.material):
+            raise BusinessRuleError(
+                _(
+                    "Line %(n)s: %(supplier)s is not an approved supplier of %(material)s. "
+                    "Order it from one of its approved suppliers, or ask quality to add this "
+                    "supplier to the material's approved suppliers."
+                )
+                % {"n": line.line_no, "supplier": order.supplier, "material": line.material},
+                code="supplier_not_approved_for_material",
+            )
 
 
 def _submit_request(actor, order: PurchaseOrder) -> None:

@@ -22,6 +22,7 @@ from erp.core.services.audit import audit_record, diff, snapshot
 from erp.core.services.transitions import document_transition
 from erp.inventory.selectors import on_hand_by_material
 from erp.masterdata.models import Material, Supplier, SupplierMaterial
+from erp.purchasing import selectors
 from erp.purchasing.models import (
     PurchaseOrderLine,
     PurchaseRequisition,
@@ -36,7 +37,7 @@ from erp.purchasing.services.documents import (
     too_many_lines,
     version_check,
 )
-from erp.purchasing.services.orders import last_price, purchase_order_create
+from erp.purchasing.services.orders import purchase_order_create
 from erp.purchasing.states import REQUISITION_MACHINE, OrderState, RequisitionState
 
 DOC_TYPE = "purchasing.purchaserequisition"
@@ -268,13 +269,15 @@ def orders_from_requisition(*, actor, requisition_id) -> list:
         for supplier_id, pairs in groups.items():
             lines = []
             for line, qty in pairs:
-                known = last_price(supplier_id, line.material_id)
+                known = selectors.price_proposed(
+                    supplier_id, line.material_id, qty, timezone.localdate()
+                )
                 lines.append(
                     {
                         "material_id": line.material_id,
                         "quantity": qty,
-                        "price": known[0] if known else line.material.standard_cost,
-                        "price_includes_tax": known[1] if known else False,
+                        "price": known.price if known else line.material.standard_cost,
+                        "price_includes_tax": known.includes_tax if known else False,
                         "expected_date": line.needed_date,
                         "requisition_line_id": line.pk,
                     }
