@@ -12,11 +12,13 @@ from erp.masterdata.models import Customer, Material, MaterialCategory
 from erp.quality.models import (
     CharacteristicKind,
     Disposition,
+    InspectionLevel,
     InspectionLot,
     InspectionLotState,
     InspectionType,
     NcrState,
     PlanState,
+    SamplingScheme,
 )
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -64,6 +66,32 @@ class PlanHeaderForm(KitHeaderForm):
         required=False,
         max_length=200,
         widget=forms.TextInput({**INPUT, "placeholder": _("e.g. 3 drums per lot")}),
+    )
+    sampling_scheme = forms.ChoiceField(
+        label=_("Sampling scheme"),
+        required=False,
+        choices=SamplingScheme.choices,
+        widget=forms.Select(SELECT),
+    )
+    sample_size = forms.IntegerField(
+        label=_("Sample size"),
+        required=False,
+        widget=forms.NumberInput(INPUT),
+        help_text=_("For a fixed sample size."),
+    )
+    aql = forms.DecimalField(
+        label=_("AQL"),
+        required=False,
+        max_digits=8,
+        decimal_places=3,
+        widget=forms.TextInput({**DECIMAL, "placeholder": "1.0"}),
+        help_text=_("For GB/T 2828.1: an AQL of its table, e.g. 0.65, 1.0, 2.5."),
+    )
+    inspection_level = forms.ChoiceField(
+        label=_("Inspection level"),
+        choices=InspectionLevel.choices,
+        initial=InspectionLevel.II,
+        widget=forms.Select(SELECT),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput(INPUT))
 

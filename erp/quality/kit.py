@@ -58,6 +58,10 @@ class PlanIn(Schema):
     category_id: int | None = None
     date: dt.date | None = None
     sampling: str = Field(default="", max_length=200)
+    sampling_scheme: str = Field(default="", max_length=10)
+    sample_size: int | None = None
+    aql: Decimal | None = Field(default=None, max_digits=8, decimal_places=3)
+    inspection_level: str = Field(default="II", max_length=3)
     customer_id: int | None = None
     note: str = ""
     lines: list[CharacteristicIn] = []
@@ -89,6 +93,10 @@ class PlanOut(Schema):
     category_id: int | None
     customer_id: int | None
     sampling: str
+    sampling_scheme: str
+    sample_size: int | None
+    aql: Decimal | None
+    inspection_level: str
     note: str
     lines: list[CharacteristicOut]
 
@@ -110,6 +118,12 @@ class InspectionOut(Schema):
     material_id: int
     plan_id: int | None
     quantity: Decimal
+    supplier_id: int | None
+    severity: str
+    code_letter: str
+    sample_size: int | None
+    acceptance_number: int | None
+    rejection_number: int | None
     source_type: str
     source_number: str
     recorded_by_id: int | None
@@ -283,6 +297,7 @@ PLAN = DocumentKit(
         Column("customer", _("Customer")),
         Column("date", _("Valid from"), kind="date"),
         Column("sampling", _("Sampling")),
+        Column("sampling_scheme_shown", _("Sampling scheme")),
     ),
     line_columns=(
         Column("name", _("Characteristic")),
@@ -348,13 +363,15 @@ INSPECTION = DocumentKit(
     list_filter=forms.INSPECTION_FILTER,
     search_fields=("number", "lot__number", "material__code", "material__name"),
     search_placeholder=_("Number, lot or material"),
-    select_related=("material", "lot", "plan", "recorded_by", "decided_by"),
+    select_related=("material", "lot", "plan", "supplier", "recorded_by", "decided_by"),
     header_columns=(
         Column("inspection_type", _("Inspection type")),
         Column("material", _("Material")),
         Column("lot.number", _("Lot")),
         Column("quantity", _("Quantity"), kind="qty"),
         Column("plan", _("Inspection plan")),
+        Column("sampling_shown", _("Sampling")),
+        Column("supplier", _("Supplier")),
         Column("source_number", _("Source")),
     ),
     line_columns=(

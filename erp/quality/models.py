@@ -55,6 +55,24 @@ class Disposition(models.TextChoices):
     USE_AS_IS = "use_as_is", _("Use as is (concession)")
 
 
+class SamplingScheme(models.TextChoices):
+    DESCRIBED = "", _("As described")
+    FIXED = "fixed", _("Fixed sample size")
+    GBT2828 = "gbt2828", _("GB/T 2828.1 with AQL")
+
+
+class InspectionLevel(models.TextChoices):
+    I = "I", _("General inspection level I")  # noqa: E741 - the standard's name
+    II = "II", _("General inspection level II")
+    III = "III", _("General inspection level III")
+
+
+class Severity(models.TextChoices):
+    NORMAL = "normal", _("Normal inspection")
+    TIGHTENED = "tightened", _("Tightened inspection")
+    REDUCED = "reduced", _("Reduced inspection")
+
+
 class InspectionPlan(Document):
     """检验方案: what to check on a material (or every material of a category) at one
     inspection type. Activating a plan retires the plan it replaces (one active version)."""
@@ -84,6 +102,23 @@ class InspectionPlan(Document):
         related_name="+",
     )
     sampling = models.CharField(_("sampling"), max_length=200, blank=True)
+    # How many items the inspector takes: as the text above says, a fixed number, or
+    # GB/T 2828.1 single sampling at the plan's AQL (n, Ac, Re from the lot size).
+    sampling_scheme = models.CharField(
+        _("sampling scheme"),
+        max_length=10,
+        choices=SamplingScheme.choices,
+        default=SamplingScheme.DESCRIBED,
+        blank=True,
+    )
+    sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
+    aql = models.DecimalField(_("AQL"), max_digits=8, decimal_places=3, null=True, blank=True)
+    inspection_level = models.CharField(
+        _("inspection level"),
+        max_length=3,
+        choices=InspectionLevel.choices,
+        default=InspectionLevel.II,
+    )
     # A plan with a customer is that customer's specification (客户质量标准): tighter limits
     # checked before a lot is picked for them, and the limits their COA shows.
     customer = models.ForeignKey(
@@ -116,6 +151,17 @@ class InspectionPlan(Document):
     @property
     def reference(self) -> str:
         return self.number or _("Draft %(id)s") % {"id": self.pk}
+
+    @property
+    def sampling_scheme_shown(self) -> str:
+        if self.sampling_scheme == SamplingScheme.FIXED:
+            return _("Fixed sample size %(n)s") % {"n": self.sample_size}
+        if self.sampling_scheme == SamplingScheme.GBT2828:
+            return _("GB/T 2828.1, AQL %(aql)s, level %(level)s") % {
+                "aql": f"{self.aql.normalize():f}",
+                "level": self.inspection_level,
+            }
+        return ""
 
     @property
     def scope_shown(self) -> str:
@@ -185,6 +231,22 @@ class InspectionLot(Document):
         related_name="inspection_lots",
     )
     quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
+    # The supplier of a purchase receipt: sampling severity switches per supplier × material.
+    supplier = models.ForeignKey(
+        "masterdata.Supplier",
+        verbose_name=_("supplier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    severity = models.CharField(
+        _("inspection severity"), max_length=10, choices=Severity.choices, blank=True
+    )
+    code_letter = models.CharField(_("sample size code letter"), max_length=1, blank=True)
+    sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
+    acceptance_number = models.PositiveIntegerField(_("Ac"), null=True, blank=True)
+    rejection_number = models.PositiveIntegerField(_("Re"), null=True, blank=True)
     source_type = models.CharField(_("source type"), max_length=60, blank=True)
     source_id = models.CharField(_("source"), max_length=60, blank=True)
     source_number = models.CharField(_("source number"), max_length=60, blank=True)
@@ -221,6 +283,56 @@ class InspectionLot(Document):
     @property
     def reference(self) -> str:
         return self.number or str(self.pk)
+
+    @property
+    def sampling_shown(self) -> str:
+        """ "n = 80，Ac 2 / Re 3（J，正常检验）" as the inspector reads it; "" without sampling."""
+        if self.sample_size is None:
+            return ""
+        if self.acceptance_number is None:
+            return _("n = %(n)s") % {"n": self.sample_size}
+        return _("n = %(n)s, Ac %(ac)s / Re %(re)s (%(letter)s, %(severity)s)") % {
+            "n": self.sample_size,
+            "ac": self.acceptance_number,
+            "re": self.rejection_number,
+            "letter": self.code_letter,
+            "severity": self.get_severity_display(),
+        }
+
+
+class SamplingHistory(models.Model):
+    """Where GB/T 2828.1 switching stands for one supplier's material: the severity now and
+    the decisions since it began, oldest first ("A" accepted, "R" rejected)."""
+
+    supplier = models.ForeignKey(
+        "masterdata.Supplier",
+        verbose_name=_("supplier"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    material = models.ForeignKey(
+        "masterdata.Material",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    severity = models.CharField(
+        _("inspection severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
+    )
+    history = models.CharField(_("decisions since the last switch"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sampling severity")
+        verbose_name_plural = _("sampling severities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "material"], name="quality_sampling_supplier_material"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.material} {self.get_severity_display()}"
 
 
 class InspectionResult(DocumentLine):

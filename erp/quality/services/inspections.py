@@ -31,6 +31,12 @@ from erp.quality.models import (
 )
 from erp.quality.services._common import decimal_or_none, locked, refuse_unless, version_check
 from erp.quality.services.plans import plan_for
+from erp.quality.services.switching import (
+    SAMPLING_FIELDS,
+    sampling_apply,
+    supplier_of,
+    switching_record,
+)
 from erp.quality.states import INSPECTION_MACHINE
 
 DOC_TYPE = "quality.inspectionlot"
@@ -109,13 +115,19 @@ def inspection_lots_for_posting(posting) -> list[InspectionLot]:
 
 
 def _quantity_add(inspection: InspectionLot, quantity: Decimal, posting) -> None:
+    before = inspection.sample_size
     inspection.quantity += quantity
-    inspection.save(update_fields=["quantity", "updated_at"])
+    # A larger lot may need a larger sample (another code letter).
+    sampling_apply(inspection)
+    inspection.save(update_fields=["quantity", *SAMPLING_FIELDS, "updated_at"])
+    changes = {"quantity": [str(inspection.quantity - quantity), str(inspection.quantity)]}
+    if before != inspection.sample_size:
+        changes["sample_size"] = [before, inspection.sample_size]
     audit_record(
         actor=posting.actor,
         action="update",
         obj=inspection,
-        changes={"quantity": [str(inspection.quantity - quantity), str(inspection.quantity)]},
+        changes=changes,
         note=posting.source.number or str(posting.source.id),
     )
 
@@ -130,7 +142,7 @@ def inspection_lot_create(
         numbering_rules_ensure_defaults()
     material = lot.material
     plan = plan_for(material=material, inspection_type=inspection_type, on_date=on_date)
-    inspection = InspectionLot.objects.create(
+    inspection = InspectionLot(
         number=number_next(doc_type=DOC_TYPE, on_date=on_date),
         state=S.OPEN,
         date=on_date,
@@ -142,15 +154,22 @@ def inspection_lot_create(
         source_type=getattr(source, "type", ""),
         source_id=str(getattr(source, "id", "")),
         source_number=getattr(source, "number", ""),
+        supplier_id=supplier_of(source),
         created_by=actor,
     )
+    sampling_apply(inspection)
+    inspection.save(force_insert=True)
     if plan is not None:
         _results_from_plan(inspection, plan)
     audit_record(
         actor=actor,
         action="create",
         obj=inspection,
-        changes={"lot": lot.number, "plan": plan.number if plan else None},
+        changes={
+            "lot": lot.number,
+            "plan": plan.number if plan else None,
+            "sample_size": inspection.sample_size,
+        },
         note=inspection.source_number,
     )
     return inspection
@@ -178,7 +197,8 @@ def inspection_lot_plan_apply(*, actor, doc_id, expected_version=None) -> Inspec
             )
         inspection.plan = plan
         inspection.version += 1
-        inspection.save(update_fields=["plan", "version", "updated_at"])
+        sampling_apply(inspection)
+        inspection.save(update_fields=["plan", *SAMPLING_FIELDS, "version", "updated_at"])
         _results_from_plan(inspection, plan)
         audit_record(
             actor=actor, action="update", obj=inspection, changes={"plan": [None, plan.number]}
@@ -403,6 +423,7 @@ def inspection_lot_decide(
         inspection.decision_reason = reason[:300]
         inspection.save(update_fields=["decided_by", "decided_at", "decision_reason"])
         _lot_update(actor, inspection, decision, reason, results)
+        switching_record(inspection, accepted=decision == "release")
     return inspection
 
 
