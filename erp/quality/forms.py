@@ -162,6 +162,37 @@ class SignedReasonForm(SignedForm, ReasonForm):
     pass
 
 
+class PartialMixin(forms.Form):
+    """部分放行: the quantity rejected into a child lot; empty releases the whole lot."""
+
+    rejected_quantity = forms.DecimalField(
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(
+            {
+                **DECIMAL,
+                "placeholder": _("Rejected quantity (partial release)"),
+                "aria-label": _("Rejected quantity (partial release)"),
+            }
+        ),
+    )
+
+
+class ReleaseForm(SignedForm, PartialMixin):
+    """Release: signed; with a rejected quantity it is a partial release, which needs why."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.TextInput({**INPUT, "placeholder": _("Reason"), "aria-label": _("Reason")}),
+    )
+
+
+class ConditionalForm(SignedReasonForm, PartialMixin):
+    pass
+
+
 # --- nonconformance report ---------------------------------------------------------------------
 
 

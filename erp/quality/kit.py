@@ -129,6 +129,8 @@ class InspectionOut(Schema):
     recorded_by_id: int | None
     decided_by_id: int | None
     decision_reason: str
+    rejected_quantity: Decimal | None
+    rejected_lot_id: int | None
     note: str
     lines: list[ResultOut]
 
@@ -138,6 +140,8 @@ class SignedIn(Schema):
 
     password: str = Field(default="", max_length=128)
     reason: str = Field(default="", max_length=300)
+    # 部分放行: this quantity is rejected into a child lot, the rest released.
+    rejected_quantity: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
 
 
 class ReasonIn(Schema):
@@ -348,8 +352,8 @@ INSPECTION = DocumentKit(
         "reject": inspections.inspection_lot_reject,
     },
     transition_forms={
-        "release": forms.SignedForm,
-        "conditional": forms.SignedReasonForm,
+        "release": forms.ReleaseForm,
+        "conditional": forms.ConditionalForm,
         "reject": forms.ReasonForm,
     },
     transition_in={"release": SignedIn, "conditional": SignedIn, "reject": ReasonIn},
@@ -371,6 +375,7 @@ INSPECTION = DocumentKit(
         Column("quantity", _("Quantity"), kind="qty"),
         Column("plan", _("Inspection plan")),
         Column("sampling_shown", _("Sampling")),
+        Column("partial_shown", _("Partial release")),
         Column("supplier", _("Supplier")),
         Column("source_number", _("Source")),
     ),

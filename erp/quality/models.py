@@ -268,6 +268,18 @@ class InspectionLot(Document):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.CharField(_("decision reason"), max_length=300, blank=True)
+    # 部分放行: the quantity the decision rejected into a child lot; the rest is released.
+    rejected_quantity = models.DecimalField(
+        _("rejected quantity"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    rejected_lot = models.ForeignKey(
+        "inventory.Lot",
+        verbose_name=_("rejected lot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta(Document.Meta):
         verbose_name = _("inspection lot")
@@ -283,6 +295,16 @@ class InspectionLot(Document):
     @property
     def reference(self) -> str:
         return self.number or str(self.pk)
+
+    @property
+    def partial_shown(self) -> str:
+        """ "拒收 40 kg 至批次 P-001-1" after a partial release; "" otherwise."""
+        if self.rejected_quantity is None:
+            return ""
+        return _("%(quantity)s rejected into lot %(lot)s") % {
+            "quantity": f"{self.rejected_quantity.normalize():f}",
+            "lot": self.rejected_lot.number if self.rejected_lot_id else "",
+        }
 
     @property
     def sampling_shown(self) -> str:

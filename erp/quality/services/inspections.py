@@ -20,7 +20,9 @@ from erp.core.services.audit import audit_record
 from erp.core.services.numbering import number_next, numbering_rules_ensure_defaults
 from erp.core.services.transitions import document_transition
 from erp.inventory.models import Lot, StockBalance
+from erp.inventory.services.lot_split import lot_split
 from erp.inventory.services.lots import lot_attributes_from_inspection, lot_status_change
+from erp.inventory.services.posting import StockSource
 from erp.inventory.states import LotStatus
 from erp.quality.models import (
     CharacteristicKind,
@@ -45,8 +47,9 @@ PENDING = (S.OPEN, S.SUBMITTED)
 # Stock that comes out of the company's own production is checked as a finished product.
 FINAL_MOVE_TYPES = frozenset({"production_output", "production_return"})
 # Opening stock is what was on hand at go-live, counted in with the status it had then;
-# quality inspects such a lot on request, not because the go-live import posted it.
-NO_INSPECTION_MOVE_TYPES = frozenset({"opening"})
+# quality inspects such a lot on request, not because the go-live import posted it. A lot
+# split gives its child lot the status it decided (部分放行: 不合格): no arrival either.
+NO_INSPECTION_MOVE_TYPES = frozenset({"opening", "lot_split"})
 PASS, FAIL = "pass", "fail"
 LOT_STATUS_OF = {
     "release": LotStatus.RELEASED,
@@ -393,6 +396,7 @@ def inspection_lot_decide(
     reason: str = "",
     password: str | None = None,
     expected_version=None,
+    rejected_quantity=None,
 ) -> InspectionLot:
     """Release (合格), conditional release (让步接收) or reject (不合格). Whoever recorded the
     results may not decide (separation of duties); a release is signed with the password; the
@@ -413,6 +417,7 @@ def inspection_lot_decide(
             )
         results = list(inspection.lines.all())
         _decision_check(decision, reason, results)
+        rejected = _rejected_quantity(decision, rejected_quantity, reason)
         if decision != "reject":
             _signature_check(actor, password)
         inspection = document_transition(
@@ -423,7 +428,9 @@ def inspection_lot_decide(
         inspection.decision_reason = reason[:300]
         inspection.save(update_fields=["decided_by", "decided_at", "decision_reason"])
         _lot_update(actor, inspection, decision, reason, results)
-        switching_record(inspection, accepted=decision == "release")
+        if rejected is not None:  # after the lot's attributes: the child copies them
+            _partial_reject(actor, inspection, rejected, reason)
+        switching_record(inspection, accepted=decision == "release" and rejected is None)
     return inspection
 
 
@@ -446,6 +453,52 @@ def _decision_check(decision: str, reason: str, results: list[InspectionResult])
         )
 
 
+def _rejected_quantity(decision: str, raw, reason: str) -> Decimal | None:
+    """部分放行: the quantity a release rejects into a child lot (None: the whole lot)."""
+    quantity = decimal_or_none(raw, field="rejected_quantity", label=_("Rejected quantity"))
+    if quantity is None or quantity == 0:
+        return None
+    if decision == "reject" or quantity < 0:
+        raise ValidationFailed(
+            _(
+                "A rejected quantity belongs to a (conditional) release of part of the lot: "
+                "enter a quantity greater than zero, or reject the whole lot without one."
+            ),
+            code="invalid_rejected_quantity",
+            fields={"rejected_quantity": [str(_("Enter a number greater than zero."))]},
+        )
+    if not reason:
+        raise ValidationFailed(
+            _("Enter why part of the lot is rejected."),
+            code="reason_required",
+            fields={"reason": [str(_("Enter the reason."))]},
+        )
+    return quantity
+
+
+def _partial_reject(actor, inspection, quantity: Decimal, reason: str) -> None:
+    """Split the rejected quantity off the released lot into a child lot that is 不合格 from
+    the start. Inventory checks the quantity is less than the lot holds."""
+    child = lot_split(
+        actor=actor,
+        lot_id=inspection.lot_id,
+        quantity=quantity,
+        status=LotStatus.REJECTED,
+        reason=f"{inspection.number} 部分放行: {reason}"[:300],
+        source=StockSource(DOC_TYPE, inspection.pk, inspection.number),
+    )
+    inspection.rejected_quantity = quantity
+    inspection.rejected_lot = child
+    inspection.save(update_fields=["rejected_quantity", "rejected_lot"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=inspection,
+        changes={"rejected_quantity": [None, str(quantity)], "rejected_lot": [None, child.number]},
+        note=reason,
+    )
+
+
 def _lot_update(actor, inspection, decision, reason, results) -> None:
     label = INSPECTION_MACHINE.transitions[decision].label
     why = f"{inspection.number} {label}" + (f": {reason}" if reason else "")
@@ -462,7 +515,9 @@ def _lot_update(actor, inspection, decision, reason, results) -> None:
     )
 
 
-def inspection_lot_release(*, actor, doc_id, expected_version=None, password=None, reason=""):
+def inspection_lot_release(
+    *, actor, doc_id, expected_version=None, password=None, reason="", rejected_quantity=None
+):
     return inspection_lot_decide(
         actor=actor,
         doc_id=doc_id,
@@ -470,10 +525,13 @@ def inspection_lot_release(*, actor, doc_id, expected_version=None, password=Non
         reason=reason,
         password=password,
         expected_version=expected_version,
+        rejected_quantity=rejected_quantity,
     )
 
 
-def inspection_lot_conditional(*, actor, doc_id, expected_version=None, password=None, reason=""):
+def inspection_lot_conditional(
+    *, actor, doc_id, expected_version=None, password=None, reason="", rejected_quantity=None
+):
     return inspection_lot_decide(
         actor=actor,
         doc_id=doc_id,
@@ -481,6 +539,7 @@ def inspection_lot_conditional(*, actor, doc_id, expected_version=None, password
         reason=reason,
         password=password,
         expected_version=expected_version,
+        rejected_quantity=rejected_quantity,
     )
 
 
