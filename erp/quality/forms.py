@@ -93,6 +93,19 @@ class PlanHeaderForm(KitHeaderForm):
         initial=InspectionLevel.II,
         widget=forms.Select(SELECT),
     )
+    retest_interval_days = forms.IntegerField(
+        label=_("Retest interval (days)"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(INPUT),
+        help_text=_("A released lot is re-inspected this many days after the decision."),
+    )
+    retest_blocks_lot = forms.BooleanField(
+        label=_("Retest blocks the lot"),
+        required=False,
+        initial=True,
+        help_text=_("While re-inspected, the lot waits in quarantine."),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput(INPUT))
 
 
@@ -291,3 +304,38 @@ class RetestForm(forms.Form):
         max_length=300,
         widget=forms.TextInput({**INPUT, "placeholder": _("e.g. retest date reached")}),
     )
+
+
+class RetainSampleForm(forms.Form):
+    """留样 registered on the due page: lot, quantity and unit, where kept, until when."""
+
+    lot = StockedLotChoice(
+        label=_("Lot"),
+        queryset=Lot.objects.select_related("material").order_by("material__code", "number"),
+        widget=forms.Select(SELECT),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=18, decimal_places=4, widget=forms.TextInput(DECIMAL)
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=20, widget=forms.TextInput(INPUT))
+    location = forms.CharField(
+        label=_("Storage place"),
+        max_length=100,
+        widget=forms.TextInput({**INPUT, "placeholder": _("e.g. retain cabinet A-3")}),
+    )
+    keep_until = forms.DateField(label=_("Keep until"), widget=forms.DateInput(DATE))
+
+
+class RetestDateForm(forms.Form):
+    """A lot's retest date set by hand (e.g. the supplier's retest date on its COA)."""
+
+    lot = StockedLotChoice(
+        label=_("Lot"),
+        queryset=Lot.objects.filter(balances__on_hand__gt=0)
+        .distinct()
+        .select_related("material")
+        .order_by("material__code", "number"),
+        widget=forms.Select(SELECT),
+    )
+    retest_on = forms.DateField(label=_("Retest date"), widget=forms.DateInput(DATE))
+    blocks = forms.BooleanField(label=_("Retest blocks the lot"), required=False, initial=True)

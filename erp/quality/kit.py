@@ -62,6 +62,8 @@ class PlanIn(Schema):
     sample_size: int | None = None
     aql: Decimal | None = Field(default=None, max_digits=8, decimal_places=3)
     inspection_level: str = Field(default="II", max_length=3)
+    retest_interval_days: int | None = None
+    retest_blocks_lot: bool = True
     customer_id: int | None = None
     note: str = ""
     lines: list[CharacteristicIn] = []
@@ -97,6 +99,8 @@ class PlanOut(Schema):
     sample_size: int | None
     aql: Decimal | None
     inspection_level: str
+    retest_interval_days: int | None
+    retest_blocks_lot: bool
     note: str
     lines: list[CharacteristicOut]
 
@@ -302,6 +306,7 @@ PLAN = DocumentKit(
         Column("date", _("Valid from"), kind="date"),
         Column("sampling", _("Sampling")),
         Column("sampling_scheme_shown", _("Sampling scheme")),
+        Column("retest_interval_days", _("Retest interval (days)")),
     ),
     line_columns=(
         Column("name", _("Characteristic")),

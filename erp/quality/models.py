@@ -119,6 +119,12 @@ class InspectionPlan(Document):
         choices=InspectionLevel.choices,
         default=InspectionLevel.II,
     )
+    # 复检期: a released lot is due for re-inspection this many days after the decision;
+    # the daily job then opens the re-inspection (and quarantines the lot if it blocks).
+    retest_interval_days = models.PositiveIntegerField(
+        _("retest interval (days)"), null=True, blank=True
+    )
+    retest_blocks_lot = models.BooleanField(_("retest blocks the lot"), default=True)
     # A plan with a customer is that customer's specification (客户质量标准): tighter limits
     # checked before a lot is picked for them, and the limits their COA shows.
     customer = models.ForeignKey(
@@ -442,3 +448,78 @@ class CorrectiveAction(DocumentLine):
 
     def __str__(self) -> str:
         return self.action
+
+
+class LotRetest(models.Model):
+    """A lot's retest date (复检日期): set by a release under a plan with a retest interval,
+    or by hand. The daily job opens the re-inspection once the date is reached; `blocks`
+    puts the lot back into quarantine meanwhile. `scheduled_by` is whose decision set it:
+    the job acts in their name (a system job has no user of its own)."""
+
+    lot = models.OneToOneField(
+        "inventory.Lot", verbose_name=_("lot"), on_delete=models.CASCADE, related_name="retest"
+    )
+    retest_on = models.DateField(_("retest date"))
+    blocks = models.BooleanField(_("retest blocks the lot"), default=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retest date")
+        verbose_name_plural = _("retest dates")
+        indexes = [models.Index(fields=["retest_on"], name="quality_retest_on")]
+
+    def __str__(self) -> str:
+        return f"{self.lot} {self.retest_on}"
+
+
+class RetainSample(models.Model):
+    """留样: a sample of a lot kept (quantity, where) until a date, then discarded."""
+
+    lot = models.ForeignKey(
+        "inventory.Lot",
+        verbose_name=_("lot"),
+        on_delete=models.PROTECT,
+        related_name="retain_samples",
+    )
+    inspection_lot = models.ForeignKey(
+        InspectionLot,
+        verbose_name=_("inspection lot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retain_samples",
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=20)
+    location = models.CharField(_("storage place"), max_length=100)
+    keep_until = models.DateField(_("keep until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("discarded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("retain sample")
+        verbose_name_plural = _("retain samples")
+        indexes = [models.Index(fields=["keep_until"], name="quality_retain_keep_until")]
+
+    def __str__(self) -> str:
+        return f"{self.lot} {self.quantity.normalize():f}{self.unit}"

@@ -33,6 +33,7 @@ from erp.quality.models import (
 )
 from erp.quality.services._common import decimal_or_none, locked, refuse_unless, version_check
 from erp.quality.services.plans import plan_for
+from erp.quality.services.retest_dates import retest_after_decision
 from erp.quality.services.switching import (
     SAMPLING_FIELDS,
     sampling_apply,
@@ -228,7 +229,7 @@ def _results_from_plan(inspection: InspectionLot, plan) -> None:
     )
 
 
-def inspection_lot_retest(*, actor, lot_id: int, reason: str) -> InspectionLot:
+def inspection_lot_retest(*, actor, lot_id: int, reason: str, block: bool = True) -> InspectionLot:
     """复检: quality opens a new inspection of a stored lot (retest date reached, customer
     complaint, long storage). A released lot goes back to quarantine until the decision, so
     nothing is issued from it meanwhile; the plan is the material's re-inspection plan, else
@@ -253,7 +254,8 @@ def inspection_lot_retest(*, actor, lot_id: int, reason: str) -> InspectionLot:
                 _("Lot %(lot)s has no stock left to re-inspect.") % {"lot": lot.number},
                 code="no_stock",
             )
-        if lot.status == LotStatus.RELEASED:
+        # Blocking is the plan's choice: a lot whose retest only confirms it stays usable.
+        if lot.status == LotStatus.RELEASED and block:
             lot_status_change(
                 actor=actor, lot_id=lot.pk, status=LotStatus.QUARANTINE, reason=f"复检: {reason}"
             )
@@ -428,6 +430,7 @@ def inspection_lot_decide(
         inspection.decision_reason = reason[:300]
         inspection.save(update_fields=["decided_by", "decided_at", "decision_reason"])
         _lot_update(actor, inspection, decision, reason, results)
+        retest_after_decision(actor, inspection, decision)
         if rejected is not None:  # after the lot's attributes: the child copies them
             _partial_reject(actor, inspection, rejected, reason)
         switching_record(inspection, accepted=decision == "release" and rejected is None)

@@ -41,6 +41,8 @@ HEADER_FIELDS = [
     "sample_size",
     "aql",
     "inspection_level",
+    "retest_interval_days",
+    "retest_blocks_lot",
 ]
 
 
@@ -81,7 +83,22 @@ def _header(header: dict) -> dict:
         "sampling": (header.get("sampling") or "").strip()[:200],
         "note": (header.get("note") or "").strip(),
         **_sampling(header),
+        "retest_interval_days": _retest_days(header.get("retest_interval_days")),
+        "retest_blocks_lot": header.get("retest_blocks_lot") is not False,
     }
+
+
+def _retest_days(raw) -> int | None:
+    days = decimal_or_none(raw, field="retest_interval_days", label=_("Retest interval (days)"))
+    if days is None:
+        return None
+    if days < 1 or days != days.to_integral_value():
+        raise ValidationFailed(
+            _("Enter the retest interval as whole days of at least 1, for example 180."),
+            code="invalid_retest_interval",
+            fields={"retest_interval_days": [str(_("Enter a whole number of at least 1."))]},
+        )
+    return int(days)
 
 
 def _sampling(header: dict) -> dict:
