@@ -24,5 +24,9 @@ class QualityConfig(AppConfig):
         customer_lot_check_register("quality_customer_spec", lot_customer_spec_problems)
 
         from erp.core.jobs import job_name_register
+        from erp.quality.services.concessions import concessions_register
+
+        # 让步接收 waits for the approvers the approval rules name.
+        concessions_register()
 
         job_name_register("quality_retests_open", _("Open due re-inspections"))

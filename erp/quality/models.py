@@ -36,6 +36,7 @@ class PlanState(models.TextChoices):
 class InspectionLotState(models.TextChoices):
     OPEN = "open", _("Waiting for results")
     SUBMITTED = "submitted", _("Waiting for decision")
+    CONCESSION = "concession", _("Waiting for concession approval")
     RELEASED = "released", pgettext_lazy("inspection state", "Released")
     CONDITIONAL = "conditional", _("Conditionally released")
     REJECTED = "rejected", _("Nonconforming")
@@ -301,6 +302,10 @@ class InspectionLot(Document):
     @property
     def reference(self) -> str:
         return self.number or str(self.pk)
+
+    @property
+    def partial_quantity_shown(self) -> str:
+        return "" if self.rejected_quantity is None else f"{self.rejected_quantity.normalize():f}"
 
     @property
     def partial_shown(self) -> str:

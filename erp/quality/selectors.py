@@ -108,7 +108,11 @@ def retests_due(*, today, within_days: int = 30) -> list:
     pending = dict(
         InspectionLot.objects.filter(
             lot_id__in=[r.lot_id for r in rows],
-            state__in=(InspectionLotState.OPEN, InspectionLotState.SUBMITTED),
+            state__in=(
+                InspectionLotState.OPEN,
+                InspectionLotState.SUBMITTED,
+                InspectionLotState.CONCESSION,
+            ),
         ).values_list("lot_id", "pk")
     )
     for r in rows:

@@ -13,6 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp.approvals.services.requests import approval_submit
+from erp.approvals.states import RequestState
 from erp.core.access import require_perm
 from erp.core.errors import PermissionDenied, ValidationFailed
 from erp.core.models import NumberingRule
@@ -44,7 +46,7 @@ from erp.quality.states import INSPECTION_MACHINE
 
 DOC_TYPE = "quality.inspectionlot"
 S = InspectionLotState
-PENDING = (S.OPEN, S.SUBMITTED)
+PENDING = (S.OPEN, S.SUBMITTED, S.CONCESSION)
 # Stock that comes out of the company's own production is checked as a finished product.
 FINAL_MOVE_TYPES = frozenset({"production_output", "production_return"})
 # Opening stock is what was on hand at go-live, counted in with the status it had then;
@@ -422,19 +424,86 @@ def inspection_lot_decide(
         rejected = _rejected_quantity(decision, rejected_quantity, reason)
         if decision != "reject":
             _signature_check(actor, password)
+        first = inspection.state == S.SUBMITTED  # a concession may follow a rejection
         inspection = document_transition(
             actor=actor, doc=inspection, machine=INSPECTION_MACHINE, name=decision
         )
         inspection.decided_by = actor
         inspection.decided_at = timezone.now()
         inspection.decision_reason = reason[:300]
-        inspection.save(update_fields=["decided_by", "decided_at", "decision_reason"])
-        _lot_update(actor, inspection, decision, reason, results)
-        retest_after_decision(actor, inspection, decision)
-        if rejected is not None:  # after the lot's attributes: the child copies them
-            _partial_reject(actor, inspection, rejected, reason)
-        switching_record(inspection, accepted=decision == "release" and rejected is None)
+        inspection.rejected_quantity = rejected
+        inspection.save(
+            update_fields=["decided_by", "decided_at", "decision_reason", "rejected_quantity"]
+        )
+        if decision == "conditional":
+            _concession_submit(actor, inspection, first=first)
+        else:
+            decision_apply(actor, inspection, decision)
+            switching_record(inspection, accepted=decision == "release" and rejected is None)
     return inspection
+
+
+def decision_apply(actor, inspection: InspectionLot, decision: str) -> None:
+    """What a (final) decision does to the lot: its status, the measured attributes, the next
+    retest date, and a partial release's split. `actor` is the decider (for a concession
+    approved later, still the quality manager who asked for it)."""
+    reason = inspection.decision_reason
+    _lot_update(actor, inspection, decision, reason, list(inspection.lines.all()))
+    retest_after_decision(actor, inspection, decision)
+    if decision != "reject" and inspection.rejected_quantity is not None:
+        # After the lot's attributes: the child copies them.
+        _partial_reject(actor, inspection, inspection.rejected_quantity, reason)
+
+
+def _concession_submit(actor, inspection: InspectionLot, *, first: bool) -> None:
+    """让步接收 goes to the approvals engine; the lot stays as it is until the request is
+    approved (with no matching rule it is approved at once). For switching, a concession is
+    a lot not accepted, whatever the approvers say."""
+    if first:
+        switching_record(inspection, accepted=False)
+    if inspection.rejected_quantity is not None:
+        _split_check(inspection)
+    request = approval_submit(actor=actor, doc=inspection)
+    if request.state == RequestState.APPROVED:
+        engine_transition(inspection, "concession_approve", actor=actor, request=request)
+        decision_apply(actor, inspection, "conditional")
+
+
+def _split_check(inspection: InspectionLot) -> None:
+    """A partial concession's quantity is checked when asked for, not only when the last
+    approver approves (inventory checks again then)."""
+    on_hand = StockBalance.objects.filter(lot_id=inspection.lot_id).aggregate(q=Sum("on_hand"))[
+        "q"
+    ] or Decimal(0)
+    if inspection.rejected_quantity >= on_hand:
+        raise ValidationFailed(
+            _(
+                "Lot %(lot)s has %(on_hand)s on hand: the rejected quantity %(quantity)s must be "
+                "less than that. Decide the whole lot instead."
+            )
+            % {
+                "lot": inspection.lot.number,
+                "on_hand": f"{on_hand.normalize():f}",
+                "quantity": f"{inspection.rejected_quantity.normalize():f}",
+            },
+            code="split_quantity_too_large",
+            fields={"rejected_quantity": [str(_("Less than the lot's quantity."))]},
+        )
+
+
+def engine_transition(inspection: InspectionLot, name: str, *, actor=None, request=None) -> None:
+    """A transition the approvals engine drives (no button, no permission of its own)."""
+    transition = INSPECTION_MACHINE.transition_for(inspection.state, name)
+    before = inspection.state
+    inspection.state = transition.target
+    inspection.save(update_fields=["state", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="transition",
+        obj=inspection,
+        changes={"state": [before, inspection.state]},
+        note=f"{name}: approval request {request.pk}" if request is not None else name,
+    )
 
 
 def _decision_check(decision: str, reason: str, results: list[InspectionResult]) -> None:
