@@ -59,7 +59,7 @@ def concessions_register() -> None:
                 (_("Material"), str(i.material)),
                 (_("Lot"), i.lot.number),
                 (_("Quantity"), f"{i.quantity.normalize():f}"),
-                (_("Stock value"), format_cny(_lot_value(i))),
+                (_("Lot value"), format_cny(_lot_value(i))),
                 (_("Rejected quantity"), i.partial_quantity_shown),
                 (_("Decision reason"), i.decision_reason),
             ],
