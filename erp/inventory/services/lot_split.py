@@ -53,7 +53,7 @@ def lot_split(
             source=source,
             reason=reason,
         )
-        LotSplit.objects.create(
+        split = LotSplit.objects.create(
             parent=parent,
             child=child,
             quantity=quantity,
@@ -66,8 +66,8 @@ def lot_split(
         audit_record(
             actor=actor,
             action="create",
-            obj=child,
-            changes={"parent": parent.number, "quantity": str(quantity), "status": status},
+            obj=split,
+            changes={"parent": parent.number, "child": child.number, "quantity": str(quantity)},
             note=reason,
         )
     return child

@@ -129,8 +129,9 @@ def lot_retest_set(*, actor, lot_id, retest_on, blocks: bool = True) -> LotRetes
         audit_record(
             actor=actor,
             action="update",
-            obj=lot,
+            obj=found,
             changes={"retest_on": [str(before) if before else None, str(retest_on)]},
+            note=lot.number,
         )
     return found
 
