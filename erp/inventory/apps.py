@@ -14,6 +14,7 @@ class InventoryConfig(AppConfig):
 
         inventory_move_types_register()
         _numbering_rules_register()
+        _lot_split_register()
 
         from erp.inventory.selectors_pickers import lot_picker_register
 
@@ -26,6 +27,26 @@ class InventoryConfig(AppConfig):
         # Postings whose source is not a numbered document: named, not linked (单据联查).
         document_type_register(OPENING_SOURCE, _("Opening stock"))
         document_type_register(DEMO_SOURCE, _("Demo data"))
+
+
+def _lot_split_register() -> None:
+    """A lot split's two halves (out of the parent lot, into the child lot at the same place)
+    are one internal move: no voucher. Its genealogy is a lot link traceability walks."""
+    from erp.core.lot_links import LotLinkSource, lot_link_source_register
+    from erp.core.references import document_type_register
+    from erp.inventory.models import LotSplit
+    from erp.inventory.move_types import INTERNAL, move_type_register
+    from erp.inventory.services.lot_split import LOT_SPLIT, LOT_SPLIT_DOC
+    from erp.inventory.states import LotStatus
+
+    move_type_register(
+        LOT_SPLIT,
+        _("Lot split"),
+        direction=INTERNAL,
+        allowed_lot_statuses=LotStatus.values,
+    )
+    document_type_register(LOT_SPLIT_DOC, _("Lot split"))
+    lot_link_source_register(LotLinkSource(LotSplit, LOT_SPLIT_DOC, document_field="id"))
 
 
 def _numbering_rules_register() -> None:

@@ -22,3 +22,11 @@ class QualityConfig(AppConfig):
         stock_listener_register(InspectionTrigger())
         # Sales refuses a lot outside the customer's specification (pick, FEFO, posting).
         customer_lot_check_register("quality_customer_spec", lot_customer_spec_problems)
+
+        from erp.core.jobs import job_name_register
+        from erp.quality.services.concessions import concessions_register
+
+        # 让步接收 waits for the approvers the approval rules name.
+        concessions_register()
+
+        job_name_register("quality_retests_open", _("Open due re-inspections"))

@@ -1,7 +1,10 @@
-"""Quality demo: inspection plans for epoxy resin E-51 and titanium dioxide (and a general
-plan for solvents), then three incoming lots received through the warehouse's other receipt:
-one released by the quality manager with the assay written onto the lot, one rejected and
-turned into an NCR returned to the supplier, one still waiting for the inspector."""
+"""Quality demo: inspection plans for epoxy resin E-51 (GB/T 2828.1 AQL 1.0, retest every
+180 days) and titanium dioxide (and a general plan for solvents), then four incoming lots
+received through the warehouse's other receipt: one released by the quality manager with the
+assay written onto the lot and a retain sample (留样) kept, one released in part (部分放行:
+two leaking drums split off into a nonconforming child lot), one rejected and turned into an
+NCR returned to the supplier, one still waiting for the inspector. Concessions (让步接收) go
+to 质量经理 + 总经理 by the approval rule added here."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,6 +16,7 @@ from erp.inventory.services import ReceiptLine, StockSource, stock_receive
 from erp.masterdata.models import Location, Material, MaterialCategory
 from erp.quality.models import InspectionLot, InspectionPlan
 from erp.quality.services import inspections, ncrs, plans
+from erp.quality.services.retain import retain_sample_create
 
 RESIN = [
     {"name": "环氧值", "unit": "eq/100g", "method": "GB/T 1677", "lower_limit": "0.48",
@@ -43,7 +47,18 @@ def load_demo(*, actor) -> None:
         return  # master data or users not loaded
     qm, inspector, keeper = (people[r] for r in _ROLES)
     today = demo_today()
-    _plan(qm, "环氧树脂 E-51 来料检验", {"material_id": materials["RM-1001"].pk}, RESIN, today)
+    _plan(
+        qm,
+        "环氧树脂 E-51 来料检验",
+        {
+            "material_id": materials["RM-1001"].pk,
+            "sampling_scheme": "gbt2828",
+            "aql": "1.0",
+            "retest_interval_days": 180,
+        },
+        RESIN,
+        today,
+    )
     _plan(qm, "钛白粉来料检验", {"material_id": materials["RM-2001"].pk}, TIO2, today)
     solvents = MaterialCategory.objects.filter(code="RM-SOL").first()
     if solvents is not None:
@@ -56,6 +71,25 @@ def load_demo(*, actor) -> None:
     _results(inspector, good, ["0.51", "13200", "pass"])
     inspections.inspection_lot_submit(actor=inspector, doc_id=good.pk)
     inspections.inspection_lot_release(actor=qm, doc_id=good.pk, password=DEMO_PASSWORD)
+    retain_sample_create(
+        actor=qm,
+        lot_id=good.lot_id,
+        inspection_lot_id=good.pk,
+        quantity="0.5",
+        unit="kg",
+        location="留样柜 A-3",
+        keep_until=today + timedelta(days=730),
+    )
+    part = _receive(keeper, materials["RM-1001"], "RM1001-2611E", "600", today)
+    _results(inspector, part, ["0.50", "12800", "pass"])
+    inspections.inspection_lot_submit(actor=inspector, doc_id=part.pk)
+    inspections.inspection_lot_release(
+        actor=qm,
+        doc_id=part.pk,
+        password=DEMO_PASSWORD,
+        reason="2 桶外包装破损渗漏，拒收退供应商",
+        rejected_quantity="50",
+    )
     bad = _receive(keeper, materials["RM-1001"], "RM1001-2611D", "400", today)
     _results(inspector, bad, ["0.45", "17500", "pass"], comment="复测两次结果一致")
     inspections.inspection_lot_submit(actor=inspector, doc_id=bad.pk)
@@ -84,6 +118,30 @@ def load_demo(*, actor) -> None:
     )
     ncrs.ncr_confirm(actor=qm, doc_id=ncr.pk)
     _receive(keeper, materials["RM-2001"], "RM2001-2611D", "500", today)  # waits for results
+    _concession_rule(actor)
+
+
+def _concession_rule(actor) -> None:
+    """让步接收 needs the quality manager's and the general manager's approval."""
+    from erp.approvals.models import ApprovalRule
+    from erp.approvals.services.rules import StepSpec, approval_rule_save
+
+    if ApprovalRule.objects.filter(doc_type=inspections.DOC_TYPE).exists():
+        return
+    approval_rule_save(
+        actor=actor,
+        doc_type=inspections.DOC_TYPE,
+        name="让步接收：质量经理 + 总经理",
+        priority=10,
+        valid_from=None,
+        valid_to=None,
+        is_active=True,
+        conditions=[],
+        steps=[
+            StepSpec("role", "quality_manager", name="质量经理审批", overdue_hours=24),
+            StepSpec("role", "general_manager", name="总经理审批", overdue_hours=24),
+        ],
+    )
 
 
 _ROLES = ("quality_manager", "inspector", "warehouse")

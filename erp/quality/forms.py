@@ -12,11 +12,13 @@ from erp.masterdata.models import Customer, Material, MaterialCategory
 from erp.quality.models import (
     CharacteristicKind,
     Disposition,
+    InspectionLevel,
     InspectionLot,
     InspectionLotState,
     InspectionType,
     NcrState,
     PlanState,
+    SamplingScheme,
 )
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -64,6 +66,45 @@ class PlanHeaderForm(KitHeaderForm):
         required=False,
         max_length=200,
         widget=forms.TextInput({**INPUT, "placeholder": _("e.g. 3 drums per lot")}),
+    )
+    sampling_scheme = forms.ChoiceField(
+        label=_("Sampling scheme"),
+        required=False,
+        choices=SamplingScheme.choices,
+        widget=forms.Select(SELECT),
+    )
+    sample_size = forms.IntegerField(
+        label=_("Sample size"),
+        required=False,
+        widget=forms.NumberInput(INPUT),
+        help_text=_("For a fixed sample size."),
+    )
+    aql = forms.DecimalField(
+        label=_("AQL"),
+        required=False,
+        max_digits=8,
+        decimal_places=3,
+        widget=forms.TextInput({**DECIMAL, "placeholder": "1.0"}),
+        help_text=_("For GB/T 2828.1: an AQL of its table, e.g. 0.65, 1.0, 2.5."),
+    )
+    inspection_level = forms.ChoiceField(
+        label=_("Inspection level"),
+        choices=InspectionLevel.choices,
+        initial=InspectionLevel.II,
+        widget=forms.Select(SELECT),
+    )
+    retest_interval_days = forms.IntegerField(
+        label=_("Retest interval (days)"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(INPUT),
+        help_text=_("A released lot is re-inspected this many days after the decision."),
+    )
+    retest_blocks_lot = forms.BooleanField(
+        label=_("Retest blocks the lot"),
+        required=False,
+        initial=True,
+        help_text=_("While re-inspected, the lot waits in quarantine."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput(INPUT))
 
@@ -131,6 +172,37 @@ class SignedForm(forms.Form):
 
 
 class SignedReasonForm(SignedForm, ReasonForm):
+    pass
+
+
+class PartialMixin(forms.Form):
+    """部分放行: the quantity rejected into a child lot; empty releases the whole lot."""
+
+    rejected_quantity = forms.DecimalField(
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(
+            {
+                **DECIMAL,
+                "placeholder": _("Rejected quantity (partial release)"),
+                "aria-label": _("Rejected quantity (partial release)"),
+            }
+        ),
+    )
+
+
+class ReleaseForm(SignedForm, PartialMixin):
+    """Release: signed; with a rejected quantity it is a partial release, which needs why."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.TextInput({**INPUT, "placeholder": _("Reason"), "aria-label": _("Reason")}),
+    )
+
+
+class ConditionalForm(SignedReasonForm, PartialMixin):
     pass
 
 
@@ -232,3 +304,38 @@ class RetestForm(forms.Form):
         max_length=300,
         widget=forms.TextInput({**INPUT, "placeholder": _("e.g. retest date reached")}),
     )
+
+
+class RetainSampleForm(forms.Form):
+    """留样 registered on the due page: lot, quantity and unit, where kept, until when."""
+
+    lot = StockedLotChoice(
+        label=_("Lot"),
+        queryset=Lot.objects.select_related("material").order_by("material__code", "number"),
+        widget=forms.Select(SELECT),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=18, decimal_places=4, widget=forms.TextInput(DECIMAL)
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=20, widget=forms.TextInput(INPUT))
+    location = forms.CharField(
+        label=_("Storage place"),
+        max_length=100,
+        widget=forms.TextInput({**INPUT, "placeholder": _("e.g. retain cabinet A-3")}),
+    )
+    keep_until = forms.DateField(label=_("Keep until"), widget=forms.DateInput(DATE))
+
+
+class RetestDateForm(forms.Form):
+    """A lot's retest date set by hand (e.g. the supplier's retest date on its COA)."""
+
+    lot = StockedLotChoice(
+        label=_("Lot"),
+        queryset=Lot.objects.filter(balances__on_hand__gt=0)
+        .distinct()
+        .select_related("material")
+        .order_by("material__code", "number"),
+        widget=forms.Select(SELECT),
+    )
+    retest_on = forms.DateField(label=_("Retest date"), widget=forms.DateInput(DATE))
+    blocks = forms.BooleanField(label=_("Retest blocks the lot"), required=False, initial=True)

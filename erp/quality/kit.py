@@ -58,6 +58,12 @@ class PlanIn(Schema):
     category_id: int | None = None
     date: dt.date | None = None
     sampling: str = Field(default="", max_length=200)
+    sampling_scheme: str = Field(default="", max_length=10)
+    sample_size: int | None = None
+    aql: Decimal | None = Field(default=None, max_digits=8, decimal_places=3)
+    inspection_level: str = Field(default="II", max_length=3)
+    retest_interval_days: int | None = None
+    retest_blocks_lot: bool = True
     customer_id: int | None = None
     note: str = ""
     lines: list[CharacteristicIn] = []
@@ -89,6 +95,12 @@ class PlanOut(Schema):
     category_id: int | None
     customer_id: int | None
     sampling: str
+    sampling_scheme: str
+    sample_size: int | None
+    aql: Decimal | None
+    inspection_level: str
+    retest_interval_days: int | None
+    retest_blocks_lot: bool
     note: str
     lines: list[CharacteristicOut]
 
@@ -110,11 +122,19 @@ class InspectionOut(Schema):
     material_id: int
     plan_id: int | None
     quantity: Decimal
+    supplier_id: int | None
+    severity: str
+    code_letter: str
+    sample_size: int | None
+    acceptance_number: int | None
+    rejection_number: int | None
     source_type: str
     source_number: str
     recorded_by_id: int | None
     decided_by_id: int | None
     decision_reason: str
+    rejected_quantity: Decimal | None
+    rejected_lot_id: int | None
     note: str
     lines: list[ResultOut]
 
@@ -124,6 +144,8 @@ class SignedIn(Schema):
 
     password: str = Field(default="", max_length=128)
     reason: str = Field(default="", max_length=300)
+    # 部分放行: this quantity is rejected into a child lot, the rest released.
+    rejected_quantity: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
 
 
 class ReasonIn(Schema):
@@ -283,6 +305,8 @@ PLAN = DocumentKit(
         Column("customer", _("Customer")),
         Column("date", _("Valid from"), kind="date"),
         Column("sampling", _("Sampling")),
+        Column("sampling_scheme_shown", _("Sampling scheme")),
+        Column("retest_interval_days", _("Retest interval (days)")),
     ),
     line_columns=(
         Column("name", _("Characteristic")),
@@ -333,8 +357,8 @@ INSPECTION = DocumentKit(
         "reject": inspections.inspection_lot_reject,
     },
     transition_forms={
-        "release": forms.SignedForm,
-        "conditional": forms.SignedReasonForm,
+        "release": forms.ReleaseForm,
+        "conditional": forms.ConditionalForm,
         "reject": forms.ReasonForm,
     },
     transition_in={"release": SignedIn, "conditional": SignedIn, "reject": ReasonIn},
@@ -348,13 +372,16 @@ INSPECTION = DocumentKit(
     list_filter=forms.INSPECTION_FILTER,
     search_fields=("number", "lot__number", "material__code", "material__name"),
     search_placeholder=_("Number, lot or material"),
-    select_related=("material", "lot", "plan", "recorded_by", "decided_by"),
+    select_related=("material", "lot", "plan", "supplier", "recorded_by", "decided_by"),
     header_columns=(
         Column("inspection_type", _("Inspection type")),
         Column("material", _("Material")),
         Column("lot.number", _("Lot")),
         Column("quantity", _("Quantity"), kind="qty"),
         Column("plan", _("Inspection plan")),
+        Column("sampling_shown", _("Sampling")),
+        Column("partial_shown", _("Partial release")),
+        Column("supplier", _("Supplier")),
         Column("source_number", _("Source")),
     ),
     line_columns=(

@@ -40,6 +40,14 @@ MENU = [
     ),
     MenuItem(
         section="quality",
+        label=_("Retests and retain samples due"),
+        url_name="quality:due",
+        permission="quality.view_inspectionlot",
+        icon="calendar-check",
+        order=13,
+    ),
+    MenuItem(
+        section="quality",
         label=_("Quality statistics"),
         url_name="quality:report",
         permission="quality.view_inspectionlot",

@@ -85,3 +85,58 @@ def _ncr_counts(date_from, date_to) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("inspection_lot__material_id", "n")
     )
+
+
+def retests_due(*, today, within_days: int = 30) -> list:
+    """Lots with stock whose retest date falls before today + within_days (overdue first),
+    each with `pending` (the inspection already waiting, if any) and `overdue`."""
+    from datetime import timedelta
+
+    from erp.inventory.models import StockBalance
+    from erp.inventory.states import LotStatus
+    from erp.quality.models import LotRetest
+
+    stocked = StockBalance.objects.filter(on_hand__gt=0).values("lot_id")
+    rows = list(
+        LotRetest.objects.filter(
+            retest_on__lte=today + timedelta(days=within_days), lot_id__in=stocked
+        )
+        .exclude(lot__status=LotStatus.REJECTED)
+        .select_related("lot", "lot__material")
+        .order_by("retest_on", "lot__number")
+    )
+    pending = dict(
+        InspectionLot.objects.filter(
+            lot_id__in=[r.lot_id for r in rows],
+            state__in=(
+                InspectionLotState.OPEN,
+                InspectionLotState.SUBMITTED,
+                InspectionLotState.CONCESSION,
+            ),
+        ).values_list("lot_id", "pk")
+    )
+    for r in rows:
+        r.pending_id = pending.get(r.lot_id)
+        r.overdue = r.retest_on <= today
+    return rows
+
+
+def retain_samples_due(*, today) -> list:
+    """Retain samples kept past their date and not discarded yet: to dispose of."""
+    from erp.quality.models import RetainSample
+
+    return list(
+        RetainSample.objects.filter(discarded_at__isnull=True, keep_until__lte=today)
+        .select_related("lot", "lot__material")
+        .order_by("keep_until", "pk")
+    )
+
+
+def retain_samples_kept(*, lot_id=None, limit: int = 50) -> list:
+    """Retain samples still kept (the due page's register; one lot's on its inspection)."""
+    from erp.quality.models import RetainSample
+
+    found = RetainSample.objects.filter(discarded_at__isnull=True)
+    if lot_id is not None:
+        found = found.filter(lot_id=lot_id)
+    return list(found.select_related("lot", "lot__material").order_by("-pk")[:limit])

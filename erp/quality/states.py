@@ -35,6 +35,9 @@ PLAN_MACHINE = StateMachine(
 )
 
 DECIDE = "quality.decide_inspectionlot"
+# Transitions the approvals engine drives: no button and no permission of their own (the
+# approver's seat on the request authorises them), as for sales orders.
+BY_APPROVALS = ""
 
 INSPECTION_MACHINE = StateMachine(
     InspectionLotState,
@@ -56,13 +59,30 @@ INSPECTION_MACHINE = StateMachine(
             style="success",
             confirm=_("Release the lot? It becomes usable for production and delivery."),
         ),
+        # 让步接收 goes to the approvals engine (质量经理 + 总经理 in the demo rules): the lot
+        # is released only when the request is approved; a nonconforming lot may be
+        # conceded too.
         Transition(
             "conditional",
-            ("submitted",),
-            "conditional",
+            ("submitted", "rejected"),
+            "concession",
             DECIDE,
             _("Conditional release"),
             style="outline-warning",
+        ),
+        Transition(
+            "concession_approve",
+            ("concession",),
+            "conditional",
+            BY_APPROVALS,
+            _("Concession approved"),
+        ),
+        Transition(
+            "concession_refuse",
+            ("concession",),
+            "rejected",
+            BY_APPROVALS,
+            _("Concession refused"),
         ),
         Transition(
             "reject",

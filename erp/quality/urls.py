@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("report/", views.quality_report, name="report"),
     path("retest/", views.retest_request, name="retest"),
+    path("due/", views.due_list, name="due"),
     *kit_urlpatterns("quality"),
 ]

@@ -12,13 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.access import require_perm
 from erp.core.errors import DomainError, NotFound
 from erp.core.record_views import style_form
-from erp.quality.forms import PeriodForm, RetestForm
+from erp.quality.forms import PeriodForm, RetainSampleForm, RetestDateForm, RetestForm
 from erp.quality.models import InspectionLot, InspectionLotState
-from erp.quality.selectors import limits_shown, quality_yield
+from erp.quality.selectors import (
+    limits_shown,
+    quality_yield,
+    retain_samples_due,
+    retain_samples_kept,
+    retests_due,
+)
 from erp.quality.services.inspections import (
     inspection_lot_plan_apply,
     inspection_lot_retest,
     inspection_results_record,
+)
+from erp.quality.services.retain import (
+    lot_retest_set,
+    retain_sample_create,
+    retain_sample_discard,
 )
 
 
@@ -140,3 +151,72 @@ def retest_request(request):
         status = 400
     style_form(form)
     return render(request, "quality/retest.html", {"form": form}, status=status)
+
+
+def due_list(request):
+    """到期清单: retests due within 30 days (overdue first) and retain samples to discard;
+    the forms register a retain sample and set a retest date by hand."""
+    require_perm(request.user, "quality.view_inspectionlot")
+    forms = {"sample": RetainSampleForm(prefix="sample"), "retest": RetestDateForm(prefix="retest")}
+    status = 200
+    if request.method == "POST":
+        done, status = _due_post(request, forms)
+        if done:
+            return redirect("quality:due")
+    for form in forms.values():
+        style_form(form)
+    today = timezone.localdate()
+    context = {
+        "retests": retests_due(today=today),
+        "discard": retain_samples_due(today=today),
+        "kept": retain_samples_kept(),
+        "sample_form": forms["sample"],
+        "retest_form": forms["retest"],
+        "today": today,
+    }
+    return render(request, "quality/due.html", context, status=status)
+
+
+def _due_post(request, forms: dict) -> tuple[bool, int]:
+    """One of the page's three POSTs; (done, status). A refused one shows on its form."""
+    action = request.POST.get("action", "")
+    form = None
+    try:
+        if action == "discard":
+            retain_sample_discard(actor=request.user, sample_id=request.POST.get("sample_id"))
+            messages.success(request, _("The retain sample was marked discarded."))
+            return True, 200
+        key = {"sample": "sample", "retest": "retest"}.get(action)
+        if key is None:
+            return False, 400
+        form = forms[key] = type(forms[key])(request.POST, prefix=key)
+        if not form.is_valid():
+            return False, 400
+        data = form.cleaned_data
+        if key == "sample":
+            retain_sample_create(
+                actor=request.user,
+                lot_id=data["lot"].pk,
+                quantity=data["quantity"],
+                unit=data["unit"],
+                location=data["location"],
+                keep_until=data["keep_until"],
+            )
+            messages.success(request, _("Retain sample recorded."))
+        else:
+            lot_retest_set(
+                actor=request.user,
+                lot_id=data["lot"].pk,
+                retest_on=data["retest_on"],
+                blocks=data["blocks"],
+            )
+            messages.success(request, _("Retest date set."))
+        return True, 200
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        if form is None:
+            messages.error(request, str(exc.message))
+        else:
+            form.add_error(None, str(exc.message))
+        return False, exc.status

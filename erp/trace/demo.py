@@ -32,6 +32,8 @@ def load_demo(*, actor) -> None:
 def _made_lot() -> Lot | None:
     """A lot some registered genealogy made (the alkyd batch), with stock left."""
     for src in lot_link_sources():
+        if src.document_type == "inventory.lotsplit":
+            continue  # a lot split (部分放行) makes no batch
         child = src.model._default_manager.values_list(f"{src.child_field}_id", flat=True)
         lot_ids = StockBalance.objects.filter(lot_id__in=child, on_hand__gt=0).values("lot_id")
         lot = Lot.objects.filter(pk__in=lot_ids).select_related("material").first()

@@ -27,6 +27,9 @@ ZERO = Decimal(0)
 
 # Outflow and inflow move types by what they mean for a lot's mass balance (物料平衡).
 CONSUMED_OUT, CONSUMED_BACK = "production_issue", "production_return"
+# A lot split (部分放行) moves part of a lot into a child lot; its genealogy link explains it
+# like production's links explain what a batch consumed.
+LOT_SPLIT = "lot_split"
 SHIPPED_OUT, SHIPPED_BACK = "sales_delivery", "sales_return"
 SCRAP = "scrap"
 
@@ -266,7 +269,7 @@ def _book(bal: MassBalance, move: "Move") -> None:
     outflow = move.to_location_id is None and move.from_location_id is not None
     qty, kind = move.quantity, move.move_type
     if outflow:
-        if kind == CONSUMED_OUT:
+        if kind in (CONSUMED_OUT, LOT_SPLIT):
             bal.consumed += qty
         elif kind == SHIPPED_OUT:
             bal.shipped += qty

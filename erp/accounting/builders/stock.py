@@ -20,7 +20,12 @@ from decimal import Decimal
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.core.ledger import NoPostingRule  # in core: modules posting via the port catch it
 from erp.core.money import round_amount
-from erp.inventory.move_types import move_type_inflow_event, move_type_outflow_event
+from erp.inventory.move_types import (
+    INTERNAL,
+    move_type_get,
+    move_type_inflow_event,
+    move_type_outflow_event,
+)
 
 RuleTable = dict[tuple[str, str, str], tuple[str, str]]
 
@@ -84,7 +89,7 @@ class UnsupportedMove(ValueError):
     pass
 
 
-def _move_entries(rules: RuleTable, move: StockMoveValue) -> tuple[str, tuple, tuple]:
+def _move_entries(rules: RuleTable, move: StockMoveValue) -> tuple[str, tuple, tuple] | None:
     """(event, debit (account, material), credit (account, material)) of one move; the
     offset side carries no material so it sums into one line per account."""
     cat, src, dst = move.category_code, move.from_warehouse, move.to_warehouse
@@ -102,7 +107,16 @@ def _move_entries(rules: RuleTable, move: StockMoveValue) -> tuple[str, tuple, t
         event = outflow_event(move.move_type, move.reason)
         offset = rule_accounts(rules, event, cat, src)[0]
         return event, (offset, None), (inventory_account(rules, cat, src), move.material_id)
+    if _one_sided_internal(move.move_type):
+        return None
     raise UnsupportedMove(move.move_type)
+
+
+def _one_sided_internal(move_type: str) -> bool:
+    """Half of an internal move that changes a lot, not a location (a lot split: out of the
+    parent lot, into the child lot at the same place): the value stays on its account."""
+    spec = move_type_get(move_type)
+    return spec is not None and spec.direction == INTERNAL
 
 
 def stock_moves_draft(
@@ -124,7 +138,10 @@ def stock_moves_draft(
     暂估应付款 per supplier."""
     sides: dict[tuple[str, str, int | None, str], Decimal] = defaultdict(Decimal)
     for move in moves:
-        event, (debit, d_mat), (credit, c_mat) = _move_entries(rules, move)
+        entries = _move_entries(rules, move)
+        if entries is None:
+            continue
+        event, (debit, d_mat), (credit, c_mat) = entries
         if debit == credit:
             continue  # same account on both sides: no movement between valuation groups
         value = round_amount(move.value)

@@ -11,12 +11,13 @@ from .documents import (
     TransferLine,
 )
 from .ledger import MaterialValuation, Reservation, StockBalance, StockMove
-from .lots import Lot, LotAttribute, LotStatusChange
+from .lots import Lot, LotAttribute, LotSplit, LotStatusChange
 from .snapshots import StockSnapshotLine, StockSnapshotMonth, StockSnapshotValue
 
 __all__ = [
     "Lot",
     "LotAttribute",
+    "LotSplit",
     "LotStatusChange",
     "MaterialValuation",
     "OtherIssue",

@@ -106,3 +106,37 @@ class LotAttribute(models.Model):
     def __str__(self) -> str:
         value = self.value_text if self.value_decimal is None else self.value_decimal
         return f"{self.name}={value}{self.unit}"
+
+
+class LotSplit(models.Model):
+    """批次拆分: `quantity` of lot `parent` moved into the new lot `child` at the same
+    locations (部分放行: quality releases part of a lot and rejects the rest into a child lot).
+    The genealogy is registered in erp/core/lot_links like production's links, so
+    traceability walks from the parent to the child."""
+
+    parent = models.ForeignKey(
+        Lot, verbose_name=_("parent lot"), on_delete=models.PROTECT, related_name="split_children"
+    )
+    child = models.OneToOneField(
+        Lot, verbose_name=_("child lot"), on_delete=models.PROTECT, related_name="split_from"
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
+    reason = models.CharField(_("reason"), max_length=300)
+    source_type = models.CharField(_("source type"), max_length=60, blank=True)
+    source_id = models.CharField(_("source"), max_length=60, blank=True)
+    source_number = models.CharField(_("source number"), max_length=60, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("split by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("split at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lot split")
+        verbose_name_plural = _("lot splits")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.parent} → {self.child}"

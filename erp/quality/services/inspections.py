@@ -13,6 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp.approvals.services.requests import approval_submit
+from erp.approvals.states import RequestState
 from erp.core.access import require_perm
 from erp.core.errors import PermissionDenied, ValidationFailed
 from erp.core.models import NumberingRule
@@ -20,7 +22,9 @@ from erp.core.services.audit import audit_record
 from erp.core.services.numbering import number_next, numbering_rules_ensure_defaults
 from erp.core.services.transitions import document_transition
 from erp.inventory.models import Lot, StockBalance
+from erp.inventory.services.lot_split import lot_split
 from erp.inventory.services.lots import lot_attributes_from_inspection, lot_status_change
+from erp.inventory.services.posting import StockSource
 from erp.inventory.states import LotStatus
 from erp.quality.models import (
     CharacteristicKind,
@@ -31,16 +35,24 @@ from erp.quality.models import (
 )
 from erp.quality.services._common import decimal_or_none, locked, refuse_unless, version_check
 from erp.quality.services.plans import plan_for
+from erp.quality.services.retest_dates import retest_after_decision
+from erp.quality.services.switching import (
+    SAMPLING_FIELDS,
+    sampling_apply,
+    supplier_of,
+    switching_record,
+)
 from erp.quality.states import INSPECTION_MACHINE
 
 DOC_TYPE = "quality.inspectionlot"
 S = InspectionLotState
-PENDING = (S.OPEN, S.SUBMITTED)
+PENDING = (S.OPEN, S.SUBMITTED, S.CONCESSION)
 # Stock that comes out of the company's own production is checked as a finished product.
 FINAL_MOVE_TYPES = frozenset({"production_output", "production_return"})
 # Opening stock is what was on hand at go-live, counted in with the status it had then;
-# quality inspects such a lot on request, not because the go-live import posted it.
-NO_INSPECTION_MOVE_TYPES = frozenset({"opening"})
+# quality inspects such a lot on request, not because the go-live import posted it. A lot
+# split gives its child lot the status it decided (部分放行: 不合格): no arrival either.
+NO_INSPECTION_MOVE_TYPES = frozenset({"opening", "lot_split"})
 PASS, FAIL = "pass", "fail"
 LOT_STATUS_OF = {
     "release": LotStatus.RELEASED,
@@ -109,13 +121,19 @@ def inspection_lots_for_posting(posting) -> list[InspectionLot]:
 
 
 def _quantity_add(inspection: InspectionLot, quantity: Decimal, posting) -> None:
+    before = inspection.sample_size
     inspection.quantity += quantity
-    inspection.save(update_fields=["quantity", "updated_at"])
+    # A larger lot may need a larger sample (another code letter).
+    sampling_apply(inspection)
+    inspection.save(update_fields=["quantity", *SAMPLING_FIELDS, "updated_at"])
+    changes = {"quantity": [str(inspection.quantity - quantity), str(inspection.quantity)]}
+    if before != inspection.sample_size:
+        changes["sample_size"] = [before, inspection.sample_size]
     audit_record(
         actor=posting.actor,
         action="update",
         obj=inspection,
-        changes={"quantity": [str(inspection.quantity - quantity), str(inspection.quantity)]},
+        changes=changes,
         note=posting.source.number or str(posting.source.id),
     )
 
@@ -130,7 +148,7 @@ def inspection_lot_create(
         numbering_rules_ensure_defaults()
     material = lot.material
     plan = plan_for(material=material, inspection_type=inspection_type, on_date=on_date)
-    inspection = InspectionLot.objects.create(
+    inspection = InspectionLot(
         number=number_next(doc_type=DOC_TYPE, on_date=on_date),
         state=S.OPEN,
         date=on_date,
@@ -142,15 +160,22 @@ def inspection_lot_create(
         source_type=getattr(source, "type", ""),
         source_id=str(getattr(source, "id", "")),
         source_number=getattr(source, "number", ""),
+        supplier_id=supplier_of(source),
         created_by=actor,
     )
+    sampling_apply(inspection)
+    inspection.save(force_insert=True)
     if plan is not None:
         _results_from_plan(inspection, plan)
     audit_record(
         actor=actor,
         action="create",
         obj=inspection,
-        changes={"lot": lot.number, "plan": plan.number if plan else None},
+        changes={
+            "lot": lot.number,
+            "plan": plan.number if plan else None,
+            "sample_size": inspection.sample_size,
+        },
         note=inspection.source_number,
     )
     return inspection
@@ -178,7 +203,8 @@ def inspection_lot_plan_apply(*, actor, doc_id, expected_version=None) -> Inspec
             )
         inspection.plan = plan
         inspection.version += 1
-        inspection.save(update_fields=["plan", "version", "updated_at"])
+        sampling_apply(inspection)
+        inspection.save(update_fields=["plan", *SAMPLING_FIELDS, "version", "updated_at"])
         _results_from_plan(inspection, plan)
         audit_record(
             actor=actor, action="update", obj=inspection, changes={"plan": [None, plan.number]}
@@ -205,7 +231,7 @@ def _results_from_plan(inspection: InspectionLot, plan) -> None:
     )
 
 
-def inspection_lot_retest(*, actor, lot_id: int, reason: str) -> InspectionLot:
+def inspection_lot_retest(*, actor, lot_id: int, reason: str, block: bool = True) -> InspectionLot:
     """复检: quality opens a new inspection of a stored lot (retest date reached, customer
     complaint, long storage). A released lot goes back to quarantine until the decision, so
     nothing is issued from it meanwhile; the plan is the material's re-inspection plan, else
@@ -230,7 +256,8 @@ def inspection_lot_retest(*, actor, lot_id: int, reason: str) -> InspectionLot:
                 _("Lot %(lot)s has no stock left to re-inspect.") % {"lot": lot.number},
                 code="no_stock",
             )
-        if lot.status == LotStatus.RELEASED:
+        # Blocking is the plan's choice: a lot whose retest only confirms it stays usable.
+        if lot.status == LotStatus.RELEASED and block:
             lot_status_change(
                 actor=actor, lot_id=lot.pk, status=LotStatus.QUARANTINE, reason=f"复检: {reason}"
             )
@@ -373,6 +400,7 @@ def inspection_lot_decide(
     reason: str = "",
     password: str | None = None,
     expected_version=None,
+    rejected_quantity=None,
 ) -> InspectionLot:
     """Release (合格), conditional release (让步接收) or reject (不合格). Whoever recorded the
     results may not decide (separation of duties); a release is signed with the password; the
@@ -393,17 +421,89 @@ def inspection_lot_decide(
             )
         results = list(inspection.lines.all())
         _decision_check(decision, reason, results)
+        rejected = _rejected_quantity(decision, rejected_quantity, reason)
         if decision != "reject":
             _signature_check(actor, password)
+        first = inspection.state == S.SUBMITTED  # a concession may follow a rejection
         inspection = document_transition(
             actor=actor, doc=inspection, machine=INSPECTION_MACHINE, name=decision
         )
         inspection.decided_by = actor
         inspection.decided_at = timezone.now()
         inspection.decision_reason = reason[:300]
-        inspection.save(update_fields=["decided_by", "decided_at", "decision_reason"])
-        _lot_update(actor, inspection, decision, reason, results)
+        inspection.rejected_quantity = rejected
+        inspection.save(
+            update_fields=["decided_by", "decided_at", "decision_reason", "rejected_quantity"]
+        )
+        if decision == "conditional":
+            _concession_submit(actor, inspection, first=first)
+        else:
+            decision_apply(actor, inspection, decision)
+            switching_record(inspection, accepted=decision == "release" and rejected is None)
     return inspection
+
+
+def decision_apply(actor, inspection: InspectionLot, decision: str) -> None:
+    """What a (final) decision does to the lot: its status, the measured attributes, the next
+    retest date, and a partial release's split. `actor` is the decider (for a concession
+    approved later, still the quality manager who asked for it)."""
+    reason = inspection.decision_reason
+    _lot_update(actor, inspection, decision, reason, list(inspection.lines.all()))
+    retest_after_decision(actor, inspection, decision)
+    if decision != "reject" and inspection.rejected_quantity is not None:
+        # After the lot's attributes: the child copies them.
+        _partial_reject(actor, inspection, inspection.rejected_quantity, reason)
+
+
+def _concession_submit(actor, inspection: InspectionLot, *, first: bool) -> None:
+    """让步接收 goes to the approvals engine; the lot stays as it is until the request is
+    approved (with no matching rule it is approved at once). For switching, a concession is
+    a lot not accepted, whatever the approvers say."""
+    if first:
+        switching_record(inspection, accepted=False)
+    if inspection.rejected_quantity is not None:
+        _split_check(inspection)
+    request = approval_submit(actor=actor, doc=inspection)
+    if request.state == RequestState.APPROVED:
+        engine_transition(inspection, "concession_approve", actor=actor, request=request)
+        decision_apply(actor, inspection, "conditional")
+
+
+def _split_check(inspection: InspectionLot) -> None:
+    """A partial concession's quantity is checked when asked for, not only when the last
+    approver approves (inventory checks again then)."""
+    on_hand = StockBalance.objects.filter(lot_id=inspection.lot_id).aggregate(q=Sum("on_hand"))[
+        "q"
+    ] or Decimal(0)
+    if inspection.rejected_quantity >= on_hand:
+        raise ValidationFailed(
+            _(
+                "Lot %(lot)s has %(on_hand)s on hand: the rejected quantity %(quantity)s must be "
+                "less than that. Decide the whole lot instead."
+            )
+            % {
+                "lot": inspection.lot.number,
+                "on_hand": f"{on_hand.normalize():f}",
+                "quantity": f"{inspection.rejected_quantity.normalize():f}",
+            },
+            code="split_quantity_too_large",
+            fields={"rejected_quantity": [str(_("Less than the lot's quantity."))]},
+        )
+
+
+def engine_transition(inspection: InspectionLot, name: str, *, actor=None, request=None) -> None:
+    """A transition the approvals engine drives (no button, no permission of its own)."""
+    transition = INSPECTION_MACHINE.transition_for(inspection.state, name)
+    before = inspection.state
+    inspection.state = transition.target
+    inspection.save(update_fields=["state", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="transition",
+        obj=inspection,
+        changes={"state": [before, inspection.state]},
+        note=f"{name}: approval request {request.pk}" if request is not None else name,
+    )
 
 
 def _decision_check(decision: str, reason: str, results: list[InspectionResult]) -> None:
@@ -425,6 +525,52 @@ def _decision_check(decision: str, reason: str, results: list[InspectionResult])
         )
 
 
+def _rejected_quantity(decision: str, raw, reason: str) -> Decimal | None:
+    """部分放行: the quantity a release rejects into a child lot (None: the whole lot)."""
+    quantity = decimal_or_none(raw, field="rejected_quantity", label=_("Rejected quantity"))
+    if quantity is None or quantity == 0:
+        return None
+    if decision == "reject" or quantity < 0:
+        raise ValidationFailed(
+            _(
+                "A rejected quantity belongs to a (conditional) release of part of the lot: "
+                "enter a quantity greater than zero, or reject the whole lot without one."
+            ),
+            code="invalid_rejected_quantity",
+            fields={"rejected_quantity": [str(_("Enter a number greater than zero."))]},
+        )
+    if not reason:
+        raise ValidationFailed(
+            _("Enter why part of the lot is rejected."),
+            code="reason_required",
+            fields={"reason": [str(_("Enter the reason."))]},
+        )
+    return quantity
+
+
+def _partial_reject(actor, inspection, quantity: Decimal, reason: str) -> None:
+    """Split the rejected quantity off the released lot into a child lot that is 不合格 from
+    the start. Inventory checks the quantity is less than the lot holds."""
+    child = lot_split(
+        actor=actor,
+        lot_id=inspection.lot_id,
+        quantity=quantity,
+        status=LotStatus.REJECTED,
+        reason=f"{inspection.number} 部分放行: {reason}"[:300],
+        source=StockSource(DOC_TYPE, inspection.pk, inspection.number),
+    )
+    inspection.rejected_quantity = quantity
+    inspection.rejected_lot = child
+    inspection.save(update_fields=["rejected_quantity", "rejected_lot"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=inspection,
+        changes={"rejected_quantity": [None, str(quantity)], "rejected_lot": [None, child.number]},
+        note=reason,
+    )
+
+
 def _lot_update(actor, inspection, decision, reason, results) -> None:
     label = INSPECTION_MACHINE.transitions[decision].label
     why = f"{inspection.number} {label}" + (f": {reason}" if reason else "")
@@ -441,7 +587,9 @@ def _lot_update(actor, inspection, decision, reason, results) -> None:
     )
 
 
-def inspection_lot_release(*, actor, doc_id, expected_version=None, password=None, reason=""):
+def inspection_lot_release(
+    *, actor, doc_id, expected_version=None, password=None, reason="", rejected_quantity=None
+):
     return inspection_lot_decide(
         actor=actor,
         doc_id=doc_id,
@@ -449,10 +597,13 @@ def inspection_lot_release(*, actor, doc_id, expected_version=None, password=Non
         reason=reason,
         password=password,
         expected_version=expected_version,
+        rejected_quantity=rejected_quantity,
     )
 
 
-def inspection_lot_conditional(*, actor, doc_id, expected_version=None, password=None, reason=""):
+def inspection_lot_conditional(
+    *, actor, doc_id, expected_version=None, password=None, reason="", rejected_quantity=None
+):
     return inspection_lot_decide(
         actor=actor,
         doc_id=doc_id,
@@ -460,6 +611,7 @@ def inspection_lot_conditional(*, actor, doc_id, expected_version=None, password
         reason=reason,
         password=password,
         expected_version=expected_version,
+        rejected_quantity=rejected_quantity,
     )
 
 

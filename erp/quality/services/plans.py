@@ -2,6 +2,7 @@
 the plan it replaces) and retirement; `plan_for` picks the plan a new inspection uses."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,10 +17,13 @@ from erp.masterdata.models import Customer, Material, MaterialCategory
 from erp.quality.models import (
     CharacteristicKind,
     InspectionCharacteristic,
+    InspectionLevel,
     InspectionPlan,
     InspectionType,
     PlanState,
+    SamplingScheme,
 )
+from erp.quality.sampling import AQLS, aql_index
 from erp.quality.services._common import decimal_or_none, locked, refuse_unless, version_check
 from erp.quality.states import PLAN_MACHINE
 
@@ -33,6 +37,12 @@ HEADER_FIELDS = [
     "date",
     "sampling",
     "customer_id",
+    "sampling_scheme",
+    "sample_size",
+    "aql",
+    "inspection_level",
+    "retest_interval_days",
+    "retest_blocks_lot",
 ]
 
 
@@ -72,7 +82,79 @@ def _header(header: dict) -> dict:
         "date": header.get("date") or timezone.localdate(),
         "sampling": (header.get("sampling") or "").strip()[:200],
         "note": (header.get("note") or "").strip(),
+        **_sampling(header),
+        "retest_interval_days": _retest_days(header.get("retest_interval_days")),
+        "retest_blocks_lot": header.get("retest_blocks_lot") is not False,
     }
+
+
+def _retest_days(raw) -> int | None:
+    days = decimal_or_none(raw, field="retest_interval_days", label=_("Retest interval (days)"))
+    if days is None:
+        return None
+    if days < 1 or days != days.to_integral_value():
+        raise ValidationFailed(
+            _("Enter the retest interval as whole days of at least 1, for example 180."),
+            code="invalid_retest_interval",
+            fields={"retest_interval_days": [str(_("Enter a whole number of at least 1."))]},
+        )
+    return int(days)
+
+
+def _sampling(header: dict) -> dict:
+    """The sampling scheme: a fixed sample size, or GB/T 2828.1 with an AQL of its table at
+    general inspection level I, II (default) or III. Values of another scheme are dropped."""
+    scheme = header.get("sampling_scheme") or ""
+    if scheme not in SamplingScheme.values:
+        raise ValidationFailed(
+            _("Choose the sampling scheme: as described, fixed sample size or GB/T 2828.1."),
+            code="invalid_sampling_scheme",
+        )
+    level = header.get("inspection_level") or InspectionLevel.II
+    if level not in InspectionLevel.values:
+        raise ValidationFailed(
+            _("Choose inspection level I, II or III."), code="invalid_inspection_level"
+        )
+    values = {
+        "sampling_scheme": scheme,
+        "sample_size": None,
+        "aql": None,
+        "inspection_level": level,
+    }
+    if scheme == SamplingScheme.FIXED:
+        values["sample_size"] = _sample_size(header.get("sample_size"))
+    elif scheme == SamplingScheme.GBT2828:
+        values["aql"] = _aql(header.get("aql"))
+    return values
+
+
+def _sample_size(raw) -> int:
+    size = decimal_or_none(raw, field="sample_size", label=_("Sample size"))
+    if size is None or size < 1 or size != size.to_integral_value():
+        raise ValidationFailed(
+            _("Enter the sample size as a whole number of at least 1, for example 3."),
+            code="invalid_sample_size",
+            fields={"sample_size": [str(_("Enter a whole number of at least 1."))]},
+        )
+    return int(size)
+
+
+def _aql(raw) -> Decimal:
+    aql = decimal_or_none(raw, field="aql", label=_("AQL"))
+    if aql is None or aql_index(aql) is None:
+        raise ValidationFailed(
+            _(
+                "AQL %(aql)s is not in the GB/T 2828.1 table: choose one of %(values)s, "
+                "for example 1.0 or 2.5."
+            )
+            % {
+                "aql": "" if aql is None else f"{aql.normalize():f}",
+                "values": "、".join(f"{v.normalize():f}" for v in AQLS),
+            },
+            code="invalid_aql",
+            fields={"aql": [str(_("Choose an AQL of the table."))]},
+        )
+    return aql
 
 
 def _line(no: int, line: dict) -> dict:
