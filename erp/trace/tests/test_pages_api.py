@@ -173,3 +173,22 @@ def test_recall_list_filters_by_kind_and_home_figure(client, w4, qm):
     listed = client.get(reverse("trace:recallcase_list"), {"kind": "drill"})
     assert listed.status_code == 200 and "演练" in listed.text and "投诉" not in listed.text
     assert recalls_in_progress_count() == 1
+
+
+def test_delivery_note_opens_the_trace_of_what_it_shipped(client, w4, qm, make_user):
+    """From a complaint quoting a delivery note: its page links to the search, which finds the
+    lots the note shipped (from the ledger, so a lot picked FEFO at posting counts too)."""
+    note = w4.deliveries[0]  # 4 of F-0
+    detail = reverse("sales:deliverynote_detail", args=[note.pk])
+    search = reverse("trace:lot_search")
+    client.force_login(make_user("boss", "admin"))
+    assert f'href="{search}?q={note.number}"' in client.get(detail).text
+    client.force_login(make_user("seller", "sales"))  # sees the note, not the trace
+    page = client.get(detail)
+    assert page.status_code == 200 and search not in page.text
+    client.force_login(qm)
+    found = client.get(search, {"q": note.number.lower()})
+    assert found.status_code == 302
+    assert found.url == reverse("trace:lot_trace", args=[w4.lots["F-0"].pk])
+    none = client.get(search, {"q": "DN-NONE"})
+    assert none.status_code == 200 and "发货单" in none.text
