@@ -108,3 +108,23 @@ def test_mass_balance_flags_what_the_ledger_or_links_do_not_explain(client, w4, 
     api = client.get(f"/api/v1/lot-traces/{ra0.pk}/forward").json()
     (row,) = [lot for lot in api["lots"] if lot["number"] == "RA-0"]
     assert D(row["mass_balance"]["difference"]) == D("2")
+
+
+def test_graph_runs_supplier_to_lots_to_customers_with_status(w4):
+    """The ECharts graph of I-0: its supplier left of the received lots, the lot in column 0,
+    the lots made from it right of it, the customers last; each lot labelled with its status."""
+    from django.utils import translation
+
+    from erp.trace.report import graph_option, lot_trace
+
+    with translation.override("zh-hans"):
+        option = graph_option(lot_trace(w4.lots["I-0"].pk))
+    nodes = {n["id"]: n for n in option["series"][0]["data"]}
+    ra0, i0, f0 = (f"lot{w4.lots[n].pk}" for n in ("RA-0", "I-0", "F-0"))
+    supplier = next(n for k, n in nodes.items() if k.startswith("s"))
+    customer = next(n for k, n in nodes.items() if k.startswith("c"))
+    xs = [supplier["x"], nodes[ra0]["x"], nodes[i0]["x"], nodes[f0]["x"], customer["x"]]
+    assert xs == sorted(xs) and len(set(xs)) == 5
+    assert nodes[i0]["name"] == "I-0\n合格"
+    links = {(e["source"], e["target"]) for e in option["series"][0]["links"]}
+    assert (ra0, i0) in links and (i0, f0) in links
