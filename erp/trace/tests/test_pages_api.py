@@ -192,3 +192,14 @@ def test_delivery_note_opens_the_trace_of_what_it_shipped(client, w4, qm, make_u
     assert found.url == reverse("trace:lot_trace", args=[w4.lots["F-0"].pk])
     none = client.get(search, {"q": "DN-NONE"})
     assert none.status_code == 200 and "发货单" in none.text
+
+
+def test_lot_page_of_the_warehouse_links_to_the_trace(client, w4, qm, make_user):
+    """仓库 → 批次与有效期 → a lot: the 批次追溯 button for whoever may trace, none otherwise."""
+    lot_page = reverse("inventory:lot_trace", args=[w4.lots["F-0"].pk])
+    trace = reverse("trace:lot_trace", args=[w4.lots["F-0"].pk])
+    client.force_login(make_user("boss", "admin"))
+    assert f'href="{trace}"' in client.get(lot_page).text
+    client.force_login(make_user("keeper2", "warehouse"))
+    page = client.get(lot_page)
+    assert page.status_code == 200 and f'href="{trace}"' not in page.text
