@@ -37,12 +37,13 @@ class MoveType(models.TextChoices):
 
 # Which lot statuses each kind of outflow may take stock from. Issues need released stock;
 # moving or scrapping rejected or quarantine stock is how quality dispositions are carried out;
-# a blocked lot does not move at all; counts and reversals record facts and accept any status.
+# a blocked lot (冻结, e.g. held by a recall) does not move at all, not even by a count shortage:
+# quality lifts the block first. Reversals correct the ledger and accept any status.
 OUTFLOW_ALLOWED_STATUSES: dict[str, frozenset[str]] = {
     MoveType.ISSUE: frozenset({LotStatus.RELEASED}),
     MoveType.TRANSFER: frozenset({LotStatus.QUARANTINE, LotStatus.RELEASED, LotStatus.REJECTED}),
     MoveType.SCRAP: frozenset({LotStatus.QUARANTINE, LotStatus.RELEASED, LotStatus.REJECTED}),
-    MoveType.COUNT_ADJUST: frozenset(LotStatus.values),
+    MoveType.COUNT_ADJUST: frozenset(LotStatus.values) - {LotStatus.BLOCKED},
     MoveType.REVERSAL: frozenset(LotStatus.values),
 }
 # Expired lots may still be moved to a scrap bin, scrapped, counted or reversed, never issued.

@@ -56,7 +56,9 @@ class PurchasingConfig(AppConfig):
             "purchase_return",
             _("Purchase return"),
             direction=OUT,
-            allowed_lot_statuses=set(LotStatus.values),
+            # A blocked (冻结) lot, e.g. held by a recall, does not leave: quality decides it
+            # 不合格 first, then it goes back to the supplier.
+            allowed_lot_statuses=set(LotStatus.values) - {LotStatus.BLOCKED},
             outflow_event="purchase_return",
         )
         stock_offset_partner_register("purchasing.goodsreceipt", receipt_offset_partner)

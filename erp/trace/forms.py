@@ -54,9 +54,11 @@ class RecallCloseForm(forms.Form):
 
 class LotSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Lot or supplier lot number"),
+        label=_("Lot, supplier lot or delivery note number"),
         max_length=60,
-        widget=forms.TextInput({"placeholder": _("Lot or supplier lot number"), "autofocus": True}),
+        widget=forms.TextInput(
+            {"placeholder": _("Lot, supplier lot or delivery note number"), "autofocus": True}
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q, Sum
 
@@ -203,6 +204,24 @@ def lots_by_number(q: str, *, limit: int = 50) -> list[Lot]:
         Lot.objects.filter(Q(number__iexact=q) | Q(supplier_lot__iexact=q))
         .select_related("material")
         .order_by("material__code", "number")[:limit]
+    )
+
+
+def lots_of_delivery(number: str) -> list[Lot]:
+    """The lots shipped on the posted delivery note `number` (a complaint quotes it): read
+    from the ledger's delivery moves, so a line picked FEFO at posting is found too."""
+    if not apps.is_installed("erp.sales"):
+        return []
+    notes = apps.get_model("sales", "DeliveryNote").objects.filter(number__iexact=number.strip())
+    shipped = StockMove.objects.filter(
+        source_type="sales.deliverynote",
+        source_id__in=[str(pk) for pk in notes.values_list("pk", flat=True)],
+        move_type=SHIPPED_OUT,
+    ).values("lot_id")
+    return list(
+        Lot.objects.filter(pk__in=shipped)
+        .select_related("material")
+        .order_by("material__code", "number")
     )
 
 

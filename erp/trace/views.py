@@ -15,7 +15,7 @@ from erp.core.record_views import style_form
 from erp.trace.forms import LotSearchForm, RecallNoticeForm, RecallOpenForm
 from erp.trace.models import RecallCase, RecallKind
 from erp.trace.report import customers_of, graph_option, lot_trace
-from erp.trace.selectors import lots_by_number
+from erp.trace.selectors import lots_by_number, lots_of_delivery
 from erp.trace.services.recalls import recall_notice_record, recall_open
 
 VIEW_PERM = "trace.view_lottrace"
@@ -109,12 +109,15 @@ def _xlsx(trace):
 
 
 def lot_search(request):
-    """Find a lot by its number or the supplier's lot number (a complaint names either)."""
+    """Find a lot by its number, the supplier's lot number or the number of the delivery note
+    that shipped it (a complaint names one of them); the delivery note page links here."""
     require_perm(request.user, VIEW_PERM)
     form = LotSearchForm(request.GET or None)
     found = []
     if form.is_valid():
-        found = lots_by_number(form.cleaned_data["q"])
+        q = form.cleaned_data["q"]
+        found = lots_by_number(q)
+        found += [lot for lot in lots_of_delivery(q) if lot not in found]
         if len(found) == 1:
             return redirect("trace:lot_trace", pk=found[0].pk)
     style_form(form)

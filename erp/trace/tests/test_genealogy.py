@@ -78,3 +78,53 @@ def test_lot_link_registry_refuses_a_different_source_under_a_taken_model():
     with pytest.raises(ImproperlyConfigured):
         lot_link_source_register(LotLinkSource(LotLink, "other.document"))
     assert lot_link_sources().count(production) == 1
+
+
+def test_mass_balance_flags_what_the_ledger_or_links_do_not_explain(client, w4, qm, make_user):
+    """RA-0 issued to production without a lot link (1), and its balance row edited behind
+    the ledger (−2): both show per lot, in the API and in red on the trace screen."""
+    from django.urls import reverse
+
+    from erp.inventory.models import StockBalance
+    from erp.inventory.services import IssueLine, StockSource, stock_issue
+    from erp.trace.selectors import lot_balances
+
+    ra0 = w4.lots["RA-0"]
+    stock_issue(
+        actor=make_user("boss", "admin"),
+        lines=[IssueLine(ra0.material_id, w4.location.pk, D("1"), lot_id=ra0.pk)],
+        posting_date=w4.on,
+        source=StockSource("test.unlinked", 1),
+        move_type="production_issue",
+    )
+    bal = lot_balances([ra0.pk, w4.lots["RB-0"].pk])
+    assert bal[ra0.pk].genealogy_gap == D("1") and bal[ra0.pk].difference == 0
+    assert not bal[ra0.pk].ok and bal[w4.lots["RB-0"].pk].ok
+    StockBalance.objects.filter(lot=ra0).update(on_hand=D("85"))  # ledger says 87
+    assert lot_balances([ra0.pk])[ra0.pk].difference == D("2")
+    client.force_login(qm)
+    page = client.get(reverse("trace:lot_trace", args=[ra0.pk])).text
+    assert "text-danger fw-bold" in page
+    api = client.get(f"/api/v1/lot-traces/{ra0.pk}/forward").json()
+    (row,) = [lot for lot in api["lots"] if lot["number"] == "RA-0"]
+    assert D(row["mass_balance"]["difference"]) == D("2")
+
+
+def test_graph_runs_supplier_to_lots_to_customers_with_status(w4):
+    """The ECharts graph of I-0: its supplier left of the received lots, the lot in column 0,
+    the lots made from it right of it, the customers last; each lot labelled with its status."""
+    from django.utils import translation
+
+    from erp.trace.report import graph_option, lot_trace
+
+    with translation.override("zh-hans"):
+        option = graph_option(lot_trace(w4.lots["I-0"].pk))
+    nodes = {n["id"]: n for n in option["series"][0]["data"]}
+    ra0, i0, f0 = (f"lot{w4.lots[n].pk}" for n in ("RA-0", "I-0", "F-0"))
+    supplier = next(n for k, n in nodes.items() if k.startswith("s"))
+    customer = next(n for k, n in nodes.items() if k.startswith("c"))
+    xs = [supplier["x"], nodes[ra0]["x"], nodes[i0]["x"], nodes[f0]["x"], customer["x"]]
+    assert xs == sorted(xs) and len(set(xs)) == 5
+    assert nodes[i0]["name"] == "I-0\n合格"
+    links = {(e["source"], e["target"]) for e in option["series"][0]["links"]}
+    assert (ra0, i0) in links and (i0, f0) in links

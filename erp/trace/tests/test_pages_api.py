@@ -174,3 +174,33 @@ def test_recall_list_filters_by_kind_and_home_figure(client, w4, qm):
     listed = client.get(reverse("trace:recallcase_list"), {"kind": "drill"})
     assert listed.status_code == 200 and "演练" in listed.text and "投诉" not in listed.text
     assert recalls_in_progress_count() == 1
+
+
+def test_delivery_note_opens_the_trace_of_what_it_shipped(client, w4, qm, make_user):
+    """From a complaint quoting a delivery note: its page links to the search, which finds the
+    lots the note shipped (from the ledger, so a lot picked FEFO at posting counts too)."""
+    note = w4.deliveries[0]  # 4 of F-0
+    detail = reverse("sales:deliverynote_detail", args=[note.pk])
+    search = reverse("trace:lot_search")
+    client.force_login(make_user("boss", "admin"))
+    assert f'href="{search}?q={note.number}"' in client.get(detail).text
+    client.force_login(make_user("seller", "sales"))  # sees the note, not the trace
+    page = client.get(detail)
+    assert page.status_code == 200 and search not in page.text
+    client.force_login(qm)
+    found = client.get(search, {"q": note.number.lower()})
+    assert found.status_code == 302
+    assert found.url == reverse("trace:lot_trace", args=[w4.lots["F-0"].pk])
+    none = client.get(search, {"q": "DN-NONE"})
+    assert none.status_code == 200 and "发货单" in none.text
+
+
+def test_lot_page_of_the_warehouse_links_to_the_trace(client, w4, qm, make_user):
+    """仓库 → 批次与有效期 → a lot: the 批次追溯 button for whoever may trace, none otherwise."""
+    lot_page = reverse("inventory:lot_trace", args=[w4.lots["F-0"].pk])
+    trace = reverse("trace:lot_trace", args=[w4.lots["F-0"].pk])
+    client.force_login(make_user("boss", "admin"))
+    assert f'href="{trace}"' in client.get(lot_page).text
+    client.force_login(make_user("keeper2", "warehouse"))
+    page = client.get(lot_page)
+    assert page.status_code == 200 and f'href="{trace}"' not in page.text

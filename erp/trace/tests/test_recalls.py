@@ -6,12 +6,14 @@ from decimal import Decimal as D
 import pytest
 
 from erp.core.errors import BusinessRuleError, DomainError, PermissionDenied, ValidationFailed
-from erp.inventory.models import Lot
+from erp.inventory.models import Lot, StockBalance
 from erp.inventory.services import (
+    CountLine,
     IssueLine,
     ReserveLine,
     StockSource,
     TransferLine,
+    stock_count_adjust,
     stock_issue,
     stock_reserve,
     stock_scrap,
@@ -65,10 +67,10 @@ def test_hold_all_blocks_stock_and_every_outflow_then_release_restores(w4, qm, m
     source = StockSource("test.issue", 1)
     loc = w4.location.pk
     ra0 = w4.lots["RA-0"]
-    # Every outflow path that exists: production issue, delivery, other issue, scrap,
-    # transfer, and reserving the lot for an order. (A purchase return stays possible by
-    # purchasing's rule: sending a recalled raw material back is how it leaves.)
-    for move_type in ("production_issue", "sales_delivery", "issue"):
+    # Every outflow path that exists: production issue, delivery, other issue, purchase
+    # return (quality decides the lot 不合格 first), scrap, transfer, a count shortage, and
+    # reserving the lot for an order.
+    for move_type in ("production_issue", "sales_delivery", "issue", "purchase_return"):
         with pytest.raises(DomainError):
             stock_issue(
                 actor=admin,
@@ -96,6 +98,14 @@ def test_hold_all_blocks_stock_and_every_outflow_then_release_restores(w4, qm, m
             posting_date=w4.on,
             source=source,
         )
+    with pytest.raises(DomainError):
+        stock_count_adjust(
+            actor=admin,
+            lines=[CountLine(ra0.material_id, loc, D("80"), ra0.pk)],
+            posting_date=w4.on,
+            source=source,
+        )
+    assert StockBalance.objects.get(lot=ra0).on_hand == D("88")  # nothing moved
     svc.recall_release(actor=qm, doc_id=case.pk)
     assert _status(w4, "RA-0", "I-10") == {"RA-0": "released", "I-10": "quarantine"}
     case.refresh_from_db()
@@ -202,3 +212,64 @@ def test_integrity_check_finds_a_hold_lifted_behind_the_case(w4, qm):
     assert recall_holds_in_place() == []
     Lot.objects.filter(pk=w4.lots["RA-0"].pk).update(status="released")  # behind its back
     assert recall_holds_in_place() == [f"{case.number}: lot RA-0 should be on hold, is released"]
+
+
+def test_level_timers_and_drill_time_against_the_target(w4, qm):
+    """一级: 24 h to start (hold), 10 days to finish; the drill's time runs from opening to
+    'all identified' (close) and is judged against the 4-hour target."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from erp.trace.kit import timers
+
+    case = svc.recall_open(actor=qm, lot_id=w4.lots["RA-0"].pk, reason="投诉", level=1)
+    opened = timezone.now() - dt.timedelta(hours=25)
+    RecallCase.objects.filter(pk=case.pk).update(started_at=opened)
+    case.refresh_from_db()
+    late = timers(case)
+    assert late["start_due"] == opened + dt.timedelta(hours=24)
+    assert late["finish_due"] == opened + dt.timedelta(days=10)
+    assert late["start_overdue"] and not late["finish_overdue"]
+    svc.recall_hold(actor=qm, doc_id=case.pk)
+    case.refresh_from_db()
+    assert not timers(case)["start_overdue"] and not timers(case)["started_in_time"]
+    drill = svc.recall_open(actor=qm, lot_id=w4.lots["RA-0"].pk, reason="演练", kind="drill")
+    RecallCase.objects.filter(pk=drill.pk).update(
+        started_at=timezone.now() - dt.timedelta(minutes=85)
+    )
+    svc.recall_close(actor=qm, doc_id=drill.pk)
+    drill.refresh_from_db()
+    done = timers(drill)
+    assert done["elapsed"] == "1:25" and done["within_target"] and not done["running"]
+
+
+def test_customer_returns_count_toward_effectiveness(w4, qm, make_user):
+    """A customer returns 3 of F-0 into quarantine (销售退货): the case counts them as returned,
+    and 召回有效率 = returned ÷ shipped."""
+    from erp.inventory.services import ReceiptLine, stock_receive
+    from erp.sales.models import SalesReturn
+    from erp.trace.kit import _context
+
+    note = w4.deliveries[0]  # 4 of F-0 to customers[0]
+    back = SalesReturn.objects.create(
+        date=w4.on,
+        state="posted",
+        customer=note.customer,
+        delivery=note,
+        location=w4.location,
+        created_by=qm,
+        number="SR-T0001",
+    )
+    f0 = w4.lots["F-0"]
+    stock_receive(
+        actor=make_user("boss", "admin"),
+        lines=[ReceiptLine(f0.material_id, w4.location.pk, D("3"), D("10"), lot_id=f0.pk)],
+        posting_date=w4.on,
+        source=StockSource("sales.salesreturn", back.pk, back.number),
+        move_type="sales_return",
+    )
+    case = svc.recall_open(actor=qm, lot_id=f0.pk, reason="投诉")
+    context = _context(case, list(case.lines.all()))
+    assert (context["shipped_total"], context["returned_total"]) == (D("10"), D("3"))
+    assert context["effectiveness"] == D("30.0")  # 3 returned ÷ 10 shipped
