@@ -2,6 +2,7 @@
 (paper, orientation, margins, page numbers) wraps the user's body, rendered in the sandbox
 once per copy caption (存根联 / 客户联 / 回单联), each copy starting a new page."""
 
+import functools
 import multiprocessing
 from decimal import Decimal, InvalidOperation
 
@@ -17,7 +18,7 @@ from erp.printing.sandbox import PrintTemplateError
 
 PAPER_SIZES = {Paper.A4: "A4", Paper.A5: "A5", Paper.TRIPLE: "241mm 93.1mm"}
 MAX_COPIES = 6
-PDF_SECONDS = 20  # WeasyPrint's layout of one print (settings.PRINT_PDF_SECONDS)
+PDF_SECONDS = 60  # WeasyPrint's layout of one print (settings.PRINT_PDF_SECONDS)
 
 BASE_CSS = """
 html { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; font-size: 10pt;
@@ -115,6 +116,7 @@ def pdf_bounded(html: str) -> bytes:
     """The PDF laid out in a forked worker that is killed after `pdf_seconds()`: the sandbox
     bounds the HTML's size, this bounds WeasyPrint's layout time (a template of 100,000 rows
     or an endless page break). The worker reads no database and ends without cleanup."""
+    _warm_up()
     reader, writer = multiprocessing.Pipe(duplex=False)
     worker = multiprocessing.get_context("fork").Process(
         target=_layout, args=(html, writer), daemon=True
@@ -141,6 +143,13 @@ def pdf_bounded(html: str) -> bytes:
     if outcome != "pdf":
         raise PrintTemplateError(_("the PDF could not be laid out: %(e)s") % {"e": payload})
     return payload
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Load WeasyPrint's fonts once in this process (a tiny fixed page), so each forked worker
+    inherits them instead of loading the CJK fonts again on every print."""
+    html_to_pdf("<p>打印</p>")
 
 
 def _layout(html: str, writer) -> None:
