@@ -95,7 +95,7 @@ def test_the_receipt_prints_through_its_template(client, receipt, accountant, ad
     doc = CustomerReceipt.objects.get()
     svc.print_template_create(actor=admin_user, doc_type="accounting.customerreceipt", name="A4")
     text = squeezed(client.get(f"/accounting/arap/receipts/{doc.pk}/print/").content)
-    assert "收款单" in text and "INV-2" in text and "¥500.00" in text and "伍佰元整" in text
+    assert "客户收款" in text and "INV-2" in text and "¥500.00" in text and "伍佰元整" in text
     assert "{{7*7}}<script>华东化工" in text and "49" not in text.replace("2026", "")
     log = PrintLog.objects.get(doc_type="accounting.customerreceipt")
     assert log.version_id is not None
