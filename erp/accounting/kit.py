@@ -27,6 +27,7 @@ from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.doc_kit.declaration import DocumentKit
 from erp.core.doc_kit.versions import version_require
 from erp.core.listing import Column
+from erp.core.references import document_ref
 
 
 class LineOut(Schema):
@@ -141,6 +142,40 @@ def _detail_extra(request, voucher, lines) -> dict:
     }
 
 
+def _voucher_print_annotate(voucher, lines) -> None:
+    """What the voucher's print template reads beyond fields: 字第 N 号 (草稿 before posting),
+    the source document by type name and number, each line's account with its auxiliaries."""
+    voucher.seq_shown = f"{voucher.seq:04d}" if voucher.seq else str(_("Draft"))
+    voucher.source_shown = (
+        str(document_ref(voucher.source_type, voucher.source_id)) if voucher.source_type else ""
+    )
+    for line in lines:
+        parts = [f"{line.account.code} {line.account.name}"]
+        for party in (line.customer, line.supplier, line.department, line.material):
+            if party is not None:
+                parts.append(party.name)
+        if line.employee is not None:
+            parts.append(line.employee.full_name or line.employee.username)
+        line.account_shown = " / ".join(parts)
+
+
+# The print template's declaration (the voucher's detail page has a layout of its own).
+VOUCHER_PRINT_HEADER = (
+    Column("word", _("Voucher word")),
+    Column("seq_shown", _("Voucher sequence")),
+    Column("period", _("Period")),
+    Column("attachments", _("Attachments"), kind="num"),
+    Column("source_shown", _("Source document")),
+    Column("reviewed_by.full_name", _("Reviewed by")),
+    Column("posted_by.full_name", _("Posted by")),
+)
+VOUCHER_PRINT_LINES = (
+    Column("summary", _("Summary")),
+    Column("account_shown", _("Account")),
+    Column("debit", _("Debit"), kind="amount", total=True),
+    Column("credit", _("Credit"), kind="amount", total=True),
+)
+
 VOUCHER = DocumentKit(
     app="accounting",
     model=Voucher,
@@ -161,6 +196,9 @@ VOUCHER = DocumentKit(
     list=lists.VOUCHERS,
     select_related=("period", "reviewed_by", "posted_by", "last_edited_by", "reversal_of"),
     line_select_related=("account", "customer", "supplier", "department", "employee", "material"),
+    line_annotate=_voucher_print_annotate,
+    print_header_columns=VOUCHER_PRINT_HEADER,
+    print_columns=VOUCHER_PRINT_LINES,
     detail_extra=_detail_extra,
     detail_header="accounting/voucher/_header.html",
     detail_buttons="accounting/voucher/_buttons.html",
@@ -248,6 +286,13 @@ def _settlement_extra(side):
 def _settlement(side, slug: str, api_slug: str, url: str) -> DocumentKit:
     model = side.model
     partner = model._meta.get_field(side.partner_field).verbose_name
+    header = (
+        Column("date", _("Date"), kind="date"),
+        Column(side.partner_field, partner),
+        Column("amount", _("Amount"), kind="amount"),
+        Column("bank_account", _("Bank account")),
+        Column("reference", _("Bank reference")),
+    )
     return DocumentKit(
         app="accounting",
         model=model,
@@ -274,14 +319,17 @@ def _settlement(side, slug: str, api_slug: str, url: str) -> DocumentKit:
         },
         list=views_arap.settlement_config(side),
         select_related=(side.partner_field, "bank_account", "voucher"),
-        header_columns=(
-            Column("date", _("Date"), kind="date"),
-            Column(side.partner_field, partner),
-            Column("amount", _("Amount"), kind="amount"),
-            Column("bank_account", _("Bank account")),
-            Column("reference", _("Bank reference")),
-        ),
+        header_columns=header,
         line_select_related=("open_item__account",),
+        print_header_columns=(
+            *header,
+            Column("voucher", _("Voucher")),
+        ),
+        print_columns=(
+            Column("open_item", _("Document number")),
+            Column("open_item.doc_date", _("Document date"), kind="date"),
+            Column("amount", _("Allocated amount"), kind="amount", total=True),
+        ),
         detail_extra=_settlement_extra(side),
         detail_header="accounting/arap/_voucher_fact.html",
         detail_buttons="accounting/arap/_delete_button.html",

@@ -21,9 +21,10 @@ from erp.accounting.models import Account, Period, Voucher, VoucherWord
 from erp.accounting.services import closing, gate, periods, vouchers
 from erp.accounting.states import VOUCHER_STATES, VoucherState
 from erp.core.access import require_perm
+from erp.core.doc_kit.declaration import kit_get
 from erp.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from erp.core.export import xlsx_bytes, xlsx_response
-from erp.core.printing import pdf_response
+from erp.core.printing import document_print, pdf_response
 from erp.core.references import document_ref
 
 LINE_FIELDS = ("summary", "account_id", "debit", "credit", *(f"{n}_id" for n in Account.AUX_FIELDS))
@@ -211,6 +212,10 @@ def voucher_action(request, pk: int, action: str):
 def voucher_print(request, pk: int):
     require_perm(request.user, "accounting.view_voucher")
     voucher = _voucher_or_404(pk)
+    # A user's print template (erp.printing) first; the built-in layout without one.
+    response = document_print(request, kit_get("accounting.voucher"), voucher)
+    if response is not None:
+        return response
     debit = sum((line.debit for line in voucher.line_list), Decimal(0))
     credit = sum((line.credit for line in voucher.line_list), Decimal(0))
     return pdf_response(

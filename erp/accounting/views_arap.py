@@ -26,11 +26,12 @@ from erp.accounting.models import (
 from erp.accounting.services import arap as svc
 from erp.accounting.services.lines import parse_amount
 from erp.core.access import has_perm, require_perm
+from erp.core.doc_kit.declaration import kit_get
 from erp.core.errors import DomainError, NotFound
 from erp.core.export import xlsx_bytes, xlsx_response
 from erp.core.list_views import ListPage
 from erp.core.listing import Column, ListConfig
-from erp.core.printing import pdf_response
+from erp.core.printing import document_print, pdf_response
 from erp.core.references import refs_attach
 
 _SELECT = {"class": "form-select form-select-sm"}
@@ -285,6 +286,10 @@ def settlement_print(request, kind, pk):
     side = _side(kind)
     require_perm(request.user, f"accounting.view_{side.model._meta.model_name}")
     doc = _doc_get(side, pk)
+    # A user's print template (erp.printing) first; the built-in layout without one.
+    response = document_print(request, kit_get(side.doc_type), doc)
+    if response is not None:
+        return response
     context = {
         "side": side,
         "doc": doc,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from erp.core.doc_kit.declaration import DocumentKit
 from erp.printing import selectors
-from erp.printing.models import Paper, PrintAsset, PrintTemplate
+from erp.printing.models import Orientation, Paper, PrintAsset, PrintTemplate
 from erp.printing.services.assets import print_asset_upload
 from erp.printing.services.templates import default_body, print_template_create
 
@@ -17,7 +17,9 @@ FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 def seeded_kits() -> list[DocumentKit]:
     """Types printing the kit's standard layout; those with a layout of their own (the
-    stock count sheet, the expense claim, the COA) keep it until someone writes a template."""
+    stock count sheet, the expense claim, the COA) keep it until someone writes a template.
+    The voucher, the receipt and the payment print pages of their own through the templates:
+    the receipt and payment layout is the standard one, the voucher gets its 记账凭证 layout."""
     return [
         k
         for k in selectors.printable_kits()
@@ -29,7 +31,19 @@ def load_demo(*, actor) -> None:
     if PrintTemplate.objects.exists():
         return
     for kit in seeded_kits():
+        if kit.label == "accounting.voucher":
+            continue  # its own layout, below
         print_template_create(actor=actor, doc_type=kit.label, name=f"{kit.verbose_name} A4")
+    if selectors.printable_kit("accounting.voucher") is not None:
+        print_template_create(
+            actor=actor,
+            doc_type="accounting.voucher",
+            name="记账凭证 A5",
+            body=default_body("voucher"),
+            paper=Paper.A5,
+            orientation=Orientation.LANDSCAPE,
+            margins="10 12 10 12",
+        )
     if selectors.printable_kit("sales.deliverynote") is not None:
         print_template_create(
             actor=actor,

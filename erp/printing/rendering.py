@@ -2,8 +2,11 @@
 (paper, orientation, margins, page numbers) wraps the user's body, rendered in the sandbox
 once per copy caption (存根联 / 客户联 / 回单联), each copy starting a new page."""
 
+import functools
+import multiprocessing
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.errors import ValidationFailed
@@ -11,9 +14,11 @@ from erp.core.printing import html_to_pdf
 from erp.printing import sandbox
 from erp.printing.context import copy_facts
 from erp.printing.models import Orientation, Paper
+from erp.printing.sandbox import PrintTemplateError
 
 PAPER_SIZES = {Paper.A4: "A4", Paper.A5: "A5", Paper.TRIPLE: "241mm 93.1mm"}
 MAX_COPIES = 6
+PDF_SECONDS = 60  # WeasyPrint's layout of one print (settings.PRINT_PDF_SECONDS)
 
 BASE_CSS = """
 html { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; font-size: 10pt;
@@ -100,7 +105,60 @@ def render_html(version, context: dict) -> str:
 
 
 def render_pdf(version, context: dict) -> bytes:
-    return html_to_pdf(render_html(version, context))
+    return pdf_bounded(render_html(version, context))
+
+
+def pdf_seconds() -> float:
+    return float(getattr(settings, "PRINT_PDF_SECONDS", PDF_SECONDS))
+
+
+def pdf_bounded(html: str) -> bytes:
+    """The PDF laid out in a forked worker that is killed after `pdf_seconds()`: the sandbox
+    bounds the HTML's size, this bounds WeasyPrint's layout time (a template of 100,000 rows
+    or an endless page break). The worker reads no database and ends without cleanup."""
+    _warm_up()
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    worker = multiprocessing.get_context("fork").Process(
+        target=_layout, args=(html, writer), daemon=True
+    )
+    worker.start()
+    writer.close()
+    try:
+        if not reader.poll(pdf_seconds()):
+            raise PrintTemplateError(
+                _(
+                    "laying out the PDF took longer than %(n)s seconds: print fewer lines, "
+                    "copies or pages, or simplify the layout"
+                )
+                % {"n": f"{pdf_seconds():g}"}
+            )
+        outcome, payload = reader.recv()
+    except EOFError:
+        outcome, payload = "error", "the layout worker ended without a PDF"
+    finally:
+        reader.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+    if outcome != "pdf":
+        raise PrintTemplateError(_("the PDF could not be laid out: %(e)s") % {"e": payload})
+    return payload
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Load WeasyPrint's fonts once in this process (a tiny fixed page), so each forked worker
+    inherits them instead of loading the CJK fonts again on every print."""
+    html_to_pdf("<p>打印</p>")
+
+
+def _layout(html: str, writer) -> None:
+    try:
+        writer.send(("pdf", html_to_pdf(html)))
+    except Exception as exc:
+        writer.send(("error", str(exc)[:200]))
+    finally:
+        writer.close()
 
 
 def _escape(text: str) -> str:

@@ -12,17 +12,16 @@ EXPORT_FORMAT = "erp-print-template"
 
 
 def printable_kits() -> list[DocumentKit]:
-    """Document types printed by the kit's print page (those with a print page of their own,
-    the voucher and the settlements, keep their layout)."""
-    return [k for k in kit_documents() if "print" not in k.own_pages]
+    """Every kit document type: the kit's print page and the print pages of their own (the
+    voucher, the receipt and the payment) all ask the registered printer first."""
+    return list(kit_documents())
 
 
 def printable_kit(doc_type: str) -> DocumentKit | None:
     try:
-        kit = kit_get(doc_type)
+        return kit_get(doc_type)
     except LookupError:
         return None
-    return kit if "print" not in kit.own_pages else None
 
 
 def templates_listed():

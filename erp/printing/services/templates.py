@@ -15,7 +15,7 @@ from erp.core.services.audit import audit_record
 from erp.printing import context as print_context
 from erp.printing import selectors
 from erp.printing.models import Orientation, Paper, PrintTemplate, PrintTemplateVersion
-from erp.printing.rendering import captions_check, margins_parse, render_html
+from erp.printing.rendering import captions_check, margins_parse, pdf_bounded, render_html
 from erp.printing.sandbox import MAX_TEMPLATE_CHARS
 
 PERM = "printing.change_printtemplate"
@@ -79,11 +79,17 @@ def _newest_document(doc_type: str, actor):
     return selectors.latest_document(kit, actor)
 
 
-def _new_version(template: PrintTemplate, actor, **fields) -> PrintTemplateVersion:
+def _new_version(
+    template: PrintTemplate, actor, *, layout: bool = True, **fields
+) -> PrintTemplateVersion:
+    """The next version, rendered first; a user's body is also laid out as a PDF (bounded in
+    time), so a template too heavy to print is refused at save, not at the warehouse."""
     number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PrintTemplateVersion(template=template, number=number, created_by=actor, **fields)
     doc = _newest_document(template.doc_type, actor)
-    version_check(version, template.doc_type, doc=doc)
+    html = version_check(version, template.doc_type, doc=doc)
+    if layout:
+        pdf_bounded(html)
     version.save()
     return version
 
@@ -113,8 +119,12 @@ def print_template_create(
     template = PrintTemplate.objects.create(
         doc_type=doc_type, name=name, is_default=activate and not has_default
     )
-    version = _new_version(
-        template, actor, body=body if body is not None else default_body(), **settings
+    version = _new_version(  # the shipped layout is not laid out again on every create
+        template,
+        actor,
+        layout=body is not None,
+        body=body if body is not None else default_body(),
+        **settings,
     )
     if activate:
         template.active_version = version
