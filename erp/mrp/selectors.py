@@ -83,7 +83,15 @@ def formulas_released() -> list[engine.FormulaVersion]:
     for ln in (
         FormulaLine.objects.filter(document__state="released")
         .order_by("document_id", "line_no", "id")
-        .only("document_id", "material_id", "mode", "percentage", "quantity", "loss_pct")
+        .only(
+            "document_id",
+            "material_id",
+            "mode",
+            "percentage",
+            "quantity",
+            "loss_pct",
+            "compensates",
+        )
     ):
         lines[ln.document_id].append((ln.material_id, ln.calc_line))
     routing_of: dict[int, int] = {}
