@@ -137,11 +137,15 @@ def _app_models(page: Page) -> list[type]:
 
 
 def _match_model(page: Page, stem: str) -> type | None:
+    """The page's own model named `stem`, else the one model of that name in any app (trace's
+    lots/<pk> are inventory lots, not its RecallLot rows), else the page's one model whose
+    name ends with it (mrp's parameters -> PlanningParameter)."""
     stem = stem.replace("-", "").replace("_", "").lower()
     models = _app_models(page)
-    exact = [m for m in models if m.__name__.lower() == stem]
-    if len(exact) == 1:
-        return exact[0]
+    for candidates in (models, apps.get_models()):
+        exact = [m for m in candidates if m.__name__.lower() == stem]
+        if len(exact) == 1:
+            return exact[0]
     ending = [m for m in models if m.__name__.lower().endswith(stem)]
     return ending[0] if len(ending) == 1 else None
 
@@ -156,7 +160,7 @@ def _model_for(page: Page, arg: str, kwargs: dict) -> type:
         filled = re.sub(r"<slug:(\w+)>", lambda m: str(kwargs.get(m.group(1))), known_prefix)
         if _int_prefix(page.route) == known_prefix or filled == prefix:
             return model
-    if arg != "pk" and arg.endswith("_id"):
+    if arg != "pk" and arg.endswith(("_id", "_pk")):  # material_pk names its model
         model = _match_model(page, arg[: -len("_id")])
         if model is not None:
             return model
