@@ -92,7 +92,7 @@ def _login(browser, url: str, width: int):
 
 def _open(page, url, error_type):
     """Open a URL; Chromium answers an empty error body with its own error page, which can
-    interrupt the next navigation: retry that one once."""
+    interrupt the next navigation: retry that one from a blank page."""
     for attempt in (1, 2, 3):
         try:
             return page.goto(url, wait_until="load")
@@ -109,6 +109,9 @@ def _open(page, url, error_type):
                 raise
             try:  # let the navigation that interrupted this one (a download, an error page) end
                 page.wait_for_load_state(timeout=5_000)
+                # and start from a blank page, so nothing the previous page scheduled can
+                # interrupt the retry again
+                page.goto("about:blank")
             except error_type:
                 pass
     return None
