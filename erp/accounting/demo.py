@@ -15,6 +15,8 @@ Every write goes through the services, so the demo also proves they fit together
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from erp.accounting.builders.drafts import DraftLine, VoucherDraft
 from erp.accounting.models import Account, Period
 from erp.accounting.services import arap
@@ -56,7 +58,10 @@ def load_demo(*, actor) -> None:
     if Account.objects.exists():
         return
     chart_seed(actor=actor, standard="enterprise")
-    periods_create_year(actor=actor, year=2026)
+    # 2026 holds the demo's books; the years up to today are opened too, so what the demo does
+    # "today" (a quality decision that splits a lot posts on the real date) has a period.
+    for year in range(2026, max(2026, timezone.localdate().year) + 1):
+        periods_create_year(actor=actor, year=year)
     stock_vouchers_catch_up(actor=actor)  # opening stock at 09-30 and the Oct/Nov documents
     opening_balances_post(
         actor=actor,
