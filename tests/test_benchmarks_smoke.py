@@ -19,7 +19,7 @@ def test_every_benchmark_runs_in_smoke_mode():
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,  # ~8–11 min beside the rest of the suite on 2 cores (2026-12-06)
         check=False,
         # The benchmarks run on the development settings and their own data directories, never
         # on pytest's test settings (test-only apps whose tables their migrate does not make).
