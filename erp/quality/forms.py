@@ -297,7 +297,7 @@ class RetestForm(forms.Form):
         .distinct()
         .select_related("material")
         .order_by("material__code", "number"),
-        widget=forms.Select(SELECT),
+        widget=Picker("lot"),
     )
     reason = forms.CharField(
         label=_("Reason"),
@@ -312,7 +312,7 @@ class RetainSampleForm(forms.Form):
     lot = StockedLotChoice(
         label=_("Lot"),
         queryset=Lot.objects.select_related("material").order_by("material__code", "number"),
-        widget=forms.Select(SELECT),
+        widget=Picker("lot"),
     )
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=18, decimal_places=4, widget=forms.TextInput(DECIMAL)
@@ -335,7 +335,7 @@ class RetestDateForm(forms.Form):
         .distinct()
         .select_related("material")
         .order_by("material__code", "number"),
-        widget=forms.Select(SELECT),
+        widget=Picker("lot"),
     )
     retest_on = forms.DateField(label=_("Retest date"), widget=forms.DateInput(DATE))
     blocks = forms.BooleanField(label=_("Retest blocks the lot"), required=False, initial=True)

@@ -260,7 +260,7 @@ class DeliveryLineForm(KitLineForm):
         label=_("Lot (empty: FEFO)"),
         required=False,
         queryset=Lot.objects.filter(status="released").order_by("material_id", "expiry_date"),
-        widget=forms.Select(attrs=SELECT),
+        widget=Picker("lot"),
     )
 
 
