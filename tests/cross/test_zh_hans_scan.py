@@ -88,3 +88,25 @@ def test_every_audit_entry_type_reads_in_chinese(demo):
             if found:
                 problems[f"{object_type} {action}"] = sorted(found)
     assert not problems, problems
+
+
+def test_audit_lines_name_materials_not_ids(demo):
+    """A document's lines in the audit trail read "RM-1001 400 (S001-261206-01)", never
+    "1:400.0000:" (ids and colons, issue #13: seen on the goods receipt's trail)."""
+    import re
+
+    from erp.core.models import AuditEvent
+
+    raw = re.compile(r"^\d+:")
+    seen, problems = 0, {}
+    for event in AuditEvent.objects.order_by("id"):
+        pair = event.changes.get("lines") if isinstance(event.changes, dict) else None
+        if not pair:
+            continue
+        values = [v for side in pair if isinstance(side, list) for v in side]
+        seen += len(values)
+        bad = [v for v in values if raw.match(str(v))]
+        if bad:
+            problems.setdefault(event.object_type, bad[:2])
+    assert seen > 50, "the demo should write documents with lines"
+    assert not problems, problems

@@ -61,7 +61,7 @@ from erp.accounting.states import VoucherState
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
 from erp.core.money import format_cny
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import StateMachine, Transition
 from erp.masterdata.models import Customer, Supplier
@@ -471,7 +471,10 @@ def _doc_snap(side: Side, doc) -> dict:
     data = snapshot(
         doc, [f"{side.partner_field}_id", "date", "amount", "bank_account_id", "reference", "note"]
     )
-    data["lines"] = [f"{x.open_item_id}:{x.amount}" for x in doc.lines.order_by("line_no")]
+    data["lines"] = [
+        line_text(x.open_item.source_number or x.open_item.summary, x.amount)
+        for x in doc.lines.select_related("open_item").order_by("line_no")
+    ]
     return data
 
 

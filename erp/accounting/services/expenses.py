@@ -57,7 +57,7 @@ from erp.core.errors import (
     ValidationFailed,
 )
 from erp.core.money import format_cny
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import StateMachine, Transition
 from erp.iam.models import Department, User
@@ -423,7 +423,8 @@ def expense_claim_update(
 def _snap(claim: ExpenseClaim) -> dict[str, Any]:
     data = snapshot(claim, HEADER_FIELDS)
     data["lines"] = [
-        f"{x.category_id}:{x.amount}:{x.tax_amount}" for x in claim.lines.order_by("line_no")
+        line_text(x.category, x.amount, f"+{x.tax_amount}" if x.tax_amount else "")
+        for x in claim.lines.select_related("category").order_by("line_no")
     ]
     return data
 

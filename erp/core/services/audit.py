@@ -41,6 +41,23 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+def line_text(code: str, quantity: Any = None, *details: Any, price: Any = None) -> str:
+    """One document line as the audit trail shows it, the same in every language:
+    "RM-1001 400 × 10.5 (S001-261206-01)". Ids in the trail were raw codes to a reader
+    (issue #13: "明细行: 1:400.0000:"), so lines are written with codes, never ids."""
+    parts = [str(code)]
+    if quantity is not None:
+        parts.append(_number(quantity))
+    if price is not None:
+        parts += ["×", _number(price)]
+    shown = [str(d) for d in details if d not in (None, "")]
+    return " ".join(parts) + (f" ({', '.join(shown)})" if shown else "")
+
+
+def _number(value: Any) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value changed; an empty text where there was none is no change (the
     trail would show "备注: — → —")."""

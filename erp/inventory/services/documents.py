@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.access import require_perm
 from erp.core.errors import Conflict, NotFound, ValidationFailed
 from erp.core.money import round_amount, round_quantity, round_unit_price
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import StateMachine
 from erp.inventory import errors as stock_errors
@@ -351,7 +351,8 @@ def _snap(k: DocKind, doc) -> dict:
     ]
     data = snapshot(doc, fields)
     data["lines"] = [
-        f"{ln.material_id}:{ln.base_quantity}" for ln in k.line_model.objects.filter(document=doc)
+        line_text(ln.material.code, ln.base_quantity)
+        for ln in k.line_model.objects.filter(document=doc).select_related("material")
     ]
     return data
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import ValidationFailed
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.masterdata.models import WorkCenter
 from erp.production.models import Formula, Routing, RoutingOperation
@@ -125,7 +125,7 @@ def _line(routing: Routing, data: dict, no: int) -> RoutingOperation:
 def _snap(routing: Routing) -> dict:
     data = snapshot(routing, ["formula_id", "date", "note"])
     data["lines"] = [
-        f"{op.name}:{op.work_center_id}:{op.setup_hours}+{op.run_hours}"
-        for op in RoutingOperation.objects.filter(document=routing)
+        line_text(op.name, None, op.work_center.code, f"{op.setup_hours}+{op.run_hours} h")
+        for op in RoutingOperation.objects.filter(document=routing).select_related("work_center")
     ]
     return data

@@ -29,7 +29,7 @@ from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
 from erp.core.ledger import ledger
 from erp.core.money import format_cny, round_amount
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.masterdata.models import Supplier
 from erp.masterdata.vat import VatRate, document_totals, line_amounts
@@ -146,7 +146,10 @@ def _lines_write(invoice: PurchaseInvoice, cleaned: list[dict]) -> None:
 
 def _snap(invoice: PurchaseInvoice) -> dict:
     data = snapshot(invoice, HEADER_FIELDS)
-    data["lines"] = [f"{x.receipt_line_id}:{x.quantity}:{x.price}" for x in invoice.lines.all()]
+    data["lines"] = [
+        line_text(x.receipt_line.order_line.material.code, x.quantity, price=x.price)
+        for x in invoice.lines.select_related("receipt_line__order_line__material")
+    ]
     return data
 
 

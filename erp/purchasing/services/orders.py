@@ -19,7 +19,7 @@ from erp.approvals.states import RequestState
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
 from erp.core.money import format_cny
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.masterdata.models import Material, Supplier, Warehouse
 from erp.masterdata.vat import VatRate, document_totals, line_amounts
@@ -129,7 +129,8 @@ def _lines_write(order: PurchaseOrder, cleaned: list[dict]) -> None:
 def _snap(order: PurchaseOrder) -> dict:
     data = snapshot(order, HEADER_FIELDS)
     data["lines"] = [
-        f"{x.material_id}:{x.quantity}:{x.price}:{x.vat_rate}" for x in order.lines.all()
+        line_text(x.material.code, x.quantity, f"{x.vat_rate}%", price=x.price)
+        for x in order.lines.select_related("material")
     ]
     return data
 

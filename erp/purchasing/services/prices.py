@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.masterdata.models import Material, Supplier
 from erp.purchasing import selectors
@@ -102,7 +102,7 @@ def _breaks_write(doc: SupplierPrice, cleaned: list[dict]) -> None:
 
 def _snap(doc: SupplierPrice) -> dict:
     data = snapshot(doc, HEADER_FIELDS)
-    data["lines"] = [f"{x.min_quantity}:{x.price}" for x in doc.lines.all()]
+    data["lines"] = [line_text("≥", x.min_quantity, price=x.price) for x in doc.lines.all()]
     return data
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.access import has_perm
 from erp.core.errors import BusinessRuleError, PermissionDenied, ValidationFailed
 from erp.core.money import round_amount
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.inventory.services.posting import StockSource
 from erp.inventory.services.stock import ReceiptLine, stock_receive
@@ -148,7 +148,8 @@ def _lines_write(receipt: GoodsReceipt, cleaned: list[dict]) -> None:
 def _snap(receipt: GoodsReceipt) -> dict:
     data = snapshot(receipt, HEADER_FIELDS)
     data["lines"] = [
-        f"{x.order_line_id}:{x.quantity}:{x.supplier_lot}" for x in receipt.lines.all()
+        line_text(x.order_line.material.code, x.quantity, x.supplier_lot)
+        for x in receipt.lines.select_related("order_line__material")
     ]
     return data
 

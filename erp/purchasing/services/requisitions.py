@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.inventory.selectors import on_hand_by_material
 from erp.masterdata.models import Material, Supplier, SupplierMaterial
@@ -77,7 +77,9 @@ def _lines_write(doc, cleaned) -> None:
 
 def _snap(doc) -> dict:
     data = snapshot(doc, ["date", "note"])
-    data["lines"] = [f"{x.material_id}:{x.quantity}" for x in doc.lines.all()]
+    data["lines"] = [
+        line_text(x.material.code, x.quantity) for x in doc.lines.select_related("material")
+    ]
     return data
 
 

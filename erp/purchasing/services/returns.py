@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError, ValidationFailed
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.inventory.services.posting import StockSource
 from erp.inventory.services.stock import IssueLine, stock_issue
@@ -91,7 +91,10 @@ def _lines_write(doc: PurchaseReturn, cleaned: list[dict]) -> None:
 
 def _snap(doc: PurchaseReturn) -> dict:
     data = snapshot(doc, HEADER_FIELDS)
-    data["lines"] = [f"{x.receipt_line_id}:{x.quantity}" for x in doc.lines.all()]
+    data["lines"] = [
+        line_text(x.receipt_line.order_line.material.code, x.quantity)
+        for x in doc.lines.select_related("receipt_line__order_line__material")
+    ]
     return data
 
 

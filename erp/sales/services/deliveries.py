@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.access import require_perm
 from erp.core.customer_lot_checks import customer_lot_problems
 from erp.core.errors import BusinessRuleError
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.states import state_label
 from erp.inventory import errors as stock_errors
@@ -146,7 +146,8 @@ def _write(note: DeliveryNote, cleaned: list[dict]) -> None:
 def _snap(note: DeliveryNote) -> dict:
     data = snapshot(note, ["order_id", "warehouse_id", "date", "note"])
     data["lines"] = [
-        f"{x.order_line_id}:{x.quantity}:{x.lot_id or ''}" for x in note.lines.order_by("line_no")
+        line_text(x.material.code, x.quantity, x.lot.number if x.lot_id else "")
+        for x in note.lines.select_related("material", "lot").order_by("line_no")
     ]
     return data
 

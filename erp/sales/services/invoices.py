@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
 from erp.core.ledger import NoPostingRule, ledger
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.voucher_drafts import DraftLine, VoucherDraft
 from erp.sales.models import (
@@ -179,7 +179,8 @@ def _snap(invoice: SalesInvoice) -> dict:
     fields = ["delivery_id", "date", "fapiao_type", "fapiao_number", "fapiao_date", "total"]
     data = snapshot(invoice, fields)
     data["lines"] = [
-        f"{x.delivery_line_id}:{x.quantity}" for x in invoice.lines.order_by("line_no")
+        line_text(x.material.code, x.quantity, price=x.unit_price)
+        for x in invoice.lines.select_related("material").order_by("line_no")
     ]
     return data
 

@@ -19,7 +19,7 @@ from erp.core.access import require_perm
 from erp.core.errors import BusinessRuleError
 from erp.core.ledger import ledger
 from erp.core.money import round_amount
-from erp.core.services.audit import audit_record, diff, snapshot
+from erp.core.services.audit import audit_record, diff, line_text, snapshot
 from erp.core.services.transitions import document_transition
 from erp.core.voucher_drafts import DraftLine, VoucherDraft
 from erp.inventory.models import Lot, StockMove
@@ -117,7 +117,10 @@ def _write(doc: SalesReturn, cleaned: list[dict]) -> None:
 
 def _snap(doc: SalesReturn) -> dict:
     data = snapshot(doc, ["delivery_id", "location_id", "date", "reason"])
-    data["lines"] = [f"{x.delivery_line_id}:{x.quantity}" for x in doc.lines.order_by("line_no")]
+    data["lines"] = [
+        line_text(x.material.code, x.quantity)
+        for x in doc.lines.select_related("material").order_by("line_no")
+    ]
     return data
 
 
